@@ -1,0 +1,11 @@
+"""MkDocs hooks that load what `python -m ingest sync` wrote. Listed under `hooks:` in mkdocs.yml."""
+
+from ingest import hooks
+
+
+def on_config(config, **kwargs):
+    return hooks.on_config(config)
+
+
+def on_page_markdown(markdown, page, config, **kwargs):
+    return hooks.on_page_markdown(markdown, page, config)

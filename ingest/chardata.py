@@ -1,0 +1,55 @@
+"""Compiled patterns and character tables, built once at import (like ftfy's chardata)."""
+
+import re
+
+#: Characters that take no space and carry nothing a reader needs; wikiGDrive also
+#: emits private-use code points (U+EC02, U+EC03) as bookmarks.
+INVISIBLE_RE = re.compile(
+    "[\u200b\u200c\u2060\ufeff\u00ad\ue000-\uf8ff]"
+    # A zero-width joiner is kept only where it glues two emoji together.
+    "|(?<![\U0001f000-\U0001faff\u2600-\u27bf])\u200d|\u200d(?![\U0001f000-\U0001faff\u2600-\u27bf])"
+)
+
+#: Non-breaking spaces Google Docs leaves after labels and inside sentences.
+NBSP_RE = re.compile("[\u00a0\u202f\u2007]")
+
+#: A line that starts with a typographic bullet, as text scraped from a web page has.
+BULLET_LINE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<bullet>[•◦▪‣●])[ \t\u00a0]*(?P<text>.*)$")
+
+#: A Markdown list item: indentation, marker, the spaces after it, the text.
+LIST_ITEM_RE = re.compile(r"^(?P<indent> *)(?P<marker>\d{1,9}[.)]|[-*+])(?P<space> +|$)(?P<text>.*)$")
+
+#: A code fence opening or closing line.
+FENCE_RE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+
+#: Inline code spans (a backtick run, then the same run).
+CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+
+#: Hugo shortcodes, both delimiters: {{% name args %}} and {{< name args >}}; /name closes.
+SHORTCODE_RE = re.compile(
+    r"\{\{(?P<delim>[%<])\s*(?P<close>/)?\s*(?P<name>[A-Za-z][\w-]*)(?P<args>(?:[^%>}]|%(?!\}\})|>(?!\}\}))*?)\s*[%>]\}\}"
+)
+
+#: A shortcode parameter: key="value", key=value, "value" or value.
+SHORTCODE_ARG_RE = re.compile(r"""(?:(?P<key>[\w-]+)\s*=\s*)?(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']+))""")
+
+#: Drive and Docs URLs that name a file by id.
+GOOGLE_URL_RES = (
+    re.compile(r"^https?://drive\.google\.com/open\?(?:.*&)?id=(?P<id>[\w-]{10,})"),
+    re.compile(r"^https?://drive\.google\.com/file/d/(?P<id>[\w-]{10,})"),
+    re.compile(r"^https?://docs\.google\.com/(?:document|spreadsheets|presentation|drawings|forms)/(?:u/\d+/)?d/(?P<id>[\w-]{10,})"),
+    re.compile(r"^gdoc:(?P<id>[\w-]{10,})"),
+)
+
+#: Inline Markdown links and images: [text](target "title") / ![alt](target).
+MD_LINK_RE = re.compile(
+    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(?P<target><[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?P<title>\s+\"[^\"]*\"|\s+'[^']*')?\s*\)"
+)
+
+#: Raw HTML tags whose URLs the link stage resolves.
+HTML_IMG_RE = re.compile(r"<img\b(?P<attrs>[^>]*?)/?>", re.IGNORECASE)
+HTML_HREF_RE = re.compile(r"(?P<pre><a\b[^>]*?\bhref\s*=\s*)(?P<q>[\"'])(?P<url>[^\"']*)(?P=q)", re.IGNORECASE)
+HTML_ATTR_RE = re.compile(r"""(?P<name>[\w:-]+)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+))""")
+
+#: An ATX heading.
+HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*#*[ \t]*$")

@@ -1,0 +1,100 @@
+"""The MkDocs side of the sync: load its nav and redirects, fill in site-specific text.
+
+``hooks/ingest_hooks.py`` (listed under ``hooks:`` in ``mkdocs.yml``) calls these,
+so ``mkdocs.yml`` stays hand-written: the sync never edits it.
+
+``extra:`` settings read here:
+
+- ``system_name``: what ``{{% system-name %}}`` shows (default: ``site_name``).
+- ``system_url``: base URL ``{{% syslink "Text" "query" %}}`` links to (``<url>?<query>``);
+  without it the text is shown in bold.
+- ``brand``: keeps ``{{% only sys="<brand>" %}}`` blocks for that brand and drops the
+  others; without it every block is kept.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from ingest.shortcodes import MARKER_PREFIX
+from ingest.write import MANIFEST
+
+log = logging.getLogger("mkdocs.plugins.ingest")
+
+_SYSTEM_NAME_RE = re.compile(re.escape(MARKER_PREFIX) + r"system-name-->")
+_SYSLINK_RE = re.compile(re.escape(MARKER_PREFIX) + r'syslink text="(?P<text>[^"]*)" query="(?P<query>[^"]*)"-->')
+_ONLY_RE = re.compile(re.escape(MARKER_PREFIX) + r'only sys="(?P<sys>[^"]*)"-->(?P<body>.*?)'
+                      + re.escape(MARKER_PREFIX) + r"/only-->", re.DOTALL)
+
+
+def load_manifest(docs_dir: str | Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((Path(docs_dir) / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def on_config(config: Any) -> Any:
+    """Use the synced nav (unless ``nav:`` is written by hand) and add the synced redirects."""
+    manifest = load_manifest(config["docs_dir"])
+    if manifest is None:
+        log.warning("%s was not written by the sync (no %s): run `python -m ingest sync EXPORT_DIR` first.",
+                    config["docs_dir"], MANIFEST)
+        return config
+    if not config.get("nav"):
+        config["nav"] = manifest.get("nav") or None
+    redirects = manifest.get("redirects") or {}
+    plugin = config["plugins"].get("redirects")
+    if plugin is not None:
+        maps = dict(redirects)
+        maps.update(plugin.config.get("redirect_maps") or {})  # hand-written ones win
+        plugin.config["redirect_maps"] = maps
+    elif redirects:
+        log.warning("The sync made %d redirect(s) but the 'redirects' plugin is not enabled in mkdocs.yml.", len(redirects))
+    return config
+
+
+def render_markers(markdown: str, extra: dict[str, Any], site_name: str) -> str:
+    """Fill in ``system-name``, ``syslink`` and ``only`` from ``extra:``.
+
+    >>> render_markers('Log into <!--ingest:system-name-->.', {"system_name": "Acme EHR"}, "Wiki")
+    'Log into Acme EHR.'
+    >>> render_markers('<!--ingest:syslink text="Quick View" query="func=omniscope"-->', {"system_url": "https://ehr.example/"}, "W")
+    '[Quick View](https://ehr.example/?func=omniscope)'
+    >>> render_markers('a<!--ingest:only sys="acme"-->X<!--ingest:/only-->b', {"brand": "other"}, "W")
+    'ab'
+    """
+    system_name = str(extra.get("system_name") or site_name)
+    markdown = _SYSTEM_NAME_RE.sub(lambda m: system_name, markdown)
+    system_url = str(extra.get("system_url") or "")
+
+    def syslink(match: re.Match[str]) -> str:
+        text, query = html.unescape(match.group("text")), html.unescape(match.group("query"))
+        if not system_url:
+            return f"**{text}**"
+        joiner = "&" if "?" in system_url else "?"
+        return f"[{text}]({system_url}{joiner}{query})" if query else f"[{text}]({system_url})"
+
+    markdown = _SYSLINK_RE.sub(syslink, markdown)
+    brand = str(extra.get("brand") or "").strip().casefold()
+
+    def only(match: re.Match[str]) -> str:
+        wanted = {part.strip().casefold() for part in html.unescape(match.group("sys")).split(",")}
+        return match.group("body") if not brand or brand in wanted else ""
+
+    return _ONLY_RE.sub(only, markdown)
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any) -> str:
+    """Fill markers in; point Material's edit button at the Google Doc."""
+    source = page.meta.get("source")
+    if isinstance(source, str) and source.startswith("https://"):
+        page.edit_url = source
+    if MARKER_PREFIX not in markdown:
+        return markdown
+    return render_markers(markdown, dict(config.get("extra") or {}), config["site_name"])

@@ -1,0 +1,53 @@
+"""Stage 4b: make the raw HTML Google Docs exports render safely inside Markdown.
+
+Tables are cleaned with nh3 (no scripts, styles or event handlers survive) and
+their cells marked ``markdown="1"`` so the Markdown left inside them (bold,
+links, images) is rendered by ``md_in_html`` and MkDocs checks their links.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+
+from ingest.model import Document
+from ingest.regions import outside_code
+
+TABLE_TAGS = {"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"}
+INLINE_TAGS = {"a", "img", "strong", "em", "b", "i", "u", "s", "br", "p", "span", "code", "sup", "sub",
+               "ul", "ol", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "blockquote", "pre"}
+ATTRIBUTES = {
+    "*": {"title", "align", "id"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "col": {"span"},
+}
+_TABLE_RE = re.compile(r"<table\b.*?</table\s*>", re.DOTALL | re.IGNORECASE)
+_MARKABLE_RE = re.compile(r"<(table|thead|tbody|tfoot|tr|td|th)\b([^>]*)>", re.IGNORECASE)
+
+
+def clean_table(table: str) -> str:
+    """Sanitise one ``<table>`` and let Markdown inside its cells render.
+
+    >>> print(clean_table('<table><tr><td onclick="x()">**b** [l](a.md)</td></tr></table>'))
+    <table markdown="1"><tbody markdown="1"><tr markdown="1"><td markdown="1">**b** [l](a.md)</td></tr></tbody></table>
+    """
+    cleaned = nh3.clean(table, tags=TABLE_TAGS | INLINE_TAGS, attributes=ATTRIBUTES, link_rel=None,
+                        url_schemes={"http", "https", "mailto", "tel"})
+    # nh3 escapes the '>' of Markdown blockquotes and '&' of entities it cannot know; undo the
+    # one escape that changes Markdown meaning inside cells.
+    return _MARKABLE_RE.sub(lambda m: f'<{m.group(1)}{m.group(2)} markdown="1">', cleaned)
+
+
+def render_tables(doc: Document) -> Document:
+    """Clean every raw HTML table outside code blocks, keeping blank lines around it."""
+    if "<table" not in doc.body.lower():
+        return doc
+
+    def fix(prose: str) -> str:
+        return _TABLE_RE.sub(lambda m: "\n\n" + clean_table(m.group(0)) + "\n\n", prose)
+
+    return doc.with_fix("html-tables", outside_code(fix, doc.body, inline=False))

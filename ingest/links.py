@@ -1,0 +1,206 @@
+"""Stage 4c: make every link and image of a page point where it will be in the site.
+
+Pages can move (a section page ``x.md`` becomes ``x/index.md``, ``.txt`` becomes
+``.md``), so every relative link is resolved against the exported file and
+written again relative to the page's new place. Drive and Docs URLs of docs in
+the export become internal links. A link to a doc that is not in the export is
+reported and rendered so that ``mkdocs build --strict`` still passes.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from ingest.chardata import GOOGLE_URL_RES, HTML_ATTR_RE, HTML_HREF_RE, HTML_IMG_RE, MD_LINK_RE
+from ingest.model import Document, Problem
+from ingest.regions import line_of_offset, outside_code
+
+_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_HTML_A_RE = re.compile(r"<a\b(?P<attrs>[^>]*)>(?P<text>[^<]*)</a>", re.IGNORECASE)
+
+
+@dataclass
+class LinkIndex:
+    """Where every document and asset of the export ends up in the docs_dir."""
+
+    by_source: dict[str, str] = field(default_factory=dict)
+    """Exported file path → page path in the docs_dir (redirect stubs → their target's page)."""
+
+    by_id: dict[str, str] = field(default_factory=dict)
+    """Drive id → page path in the docs_dir."""
+
+    assets: set[str] = field(default_factory=set)
+    """Asset paths (the same in the export and the docs_dir)."""
+
+
+def google_id(url: str) -> str | None:
+    """The Drive id named by a Drive/Docs URL or ``gdoc:`` link.
+
+    >>> google_id("https://drive.google.com/open?id=1SK7EKbmFSxhVveIiR")
+    '1SK7EKbmFSxhVveIiR'
+    >>> google_id("https://docs.google.com/document/d/1ItMLcQN5Tn-2om/edit#heading=h.x")
+    '1ItMLcQN5Tn-2om'
+    >>> google_id("https://example.com") is None
+    True
+    """
+    for pattern in GOOGLE_URL_RES:
+        match = pattern.match(url)
+        if match:
+            return match.group("id")
+    return None
+
+
+def relative_url(from_page: str, to_path: str) -> str:
+    """A relative link from one docs_dir path to another, as MkDocs wants it.
+
+    >>> relative_url("a/b/index.md", "a/c.md")
+    '../c.md'
+    >>> relative_url("a.md", "a.assets/x.png")
+    'a.assets/x.png'
+    """
+    return posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")
+
+
+def _split_fragment(url: str) -> tuple[str, str]:
+    for sep in ("#", "?"):
+        if sep in url:
+            head, tail = url.split(sep, 1)
+            return head, sep + tail
+    return url, ""
+
+
+def rewrite_links(doc: Document, index: LinkIndex, original: str | None = None) -> tuple[Document, list[Problem]]:
+    """Rewrite the links and images of ``doc`` (whose ``dest`` is set) for the docs_dir.
+
+    ``original`` is the body as exported, used only to report problems by file line.
+    """
+    rewriter = _Rewriter(doc, index, original if original is not None else doc.body)
+    body = outside_code(rewriter.prose, doc.body)
+    return doc.with_fix("links", body), rewriter.problems
+
+
+class _Rewriter:
+    def __init__(self, doc: Document, index: LinkIndex, original: str):
+        self.doc = doc
+        self.index = index
+        self.original = original
+        self.problems: list[Problem] = []
+        self.source_dir = posixpath.dirname(doc.source)
+
+    def prose(self, text: str) -> str:
+        text = HTML_IMG_RE.sub(self._html_img, text)
+        text = _HTML_A_RE.sub(self._html_a, text)
+        text = HTML_HREF_RE.sub(self._html_href, text)
+        return MD_LINK_RE.sub(self._markdown_link, text)
+
+    # -- Markdown -----------------------------------------------------------
+
+    def _markdown_link(self, match: re.Match[str]) -> str:
+        is_image = bool(match.group("bang"))
+        text, target = match.group("text"), match.group("target").strip("<>")
+        title = match.group("title") or ""
+        new = self.resolve(target, is_image, text)
+        if new is None:
+            return self._missing(text, target, is_image)
+        return f"{match.group('bang')}[{text}]({_quote_target(new)}{title})"
+
+    def _html_img(self, match: re.Match[str]) -> str:
+        """Raw ``<img>`` becomes a Markdown image, so MkDocs fixes its path for directory URLs."""
+        attrs = _attrs(match.group("attrs"))
+        src = attrs.pop("src", "")
+        alt = attrs.pop("alt", "")
+        if not src:
+            return match.group(0)
+        new = self.resolve(src, True, alt)
+        if new is None:
+            return self._missing(alt, src, True)
+        extra = " ".join(f'{key}="{html.escape(value)}"' for key, value in attrs.items() if key in ("width", "height", "title"))
+        return f"![{alt}]({_quote_target(new)})" + (f"{{ {extra} }}" if extra else "")
+
+    def _html_a(self, match: re.Match[str]) -> str:
+        """A raw ``<a href>`` around plain text becomes a Markdown link, for the same reason."""
+        attrs = _attrs(match.group("attrs"))
+        href = attrs.get("href")
+        if href is None or _SCHEME_RE.match(href) and not google_id(href):
+            return match.group(0)
+        text = match.group("text")
+        new = self.resolve(href, False, text)
+        if new is None:
+            return self._missing(text, href, False)
+        return f"[{text}]({_quote_target(new)})"
+
+    def _html_href(self, match: re.Match[str]) -> str:
+        url = match.group("url")
+        new = self.resolve(url, False, url) if not url.startswith("#") else url
+        if new is None or not _SCHEME_RE.match(new) and new.endswith(".md"):
+            return match.group(0)
+        return f"{match.group('pre')}{match.group('q')}{new}{match.group('q')}"
+
+    # -- resolution ---------------------------------------------------------
+
+    def resolve(self, target: str, is_image: bool, text: str) -> str | None:
+        """The new link target, the old one when it needs no change, or None when it points nowhere."""
+        if not target or target.startswith("#"):
+            return target
+        drive_id = google_id(target)
+        if drive_id is not None:
+            dest = self.index.by_id.get(drive_id)
+            if dest is not None:
+                return relative_url(self.doc.dest, dest)
+            self._report(target, "link-outside-export",
+                         f"links to Google doc '{drive_id}', which is not in this export; the link opens it in Google Drive. "
+                         "Export the folder it is in too, or link to a doc in this export.")
+            return target if not target.startswith("gdoc:") else f"https://drive.google.com/open?id={drive_id}"
+        if _SCHEME_RE.match(target) or target.startswith("//"):
+            return target
+        path, fragment = _split_fragment(target)
+        if not path:
+            return target
+        for resolved in self._candidates(unquote(path)):
+            if resolved in self.index.assets:
+                return relative_url(self.doc.dest, resolved) + fragment
+            dest = self.index.by_source.get(resolved) or self.index.by_source.get(posixpath.splitext(resolved)[0] + ".md")
+            if dest is not None:
+                return relative_url(self.doc.dest, dest) + (fragment if fragment.startswith("#") else "")
+        what = "image" if is_image else "doc"
+        self._report(target, "missing-image" if is_image else "link-outside-export",
+                     f"links to {what} '{target}', which is not in this export; the link is shown as plain text. "
+                     f"Fix the link in the Google Doc, or export the folder that holds the {what}.")
+        return None
+
+    def _candidates(self, path: str) -> list[str]:
+        """Where a relative path may point: from the exported file, then from the page's URL.
+
+        Newer wikiGDrive versions write paths relative to the page's URL (``x/``), as Hugo
+        serves it, so ``../x.assets/a.png`` in ``x.md`` means ``x.assets/a.png``.
+        """
+        if path.startswith("/"):
+            return [posixpath.normpath(path.lstrip("/"))]
+        stem = posixpath.splitext(self.doc.source)[0]
+        return [posixpath.normpath(posixpath.join(self.source_dir, path)), posixpath.normpath(posixpath.join(stem, path))]
+
+    def _missing(self, text: str, target: str, is_image: bool) -> str:
+        label = text or posixpath.basename(target)
+        title = html.escape(f"Not in this export: {target}", quote=True)
+        if is_image:
+            return f'<span class="ingest-missing ingest-missing-image" title="{title}">[image: {html.escape(label)}]</span>'
+        return f'<span class="ingest-missing" title="{title}">{label}</span>'
+
+    def _report(self, target: str, kind: str, message: str) -> None:
+        found = self.original.find(target)
+        line = self.doc.line_of(line_of_offset(self.original, found)) if found >= 0 else None
+        self.problems.append(Problem(self.doc.source, line, kind, f"Doc '{self.doc.source}' {message}"))
+
+
+def _attrs(text: str) -> dict[str, str]:
+    return {m.group("name").lower(): next(v for v in (m.group("dq"), m.group("sq"), m.group("bare")) if v is not None)
+            for m in HTML_ATTR_RE.finditer(text)}
+
+
+def _quote_target(target: str) -> str:
+    """Wrap a link target in <…> when it holds spaces or parentheses Markdown would misread."""
+    return f"<{target}>" if re.search(r"[\s()]", target) else target

@@ -1,0 +1,199 @@
+"""The small value types passed between the stages of a sync.
+
+Like MkDocs' ``structure`` package: each stage takes these and returns new ones
+(``dataclasses.replace``), nothing is mutated behind a caller's back, and every
+path is a '/'-separated string relative to the export (``source``) or to the
+docs_dir (``dest``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+
+class Severity(str, enum.Enum):
+    """How bad a problem is."""
+
+    WARNING = "warning"
+    """The site builds; something was guessed, repaired or left out of the nav."""
+
+    ERROR = "error"
+    """Something was lost: a document could not be read and is not in the site."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing the user should know about, tied to a file and, where known, a line."""
+
+    file: str
+    """Path relative to the export root ('/'-separated), or '' for the export as a whole."""
+
+    line: int | None
+    """1-based line in the file, or None when the problem is not tied to a line."""
+
+    kind: str
+    """A short stable code, e.g. 'invalid-yaml', 'missing-parent', 'unknown-shortcode'."""
+
+    message: str
+    """What is wrong and what to do, quoting the bad value."""
+
+    severity: Severity = Severity.WARNING
+    """Whether the site lost something (error) or only needed help (warning)."""
+
+    def __str__(self) -> str:
+        where = self.file or "export"
+        if self.line:
+            where = f"{where}:{self.line}"
+        return f"{self.severity.value.upper()}: {where}: {self.message} [{self.kind}]"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "kind": self.kind,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Google Doc as exported by wikiGDrive, carried through the pipeline."""
+
+    source: str
+    """Path of the exported file relative to the export root, '/'-separated."""
+
+    meta: dict[str, Any]
+    """Front matter (unknown keys kept). Stages add derived keys but never drop any."""
+
+    body: str
+    """Markdown body without the front matter, LF line endings."""
+
+    body_line: int = 1
+    """Line of the exported file on which ``body`` starts, to report problems by file line."""
+
+    fixes: tuple[str, ...] = ()
+    """Names of the text fixes that changed this document, in the order applied."""
+
+    dest: str = ""
+    """Path of the page in the docs_dir, set by the nav stage."""
+
+    encoding: str = "utf-8"
+    """The encoding the file was decoded from."""
+
+    @property
+    def id(self) -> str:
+        """The Drive id from front matter (always set: the reader derives one from the path)."""
+        return str(self.meta.get("id", ""))
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title", ""))
+
+    @property
+    def menu(self) -> dict[str, Any]:
+        """``menu.main`` from the front matter, or an empty dict."""
+        menu = self.meta.get("menu")
+        main = menu.get("main") if isinstance(menu, dict) else None
+        return main if isinstance(main, dict) else {}
+
+    @property
+    def menu_parent(self) -> str | None:
+        parent = self.menu.get("parent")
+        return str(parent) if parent not in (None, "") else None
+
+    @property
+    def menu_weight(self) -> Any:
+        """The raw ``menu.main.weight`` value (validated by the nav stage)."""
+        return self.menu.get("weight")
+
+    @property
+    def redirect_to(self) -> str | None:
+        """The Drive id this stub redirects to (wikiGDrive writes one after a rename)."""
+        target = self.meta.get("redirectTo")
+        return str(target) if target else None
+
+    @property
+    def is_redirect_stub(self) -> bool:
+        return self.redirect_to is not None
+
+    @property
+    def is_clash_copy(self) -> bool:
+        """wikiGDrive names the second of two docs with one name ``name@1.md``."""
+        stem = self.source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        return "@" in stem and stem.rsplit("@", 1)[1].isdigit()
+
+    def line_of(self, body_offset_line: int) -> int:
+        """File line of a 1-based line of ``body``."""
+        return self.body_line + body_offset_line - 1
+
+    def with_fix(self, name: str, body: str) -> Document:
+        """Return a copy with a new body, recording the fix when it changed anything."""
+        if body == self.body:
+            return self
+        return dataclasses.replace(self, body=body, fixes=self.fixes + (name,))
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file copied as it is: images, SVG drawings, anything in ``*.assets/``."""
+
+    source: str
+    """Path relative to the export root; also its path in the docs_dir."""
+
+    size: int = 0
+
+
+@dataclass
+class NavNode:
+    """One entry of the navigation tree: a page, or a section with its own page."""
+
+    title: str
+    """What the nav shows."""
+
+    dest: str | None = None
+    """The page's path in the docs_dir, or None for the root."""
+
+    doc_id: str | None = None
+    """Id of the document behind the page; None for generated pages and the root."""
+
+    children: list[NavNode] = field(default_factory=list)
+    parent: NavNode | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def is_section(self) -> bool:
+        return bool(self.children)
+
+    def walk(self) -> Iterator[NavNode]:
+        """Every node below this one, depth first, in nav order."""
+        for child in self.children:
+            yield child
+            yield from child.walk()
+
+    def ancestors(self) -> Iterator[NavNode]:
+        node = self.parent
+        while node is not None and node.dest is not None:
+            yield node
+            node = node.parent
+
+    def to_mkdocs(self) -> list[Any]:
+        """The nested list MkDocs' ``nav`` setting accepts, for this node's children."""
+        items: list[Any] = []
+        for child in self.children:
+            if child.children:
+                items.append({child.title: [child.dest, *child.to_mkdocs()]})
+            else:
+                items.append({child.title: child.dest})
+        return items
+
+    def __str__(self) -> str:
+        """An indented tree, one node a line, so tests compare it with a dedented string."""
+        return "\n".join(self._lines(0))
+
+    def _lines(self, depth: int) -> Iterator[str]:
+        for child in self.children:
+            yield f"{'    ' * depth}{child.title} ({child.dest})"
+            yield from child._lines(depth + 1)

@@ -1,0 +1,312 @@
+"""Stage 5: place every document in the navigation tree and give it its page path.
+
+Each doc is placed by the first source that knows it:
+
+1. the navigation document at the export root (``navigation.md`` or
+   ``.navigation.md``, a nested list of links, 4 spaces a level), in its order;
+2. its ``menu.main.parent`` and ``weight``;
+3. the folder tree: a folder ``x/`` and its sibling ``x.md`` (or ``x/_index.md``)
+   are one section whose page is ``x.md``.
+
+Siblings are sorted by (weight, title, path); a doc without a weight counts as
+weight 0, so it comes before weighted siblings. A doc with children becomes a
+section whose page is ``<name>/index.md`` (same URL), so Material's
+``navigation.indexes`` makes it clickable. Folders with no page of their own get
+a generated one listing their children.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.chardata import LIST_ITEM_RE, MD_LINK_RE
+from ingest.links import google_id
+from ingest.model import Document, NavNode, Problem
+
+HOME_NAMES = ("index.md", "_index.md", "index.txt", "_index.txt")
+SECTION_NAMES = ("_index.md", "index.md", "_index.txt", "index.txt")
+
+
+@dataclass
+class GeneratedPage:
+    """A page the sync writes itself: the home page or a folder's section page."""
+
+    dest: str
+    title: str
+    body: str
+
+
+@dataclass
+class Navigation:
+    """The placed site: its tree, each document's page path, and generated pages."""
+
+    root: NavNode
+    dest_by_source: dict[str, str] = field(default_factory=dict)
+    node_by_source: dict[str, NavNode] = field(default_factory=dict)
+    generated: list[GeneratedPage] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def children_of(self, source: str) -> list[NavNode]:
+        node = self.node_by_source.get(source)
+        return list(node.children) if node else []
+
+    def to_mkdocs(self) -> list[Any]:
+        """MkDocs' ``nav``: the home page first, then the tree."""
+        home = [{self.root.title: "index.md"}]
+        return home + self.root.to_mkdocs()
+
+
+@dataclass
+class _Placement:
+    parent: str | None  # source path of the parent doc, a 'dir:' folder key, or None for the root
+    order: tuple[Any, ...]
+    how: str
+
+
+def page_dest(source: str) -> str:
+    """The page path of a doc with no children: ``.txt`` becomes ``.md``.
+
+    >>> page_dest("faq.txt")
+    'faq.md'
+    """
+    stem, ext = posixpath.splitext(source)
+    return stem + ".md" if ext.lower() == ".txt" else source
+
+
+def section_dest(source: str) -> str:
+    """The page path of a doc with children: ``x.md`` becomes ``x/index.md`` (same URL).
+
+    >>> section_dest("a/measures.md"), section_dest("a/b/_index.md")
+    ('a/measures/index.md', 'a/b/index.md')
+    """
+    folder, name = posixpath.split(source)
+    if name in SECTION_NAMES:
+        return posixpath.join(folder, "index.md")
+    return posixpath.join(folder, posixpath.splitext(name)[0], "index.md")
+
+
+def parse_navigation(text: str) -> list[tuple[int, str, str | None]]:
+    """Entries of a navigation document: (depth, title, link target or None).
+
+    >>> parse_navigation("- [A](a.md)\\n    - [B](gdoc:1234567890ab)\\n- Plain section\\n")
+    [(0, 'A', 'a.md'), (1, 'B', 'gdoc:1234567890ab'), (0, 'Plain section', None)]
+    """
+    entries = []
+    for line in text.splitlines():
+        item = LIST_ITEM_RE.match(line.replace("\t", "    "))
+        if not item or not item.group("text").strip():
+            continue
+        depth = len(item.group("indent")) // 4 if len(item.group("indent")) % 2 == 0 and len(item.group("indent")) % 4 == 0 else round(len(item.group("indent")) / 4)
+        link = MD_LINK_RE.search(item.group("text"))
+        if link:
+            entries.append((depth, link.group("text").strip(), link.group("target").strip("<>")))
+        else:
+            entries.append((depth, item.group("text").strip(), None))
+    return entries
+
+
+def _weight(doc: Document, problems: list[Problem]) -> float:
+    raw = doc.menu_weight
+    if raw is None or raw == "":
+        return 0.0
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        problems.append(Problem(doc.source, None, "invalid-weight",
+                                f"Doc '{doc.source}': menu weight '{raw}' is not a number; it is sorted as 0."))
+        return 0.0
+
+
+def build_navigation(docs: list[Document], folder_titles: dict[str, str],
+                     navigation: tuple[str, str] | None = None, site_title: str | None = None) -> Navigation:
+    """Place ``docs`` (pages only: no redirect stubs) and return the tree and page paths."""
+    problems: list[Problem] = []
+    docs = sorted(docs, key=lambda d: d.source)
+    by_source = {doc.source: doc for doc in docs}
+    by_id: dict[str, Document] = {}
+    for doc in docs:
+        if doc.id in by_id:
+            problems.append(Problem(doc.source, None, "duplicate-id",
+                                    f"Doc '{doc.source}' has the same id '{doc.id}' as '{by_id[doc.id].source}'; "
+                                    f"links and children by id go to '{by_id[doc.id].source}'. "
+                                    "Remove one copy from the Drive folder, or re-export."))
+        else:
+            by_id[doc.id] = doc
+
+    home = next((by_source[name] for name in HOME_NAMES if name in by_source), None)
+    title = site_title or (home.title if home else folder_titles.get("", "Home"))
+    root = NavNode(title=title, dest=None)
+    placements: dict[str, _Placement] = {}
+
+    if navigation is not None:
+        placements.update(_from_navigation(navigation, by_source, by_id, problems))
+
+    pages = [doc for doc in docs if doc is not home and not doc.is_clash_copy]
+    for doc in pages:
+        if doc.source in placements:
+            continue
+        weight = _weight(doc, problems)
+        key = (1, weight, doc.title.casefold(), doc.source)
+        parent_id = doc.menu_parent
+        if parent_id is not None:
+            parent = by_id.get(parent_id)
+            if parent is None:
+                problems.append(Problem(doc.source, None, "missing-parent",
+                                        f"Doc '{doc.source}': menu parent '{parent_id}' is not in this export; "
+                                        "the doc is shown at the top level."))
+                placements[doc.source] = _Placement(None, key, "menu")
+            elif parent is home or parent is doc:
+                placements[doc.source] = _Placement(None, key, "menu")
+            else:
+                placements[doc.source] = _Placement(parent.source, key, "menu")
+        else:
+            placements[doc.source] = _Placement(_folder_parent(doc.source, by_source), key, "folder")
+
+    _break_cycles(placements, problems)
+    return _assemble(root, home, pages, placements, by_source, folder_titles, problems)
+
+
+def _from_navigation(navigation: tuple[str, str], by_source: dict[str, Document], by_id: dict[str, Document],
+                     problems: list[Problem]) -> dict[str, _Placement]:
+    nav_source, text = navigation
+    placements: dict[str, _Placement] = {}
+    stack: list[tuple[int, str | None]] = []
+    for position, (depth, title, target) in enumerate(parse_navigation(text)):
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        parent = stack[-1][1] if stack else None
+        doc = None
+        if target is not None:
+            drive_id = google_id(target)
+            if drive_id:
+                doc = by_id.get(drive_id)
+            else:
+                path = posixpath.normpath(target.split("#")[0].lstrip("/"))
+                doc = by_source.get(path) or by_source.get(posixpath.splitext(path)[0] + ".txt")
+        key: str | None
+        if doc is not None:
+            if doc.source not in placements:
+                placements[doc.source] = _Placement(parent, (0, position), "navigation")
+            key = doc.source
+        elif target is None:
+            key = f"nav:{position}:{title}"
+            placements[key] = _Placement(parent, (0, position), "navigation")
+        else:
+            problems.append(Problem(nav_source, None, "navigation-entry",
+                                    f"Navigation entry '{title}' links to '{target}', which is not a doc in this export; "
+                                    "it was left out of the nav."))
+            key = parent
+        stack.append((depth, key))
+    return placements
+
+
+def _folder_parent(source: str, by_source: dict[str, Document]) -> str | None:
+    """The section a doc belongs to by the folder tree: the doc or folder standing for its folder."""
+    folder, name = posixpath.split(source)
+    if name in SECTION_NAMES:
+        folder = posixpath.dirname(folder)
+    while folder:
+        for candidate in (f"{folder}.md", f"{folder}.txt", *(posixpath.join(folder, n) for n in SECTION_NAMES)):
+            if candidate in by_source and candidate != source:
+                return candidate
+        return f"dir:{folder}"
+    return None
+
+
+def _break_cycles(placements: dict[str, _Placement], problems: list[Problem]) -> None:
+    for start in sorted(placements):
+        seen = [start]
+        node = placements[start].parent
+        while node is not None and node in placements:
+            if node in seen:
+                culprit = seen[-1]
+                problems.append(Problem(culprit, None, "parent-cycle",
+                                        f"Doc '{culprit}': its menu parents form a cycle ({' -> '.join(seen + [node])}); "
+                                        "it is shown at the top level. Fix the parent in the menu of one of these docs."))
+                placements[culprit] = _Placement(None, placements[culprit].order, placements[culprit].how)
+                break
+            seen.append(node)
+            node = placements[node].parent
+
+
+def _assemble(root: NavNode, home: Document | None, pages: list[Document], placements: dict[str, _Placement],
+              by_source: dict[str, Document], folder_titles: dict[str, str], problems: list[Problem]) -> Navigation:
+    nodes: dict[str, NavNode] = {}
+
+    def node_for(key: str | None) -> NavNode:
+        if key is None:
+            return root
+        if key in nodes:
+            return nodes[key]
+        if key.startswith("dir:"):
+            folder = key[4:]
+            node = NavNode(title=folder_titles.get(folder) or _title_from_name(posixpath.basename(folder)))
+            nodes[key] = node
+            parent_key = _folder_parent(folder + "/_index.md", by_source)
+            parent = node_for(parent_key)
+            node.order = (1, 0.0, node.title.casefold(), folder)  # type: ignore[attr-defined]
+        elif key.startswith("nav:"):
+            node = NavNode(title=key.split(":", 2)[2])
+            nodes[key] = node
+            parent = node_for(placements[key].parent)
+            node.order = placements[key].order  # type: ignore[attr-defined]
+        else:
+            doc = by_source[key]
+            node = NavNode(title=doc.title, doc_id=doc.id)
+            nodes[key] = node
+            placement = placements[key]
+            parent = node_for(placement.parent if placement.parent != key else None)
+            node.order = placement.order  # type: ignore[attr-defined]
+        node.parent = parent
+        parent.children.append(node)
+        return node
+
+    for key in sorted(placements):
+        node_for(key)
+    for node in [root, *nodes.values()]:
+        node.children.sort(key=lambda child: child.order)  # type: ignore[attr-defined]
+
+    navigation = Navigation(root=root, problems=problems)
+    taken: dict[str, str] = {}
+    if home is not None:
+        navigation.dest_by_source[home.source] = "index.md"
+        taken["index.md"] = home.source
+    for key in sorted(nodes):
+        node = nodes[key]
+        if key.startswith(("dir:", "nav:")):
+            folder = key[4:] if key.startswith("dir:") else posixpath.join("_sections", _slug(node.title))
+            dest = posixpath.join(folder, "index.md")
+        else:
+            dest = section_dest(key) if node.children else page_dest(key)
+            if dest in taken:
+                dest = page_dest(key)
+        if dest in taken:
+            problems.append(Problem(key if not key.startswith(("dir:", "nav:")) else "", None, "path-clash",
+                                    f"'{key}' and '{taken[dest]}' would both be the page '{dest}'; '{key}' was left out. "
+                                    "Rename one of them in Drive."))
+            node.parent.children.remove(node)  # type: ignore[union-attr]
+            continue
+        taken[dest] = key
+        node.dest = dest
+        if key.startswith(("dir:", "nav:")):
+            navigation.generated.append(GeneratedPage(dest, node.title, ""))
+        else:
+            navigation.dest_by_source[key] = dest
+            navigation.node_by_source[key] = node
+    for doc in pages:
+        if doc.is_clash_copy and doc.source not in navigation.dest_by_source:
+            navigation.dest_by_source[doc.source] = page_dest(doc.source)
+    if home is None:
+        navigation.generated.append(GeneratedPage("index.md", root.title, ""))
+    return navigation
+
+
+def _title_from_name(name: str) -> str:
+    return name.replace("-", " ").replace("_", " ").strip().capitalize() or name
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"

@@ -1,0 +1,126 @@
+"""Stage 6: finish each page: headings under the title, generated lists, front matter.
+
+Material shows ``title`` as the page's H1 unless the body has one, so a body
+that repeats its title as H1 loses that line, and a body that uses H1 for its
+sections has every heading moved down a level: the title stays the only H1.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+import yaml
+
+from ingest.chardata import HEADING_RE
+from ingest.regions import outside_code
+from ingest.shortcodes import MARKER_PREFIX
+
+CHILDREN_MARKER = MARKER_PREFIX + "children-->"
+_CONTENTBYLABEL_RE = re.compile(re.escape(MARKER_PREFIX) + r'contentbylabel label="(?P<label>[^"]*)"-->')
+_ATX_RE = re.compile(r"^(?P<indent> {0,3})(?P<hashes>#{1,6})(?=[ \t]|$)", re.MULTILINE)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[*_`\[\]]|\(.*?\)|\s+", " ", text).strip().casefold()
+
+
+def settle_headings(body: str, title: str) -> str:
+    """Drop an opening H1 that repeats the title; demote the rest if any H1 is left.
+
+    >>> settle_headings("# Setup\\n\\ntext", "Setup")
+    'text'
+    >>> settle_headings("# Part one\\n\\n## Detail", "Guide")
+    '## Part one\\n\\n### Detail'
+    >>> settle_headings("```\\n# comment\\n```", "Guide")
+    '```\\n# comment\\n```'
+    """
+    lines = body.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None:
+        match = HEADING_RE.match(lines[first])
+        if match and len(match.group("hashes")) == 1 and _plain(match.group("text")) == _plain(title):
+            body = "\n".join(lines[first + 1:]).lstrip("\n")
+    has_h1 = False
+
+    def find_h1(prose: str) -> str:
+        nonlocal has_h1
+        has_h1 = has_h1 or any(len(m.group("hashes")) == 1 for m in _ATX_RE.finditer(prose))
+        return prose
+
+    outside_code(find_h1, body, inline=False)
+    if not has_h1:
+        return body
+
+    def demote(prose: str) -> str:
+        return _ATX_RE.sub(lambda m: m.group("indent") + m.group("hashes") + ("#" if len(m.group("hashes")) < 6 else ""), prose)
+
+    return outside_code(demote, body, inline=False)
+
+
+def link_list(entries: Iterable[tuple[str, str]]) -> str:
+    """A Markdown list of (title, relative link) pairs.
+
+    >>> print(link_list([("AHE 6", "ahe-6.md"), ("PM 6", "pm-6.md")]))
+    - [AHE 6](ahe-6.md)
+    - [PM 6](pm-6.md)
+    """
+    return "\n".join(f"- [{_escape_link_text(title)}]({target})" for title, target in entries)
+
+
+def _escape_link_text(text: str) -> str:
+    return text.replace("[", "\\[").replace("]", "\\]")
+
+
+def fill_children(body: str, children: list[tuple[str, str]]) -> str:
+    """Replace the ``children`` shortcode's marker with the list of child pages, in nav order."""
+    if CHILDREN_MARKER not in body:
+        return body
+    listing = link_list(children) if children else "*This section has no pages yet.*"
+    return body.replace(CHILDREN_MARKER, "\n\n" + listing + "\n\n")
+
+
+def fill_content_by_label(body: str, labelled: dict[str, list[tuple[str, str]]]) -> str:
+    """Replace ``contentbylabel`` markers with the pages carrying that label (front matter tags/labels)."""
+    def listing(match: re.Match[str]) -> str:
+        entries = labelled.get(match.group("label").casefold(), [])
+        return "\n\n" + (link_list(entries) if entries else f"*No pages are labelled “{match.group('label')}”.*") + "\n\n"
+
+    return _CONTENTBYLABEL_RE.sub(listing, body)
+
+
+def labels_of(meta: dict[str, Any]) -> list[str]:
+    """The labels a doc carries: ``tags`` and ``labels`` in its front matter."""
+    found: list[str] = []
+    for key in ("tags", "labels"):
+        value = meta.get(key)
+        if isinstance(value, str):
+            found.extend(part.strip() for part in value.split(","))
+        elif isinstance(value, list):
+            found.extend(str(part).strip() for part in value)
+    return [label for label in found if label]
+
+
+def render_page(meta: dict[str, Any], body: str) -> str:
+    """The Markdown file MkDocs reads: YAML front matter, then the body.
+
+    >>> print(render_page({"title": "A"}, "Hello"), end="")
+    ---
+    title: A
+    ---
+    <BLANKLINE>
+    Hello
+    """
+    front = yaml.safe_dump(_plain_data(meta), allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{front}---\n\n{body.strip()}\n"
+
+
+def _plain_data(value: Any) -> Any:
+    """Front matter values YAML can write back (dates from YAML come back as strings)."""
+    if isinstance(value, dict):
+        return {str(k): _plain_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_data(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)

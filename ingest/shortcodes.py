@@ -1,0 +1,310 @@
+"""Stage 4a: turn the Hugo shortcodes of wikiGDrive exports into Material Markdown.
+
+Block shortcodes (``{{% note %}}…{{% /note %}}``) are converted innermost first,
+keeping the indentation of the line they stand on so a note inside a numbered
+step stays inside the step. Shortcodes whose output depends on the site are
+left as ``<!--ingest:…-->`` markers: ``children`` and ``contentbylabel`` are
+filled in by the sync once the nav is known, and ``system-name``, ``syslink``
+and ``only`` by the MkDocs hook from ``extra:`` in ``mkdocs.yml``, so a brand
+or a system name can change without a new sync.
+
+Nothing inside code (fences, code spans, ``<pre>``) is touched.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from ingest.chardata import SHORTCODE_ARG_RE, SHORTCODE_RE
+from ingest.model import Document, Problem
+from ingest.regions import line_of_offset, segments
+
+#: Admonition shortcodes and the Material admonition type each becomes.
+ADMONITIONS = {
+    "note": "note", "info": "info", "tip": "tip", "warning": "warning",
+    "danger": "danger", "caution": "warning", "important": "important", "notice": "note",
+}
+#: Shortcodes that wrap content and need a closing tag.
+BLOCKS = set(ADMONITIONS) | {"pre", "column", "row", "section", "only", "details", "expand"}
+#: Shortcodes that stand alone.
+INLINE = {"system-name", "sys-name", "syslink", "anchor", "gvideo", "youtube", "children",
+          "toc", "drawio", "contentbylabel"}
+MARKER_PREFIX = "<!--ingest:"
+
+_PROTECTED = "\x00"
+_IMAGE_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+@dataclass(frozen=True)
+class Shortcode:
+    """One parsed shortcode tag."""
+
+    name: str
+    """Lower-case name, e.g. 'note'."""
+
+    positional: tuple[str, ...]
+    """Arguments without a key, in order."""
+
+    named: dict[str, str]
+    """key=value arguments."""
+
+    closing: bool = False
+
+    def arg(self, key: str, index: int | None = None, default: str = "") -> str:
+        """A named argument, else the positional one at ``index``."""
+        if key in self.named:
+            return self.named[key]
+        if index is not None and index < len(self.positional):
+            return self.positional[index]
+        return default
+
+
+def parse_tag(match: re.Match[str]) -> Shortcode:
+    """Parse a SHORTCODE_RE match.
+
+    >>> from ingest.chardata import SHORTCODE_RE
+    >>> parse_tag(SHORTCODE_RE.search('{{% syslink "Quick View" "func=omniscope" %}}'))
+    Shortcode(name='syslink', positional=('Quick View', 'func=omniscope'), named={}, closing=False)
+    """
+    positional: list[str] = []
+    named: dict[str, str] = {}
+    for arg in SHORTCODE_ARG_RE.finditer(match.group("args") or ""):
+        value = next(v for v in (arg.group("dq"), arg.group("sq"), arg.group("bare")) if v is not None)
+        if arg.group("key"):
+            named[arg.group("key").lower()] = value
+        else:
+            positional.append(value)
+    return Shortcode(match.group("name").lower(), tuple(positional), named, bool(match.group("close")))
+
+
+def marker(name: str, **attrs: str) -> str:
+    """An ``<!--ingest:name k="v"-->`` marker for a later stage.
+
+    >>> marker("syslink", text="Quick View", query="func=omniscope")
+    '<!--ingest:syslink text="Quick View" query="func=omniscope"-->'
+    """
+    parts = [name] + [f'{key}="{html.escape(value, quote=True)}"' for key, value in attrs.items()]
+    return MARKER_PREFIX + " ".join(parts) + "-->"
+
+
+def convert_shortcodes(doc: Document) -> tuple[Document, list[Problem]]:
+    """Convert every shortcode of a document; report unknown and unclosed ones."""
+    converter = _Converter(doc)
+    body = converter.run(doc.body)
+    return doc.with_fix("shortcodes", body), converter.problems
+
+
+class _Converter:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    # -- driver -------------------------------------------------------------
+
+    def run(self, body: str) -> str:
+        if "{{" not in body:
+            return body
+        body = self._protect_code(body)
+        self.lines: dict[str, list[int]] = {}
+        for match in SHORTCODE_RE.finditer(body):
+            self.lines.setdefault(match.group(0), []).append(line_of_offset(body, match.start()))
+        body = self._convert(body)
+        return body.replace(_PROTECTED, "{{")
+
+    def _protect_code(self, body: str) -> str:
+        """Hide the shortcodes inside code, converting ``pre`` shortcodes to fences first."""
+        out = []
+        for is_code, piece in segments(body):
+            if is_code:
+                if piece.lstrip().startswith("{{"):
+                    piece = self._pre_block(piece)
+                piece = piece.replace("{{", _PROTECTED)
+            out.append(piece)
+        return "".join(out)
+
+    def _take_line(self, match: re.Match[str]) -> int:
+        """Body line of this tag: tags are met left to right, so take the first unused one."""
+        lines = self.lines.get(match.group(0)) or [1]
+        return lines.pop(0) if len(lines) > 1 else lines[0]
+
+    def _convert(self, text: str) -> str:
+        """Convert tags left to right; a block's content is converted before the block."""
+        out = ""
+        position = 0
+        while True:
+            match = SHORTCODE_RE.search(text, position)
+            if match is None:
+                return out + text[position:]
+            tag = parse_tag(match)
+            line = self._take_line(match)
+            out += text[position:match.start()]
+            if tag.closing:
+                out += self._stray_closer(tag, match, line)
+                position = match.end()
+            elif tag.name in BLOCKS:
+                close = self._find_closer(text, tag.name, match.end())
+                if close is None:
+                    self._warn(line, "unclosed-shortcode",
+                               f"'{{{{% {tag.name} %}}}}' is never closed; it now ends at the end of the doc. "
+                               f"Add '{{{{% /{tag.name} %}}}}' in the Google Doc where it should end.")
+                    inner, position = text[match.end():], len(text)
+                else:
+                    inner, position = text[match.end():close.start()], close.end()
+                indent, opens_line = _line_indent(out)
+                if opens_line:
+                    out = out[: len(out) - len(indent)]
+                converted = self._block(tag, self._convert(inner), indent)
+                if close is not None:
+                    self._take_line(close)
+                out += converted
+            elif tag.name in INLINE:
+                out += self._inline(tag)
+                position = match.end()
+            else:
+                self._warn(line, "unknown-shortcode",
+                           f"unknown shortcode '{match.group(0)}' is shown as text. "
+                           "Remove it from the Google Doc, or ask for it to be supported.")
+                out += match.group(0)
+                position = match.end()
+
+    def _find_closer(self, text: str, name: str, start: int) -> re.Match[str] | None:
+        depth = 0
+        for match in SHORTCODE_RE.finditer(text, start):
+            tag = parse_tag(match)
+            if tag.name != name:
+                continue
+            if not tag.closing:
+                depth += 1
+            elif depth == 0:
+                return match
+            else:
+                depth -= 1
+        return None
+
+    def _stray_closer(self, tag: Shortcode, match: re.Match[str], line: int) -> str:
+        if tag.name in BLOCKS:
+            self._warn(line, "stray-shortcode", f"'{match.group(0)}' closes a block that was never opened; it was dropped.")
+            return ""
+        self._warn(line, "unknown-shortcode", f"unknown shortcode '{match.group(0)}' is shown as text.")
+        return match.group(0)
+
+    def _warn(self, line: int, kind: str, message: str) -> None:
+        self.problems.append(Problem(self.doc.source, self.doc.line_of(line), kind,
+                                     f"Doc '{self.doc.source}': {message}"))
+
+    # -- blocks -------------------------------------------------------------
+
+    def _block(self, tag: Shortcode, inner: str, indent: str) -> str:
+        name = tag.name
+        content = _dedent_block(inner)
+        if name in ADMONITIONS or name in ("details", "expand"):
+            if name == "notice":
+                kind = ADMONITIONS.get(tag.arg("type", 0, "note").lower(), "note")
+                title = tag.arg("title", 1)
+            elif name in ("details", "expand"):
+                kind, title = "note", tag.arg("title", 0, "Details")
+            else:
+                kind, title = ADMONITIONS[name], tag.arg("title", 0)
+            opener = ("??? " if name in ("details", "expand") else "!!! ") + kind
+            if title:
+                opener += ' "' + title.replace('"', "'") + '"'
+            body = textwrap.indent(content, "    ") if content.strip() else "    "
+            return _as_block(opener + "\n" + body, indent)
+        if name == "pre":
+            return _as_block(_fence(content, tag.arg("language", 0)), indent)
+        if name in ("section", "row"):
+            return _as_block(f'<div class="grid ingest-columns" markdown>\n\n{content}\n\n</div>', indent)
+        if name == "column":
+            return _as_block(f"<div markdown>\n\n{content}\n\n</div>", indent)
+        if name == "only":
+            brand = tag.arg("sys", 0)
+            return _as_block(f"{marker('only', sys=brand)}\n\n{content}\n\n{MARKER_PREFIX}/only-->", indent)
+        raise AssertionError(name)
+
+    def _pre_block(self, piece: str) -> str:
+        """A raw ``{{% pre %}}`` region found by the code scanner becomes a fenced block."""
+        match = SHORTCODE_RE.match(piece.lstrip())
+        if match is None or parse_tag(match).name != "pre":
+            return piece
+        tag = parse_tag(match)
+        lead = piece[: len(piece) - len(piece.lstrip())]
+        rest = piece.lstrip()[match.end():]
+        close = re.search(r"\{\{[%<]\s*/pre\s*[%>]\}\}\s*$", rest)
+        inner = rest[: close.start()] if close else rest
+        indent = lead.rsplit("\n", 1)[-1]
+        return lead[: len(lead) - len(indent)] + _as_block(_fence(_dedent_block(inner), tag.arg("language", 0)), indent)
+
+    # -- inline -------------------------------------------------------------
+
+    def _inline(self, tag: Shortcode) -> str:
+        name = tag.name
+        if name in ("system-name", "sys-name"):
+            return marker("system-name")
+        if name == "syslink":
+            return marker("syslink", text=tag.arg("text", 0), query=tag.arg("query", 1))
+        if name == "anchor":
+            anchor = re.sub(r"[^\w-]+", "-", tag.arg("name", 0)).strip("-")
+            return f'<a id="{anchor}"></a>' if anchor else ""
+        if name == "youtube":
+            video = tag.arg("id", 0)
+            return _video(f"https://www.youtube-nocookie.com/embed/{video}", "YouTube video") if video else ""
+        if name == "gvideo":
+            video = tag.arg("id", 0)
+            return _video(f"https://drive.google.com/file/d/{video}/preview", "Google Drive video") if video else ""
+        if name == "children":
+            return marker("children")
+        if name == "toc":
+            return "\n[TOC]\n"
+        if name == "contentbylabel":
+            return marker("contentbylabel", label=tag.arg("label", 0))
+        if name == "drawio":
+            return _drawio(tag)
+        raise AssertionError(name)
+
+
+def _line_indent(before: str) -> tuple[str, bool]:
+    """The indentation of the line a tag starts on, and whether the tag opens that line."""
+    line = before.rsplit("\n", 1)[-1]
+    indent = re.match(r"[ \t]*", line).group(0)
+    return indent, line == indent
+
+
+def _dedent_block(inner: str) -> str:
+    """Content of a block shortcode without its outer blank lines and common indentation."""
+    lines = inner.split("\n")
+    first = lines[0]
+    rest = textwrap.dedent("\n".join(lines[1:]))
+    text = (first.strip() + "\n" + rest) if first.strip() else rest
+    return text.strip("\n").rstrip()
+
+
+def _as_block(block: str, indent: str) -> str:
+    """Put a converted block on lines of its own, at ``indent``, with blank lines around it."""
+    lines = block.split("\n")
+    body = "\n".join((indent + line) if line.strip() else "" for line in lines)
+    return "\n\n" + body + "\n\n"
+
+
+def _fence(content: str, language: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language.strip()}\n{content}\n{fence}"
+
+
+def _video(src: str, title: str) -> str:
+    return (f'<div class="ingest-video"><iframe src="{html.escape(src)}" title="{title}" '
+            'loading="lazy" allow="fullscreen; picture-in-picture" allowfullscreen></iframe></div>')
+
+
+def _drawio(tag: Shortcode) -> str:
+    target = tag.arg("src", 0) or tag.arg("id", 0)
+    title = tag.arg("title", 1, "Diagram")
+    if PurePosixPath(target).suffix.lower() in _IMAGE_SUFFIXES:
+        return f"![{title}]({target})"
+    if target:
+        return f"[{title} (open in diagrams.net)](https://app.diagrams.net/#G{target})"
+    return ""
