@@ -10,6 +10,9 @@ INVISIBLE_RE = re.compile(
     "|(?<![\U0001f000-\U0001faff\u2600-\u27bf])\u200d|\u200d(?![\U0001f000-\U0001faff\u2600-\u27bf])"
 )
 
+#: UTF-8 lead bytes (0xC2-0xF4) read as cp1252/latin-1: no mojibake without one of these.
+MOJIBAKE_LEAD_RE = re.compile("[\u00c2-\u00f4]")
+
 #: Non-breaking spaces Google Docs leaves after labels and inside sentences.
 NBSP_RE = re.compile("[\u00a0\u202f\u2007]")
 

@@ -12,8 +12,9 @@ import dataclasses
 from typing import Callable, NamedTuple
 
 import ftfy
+import ftfy.badness
 
-from ingest.chardata import BULLET_LINE_RE, FENCE_RE, INVISIBLE_RE, LIST_ITEM_RE, NBSP_RE
+from ingest.chardata import BULLET_LINE_RE, FENCE_RE, INVISIBLE_RE, LIST_ITEM_RE, MOJIBAKE_LEAD_RE, NBSP_RE
 from ingest.model import Document
 from ingest.regions import outside_code
 
@@ -50,6 +51,8 @@ def fix_mojibake(text: str) -> str:
     >>> fix_mojibake("naïve café")
     'naïve café'
     """
+    if not MOJIBAKE_LEAD_RE.search(text) or not ftfy.badness.is_bad(text):
+        return text  # most docs need no repair, and fix_text is slow: test cheaply first
     return ftfy.fix_text(text, _FTFY_CONFIG)
 
 

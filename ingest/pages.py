@@ -18,6 +18,7 @@ from ingest.shortcodes import MARKER_PREFIX
 
 CHILDREN_MARKER = MARKER_PREFIX + "children-->"
 _CONTENTBYLABEL_RE = re.compile(re.escape(MARKER_PREFIX) + r'contentbylabel label="(?P<label>[^"]*)"-->')
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when available: 20x faster
 _ATX_RE = re.compile(r"^(?P<indent> {0,3})(?P<hashes>#{1,6})(?=[ \t]|$)", re.MULTILINE)
 
 
@@ -111,7 +112,7 @@ def render_page(meta: dict[str, Any], body: str) -> str:
     <BLANKLINE>
     Hello
     """
-    front = yaml.safe_dump(_plain_data(meta), allow_unicode=True, sort_keys=False, width=1000)
+    front = yaml.dump(_plain_data(meta), Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
     return f"---\n{front}---\n\n{body.strip()}\n"
 
 

@@ -32,6 +32,7 @@ _SIDECAR_RE = re.compile(
 )
 _HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _YAML_HANDLER = frontmatter.YAMLHandler()
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 
 @dataclass
@@ -107,7 +108,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     except ValueError:
         raise FrontMatterError(1, "front matter starts with '---' but is never closed with '---'")
     try:
-        meta = _YAML_HANDLER.load(raw) if raw.strip() else {}
+        meta = _YAML_HANDLER.load(raw, Loader=_LOADER) if raw.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -231,7 +232,7 @@ def classify(source: str) -> str:
 def read_directory_file(text: str) -> dict[str, Any]:
     """Parse a ``.wgd-directory.yaml``; a broken one is simply not used."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError:
         return {}
     return data if isinstance(data, dict) else {}
