@@ -9,3 +9,7 @@ def on_config(config, **kwargs):
 
 def on_page_markdown(markdown, page, config, **kwargs):
     return hooks.on_page_markdown(markdown, page, config)
+
+
+def on_page_content(html, page, config, **kwargs):
+    return hooks.on_page_content(html, page, config)

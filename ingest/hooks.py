@@ -90,6 +90,19 @@ def render_markers(markdown: str, extra: dict[str, Any], site_name: str) -> str:
     return _ONLY_RE.sub(only, markdown)
 
 
+def on_page_content(html_text: str, page: Any, config: Any) -> str:
+    """Put the activity card (``overrides/partials/activity-card.html``) before an activity page's body.
+
+    Material adds the title as H1 before the content, so the card comes right after it,
+    and search indexes the card too (the ids "IA_AHE_6", "AHE6" find the page).
+    """
+    activity = page.meta.get("activity")
+    if not isinstance(activity, dict) or not activity.get("id"):
+        return html_text
+    template = config["theme"].get_env().get_template("partials/activity-card.html")
+    return template.render(page=page, config=config) + html_text
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any) -> str:
     """Fill markers in; point Material's edit button at the Google Doc."""
     source = page.meta.get("source")

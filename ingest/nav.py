@@ -55,7 +55,7 @@ class Navigation:
 
     def to_mkdocs(self) -> list[Any]:
         """MkDocs' ``nav``: the home page first, then the tree."""
-        home = [{self.root.title: "index.md"}]
+        home = [{"Home": "index.md"}]
         return home + self.root.to_mkdocs()
 
 
@@ -121,8 +121,13 @@ def _weight(doc: Document, problems: list[Problem]) -> float:
 
 
 def build_navigation(docs: list[Document], folder_titles: dict[str, str],
-                     navigation: tuple[str, str] | None = None, site_title: str | None = None) -> Navigation:
-    """Place ``docs`` (pages only: no redirect stubs) and return the tree and page paths."""
+                     navigation: tuple[str, str] | None = None, site_title: str | None = None,
+                     top_level: frozenset[str] = frozenset()) -> Navigation:
+    """Place ``docs`` (pages only: no redirect stubs) and return the tree and page paths.
+
+    Docs in ``top_level`` (FAQ pages) go to the end of the top level unless the
+    navigation document places them.
+    """
     problems: list[Problem] = []
     docs = sorted(docs, key=lambda d: d.source)
     by_source = {doc.source: doc for doc in docs}
@@ -151,7 +156,9 @@ def build_navigation(docs: list[Document], folder_titles: dict[str, str],
         weight = _weight(doc, problems)
         key = (1, weight, doc.title.casefold(), doc.source)
         parent_id = doc.menu_parent
-        if parent_id is not None:
+        if doc.source in top_level:
+            placements[doc.source] = _Placement(None, (3, 0.0, doc.title.casefold(), doc.source), "top-level")
+        elif parent_id is not None:
             parent = by_id.get(parent_id)
             if parent is None:
                 problems.append(Problem(doc.source, None, "missing-parent",

@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from ingest import __version__
+from ingest.activities import parse_activity, restructure_activity_body
+from ingest.catalog import (ACTIVITIES_CSV, ACTIVITIES_JSON, ACTIVITIES_PAGE, TAGS_PAGE, CatalogEntry, activities_csv,
+                            activities_json, activities_page, activity_tags, rows, tags_page)
+from ingest.faq import is_faq, strip_scraped_chrome, structure_faq
 from ingest.html import render_tables
 from ingest.links import LinkIndex, relative_url, rewrite_links
 from ingest.model import Asset, Document, NavNode, Problem, Severity
@@ -40,6 +44,12 @@ class Site:
 
     pages: dict[str, str] = field(default_factory=dict)
     """Page path in the docs_dir → full Markdown text."""
+
+    data_files: dict[str, str] = field(default_factory=dict)
+    """Other generated files (activities.json, activities.csv) → their text."""
+
+    activities: list[CatalogEntry] = field(default_factory=list)
+    """Every activity page found, for the index."""
 
     assets: list[Asset] = field(default_factory=list)
     nav: list[Any] = field(default_factory=list)
@@ -98,11 +108,12 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
     originals = {doc.source: doc.body for doc in export.documents}
     docs = [normalize(doc, normalize_config) for doc in export.documents]
     stubs = [doc for doc in docs if doc.is_redirect_stub]
-    page_docs = [doc for doc in docs if not doc.is_redirect_stub]
+    page_docs = [_as_faq(doc) if is_faq(doc.title, doc.source, doc.meta) else doc
+                 for doc in docs if not doc.is_redirect_stub]
+    faq_sources = frozenset(doc.source for doc in page_docs if doc.meta.get("faq") is True)
 
-    navigation = build_navigation(page_docs, export.folder_titles, export.navigation)
+    navigation = build_navigation(page_docs, export.folder_titles, export.navigation, top_level=faq_sources)
     site.problems.extend(navigation.problems)
-    site.nav = navigation.to_mkdocs()
 
     index = LinkIndex(assets={asset.source for asset in export.assets})
     for doc in page_docs:
@@ -121,6 +132,7 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
         if doc.source not in index.by_source:
             continue
         doc = dataclasses.replace(doc, dest=index.by_source[doc.source])
+        doc = _as_activity(doc, navigation, site)
         doc, problems = _transform(doc, index, navigation, labelled, originals[doc.source])
         site.problems.extend(problems)
         site.fixes.update(doc.fixes)
@@ -135,9 +147,55 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
         body = link_list(entries) if entries else "*No pages yet.*"
         site.pages[page.dest] = render_page({"title": page.title, "generated": True}, body)
 
+    site.nav = navigation.to_mkdocs()
+    if site.activities:
+        _add_catalog(site, faq_dests={index.by_source[s] for s in faq_sources if s in index.by_source})
     _carry_redirects(site, previous or {}, index)
     site.changes = _changes(previous or {}, site.docs)
     return site
+
+
+def _as_faq(doc: Document) -> Document:
+    """An FAQ doc: scraped page chrome goes, each question becomes its own heading."""
+    body, removed = strip_scraped_chrome(doc.body)
+    meta = {**doc.meta, "faq": True}
+    if removed and doc.title in removed:
+        meta["title"] = "Frequently Asked Questions"  # the title was only the scraped page's chrome
+    body = structure_faq(body)
+    return dataclasses.replace(doc, body=body, meta=meta, fixes=doc.fixes + (("faq",) if body != doc.body else ()))
+
+
+def _as_activity(doc: Document, navigation: Navigation, site: Site) -> Document:
+    """An Improvement Activity doc: fields to front matter and tags, sections to headings."""
+    node = navigation.node_by_source.get(doc.source)
+    section_title = node.parent.title if node is not None and node.parent is not None else None
+    activity = parse_activity(doc.title, doc.body, section_title)
+    if activity is None:
+        return doc
+    meta = dict(doc.meta)
+    for key, value in activity.to_meta().items():
+        meta.setdefault(key, value)
+    meta["tags"] = list(dict.fromkeys([*(meta.get("tags") or []), *activity_tags(activity)]))
+    meta.setdefault("search", {"boost": 2})
+    site.activities.append(CatalogEntry(activity, doc.title, doc.dest, str(doc.meta.get("source") or "")))
+    body = restructure_activity_body(doc.body)
+    return dataclasses.replace(doc, body=body, meta=meta, fixes=doc.fixes + ("activity",))
+
+
+def _add_catalog(site: Site, faq_dests: set[str]) -> None:
+    """The "All activities" page, its JSON and CSV, and the tags index; in the nav before the FAQ."""
+    data = rows(site.activities)
+    site.pages[ACTIVITIES_PAGE] = render_page({"title": "All activities", "generated": True,
+                                               "search": {"boost": 0.5}, "hide": ["toc"]},
+                                              activities_page(site.activities))
+    site.pages[TAGS_PAGE] = render_page({"title": "Tags", "generated": True}, tags_page())
+    site.data_files[ACTIVITIES_JSON] = activities_json(data)
+    site.data_files[ACTIVITIES_CSV] = activities_csv(data)
+    entries = [{"All activities": ACTIVITIES_PAGE}, {"Tags": TAGS_PAGE}]
+    position = next((i for i, item in enumerate(site.nav)
+                     if isinstance(item, dict) and any(v in faq_dests for v in item.values() if isinstance(v, str))),
+                    len(site.nav))
+    site.nav[position:position] = entries
 
 
 def _transform(doc: Document, index: LinkIndex, navigation: Navigation,
@@ -239,6 +297,8 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False) -> Site:
     if not export_dir.is_dir():
         raise SyncError(f"Export folder '{export_dir}' does not exist or is not a folder.")
     previous = read_manifest(Path(out_dir))
+    if previous is not None and previous.get("export") != str(export_dir):
+        previous = None  # another export: its pages' history (moves, redirects) is not this one's
     export = read_export(export_dir)
     if not export.documents:
         raise SyncError(f"No documents (.md or .txt files) were found in '{export_dir}'. "
@@ -247,7 +307,7 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False) -> Site:
     site.problems = sorted(set(site.problems), key=_problem_order)
     if strict and site.problems:
         raise StrictError(site)
-    write_site(site.pages, site.assets, export_dir, Path(out_dir), site.manifest(export_dir))
+    write_site({**site.pages, **site.data_files}, site.assets, export_dir, Path(out_dir), site.manifest(export_dir))
     return site
 
 

@@ -1,0 +1,168 @@
+"""Stage 6b: the site-wide pages built from every activity: the "All activities" index,
+its data as JSON and CSV, and the tags index.
+
+The index is one table row per activity, sortable (tablesort, as Material's docs
+suggest) and filterable (``overrides/assets/javascripts/activities.js``); both
+re-run on Material's instant navigation.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ingest.activities import SUBCATEGORIES, Activity
+from ingest.links import relative_url
+
+ACTIVITIES_PAGE = "all-activities.md"
+ACTIVITIES_JSON = "activities.json"
+ACTIVITIES_CSV = "activities.csv"
+TAGS_PAGE = "tags.md"
+WEIGHTING_TAG = "{} weighting"
+
+#: Columns of activities.json and activities.csv, in order.
+FIELDS = ("id", "cms_id", "title", "subcategory", "weighting", "performance_year", "description", "url", "source")
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One activity page of the site."""
+
+    activity: Activity
+    title: str
+    """The page title, e.g. 'AHE 6 - Provide Education Opportunities for New Clinicians'."""
+
+    dest: str
+    """The page's path in the docs_dir."""
+
+    source: str = ""
+    """The Google Doc's URL."""
+
+
+def activity_tags(activity: Activity) -> list[str]:
+    """Material tags for an activity page: its subcategory and its weighting.
+
+    >>> activity_tags(Activity(activity_id="AHE 6", subcategory="Achieving Health Equity", weighting="High"))
+    ['Achieving Health Equity', 'High weighting']
+    """
+    tags = []
+    if activity.subcategory:
+        tags.append(activity.subcategory)
+    if activity.weighting:
+        tags.append(WEIGHTING_TAG.format(activity.weighting))
+    return tags
+
+
+def natural_key(activity_id: str | None) -> str:
+    """A sort key that puts 'AHE 2' before 'AHE 10'.
+
+    >>> sorted(["AHE 10", "AHE 2", "BE 1"], key=natural_key)
+    ['AHE 2', 'AHE 10', 'BE 1']
+    """
+    return re.sub(r"\d+", lambda m: m.group(0).zfill(6), (activity_id or "").upper())
+
+
+def page_url(dest: str) -> str:
+    """The URL MkDocs gives a page with directory URLs, relative to the site root.
+
+    >>> page_url("a/b/index.md"), page_url("a/c.md"), page_url("index.md")
+    ('a/b/', 'a/c/', '')
+    """
+    stem = dest[: -len(".md")] if dest.endswith(".md") else dest
+    if posixpath.basename(stem) == "index":
+        stem = posixpath.dirname(stem)
+    return stem + "/" if stem else ""
+
+
+def rows(entries: list[CatalogEntry]) -> list[dict[str, Any]]:
+    """One dict per activity, sorted by id: the data behind the table, the JSON and the CSV."""
+    out = []
+    for entry in sorted(entries, key=lambda e: (natural_key(e.activity.activity_id), e.title)):
+        a = entry.activity
+        out.append({
+            "id": a.activity_id, "cms_id": a.cms_id, "title": a.title or entry.title,
+            "subcategory": a.subcategory, "weighting": a.weighting, "performance_year": a.performance_year,
+            "description": a.summary, "url": page_url(entry.dest), "source": entry.source,
+        })
+    return out
+
+
+def activities_json(data: list[dict[str, Any]]) -> str:
+    return json.dumps({"activities": data, "count": len(data)}, indent=1, ensure_ascii=False) + "\n"
+
+
+def activities_csv(data: list[dict[str, Any]]) -> str:
+    """CSV with a header row; spreadsheet apps open it as it is."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in data:
+        writer.writerow({key: "" if row.get(key) is None else row[key] for key in FIELDS})
+    return buffer.getvalue()
+
+
+def activities_page(entries: list[CatalogEntry]) -> str:
+    """The Markdown body of the "All activities" page: filters, then the table."""
+    data = rows(entries)
+    by_dest = {page_url(e.dest): e for e in entries}
+    subcategories = sorted({row["subcategory"] for row in data if row["subcategory"]},
+                           key=lambda s: list(SUBCATEGORIES.values()).index(s) if s in SUBCATEGORIES.values() else 99)
+    weightings = sorted({row["weighting"] for row in data if row["weighting"]}, key=lambda w: ("High", "Medium", "Low").index(w) if w in ("High", "Medium", "Low") else 9)
+    years = sorted({row["performance_year"] for row in data if row["performance_year"]})
+    options = lambda values, label: "".join(  # noqa: E731
+        [f'<option value="">{label}</option>'] + [f'<option value="{html.escape(str(v))}">{html.escape(str(v))}</option>' for v in values])
+    lines = [
+        f"{len(data)} improvement activities. Click a column heading to sort; type or choose to filter. "
+        f"The same data: [{ACTIVITIES_JSON}]({ACTIVITIES_JSON}) · [{ACTIVITIES_CSV}]({ACTIVITIES_CSV}).",
+        "",
+        '<div class="ingest-activity-filters" role="search">',
+        '<input type="search" data-filter="text" placeholder="Filter by id, title or description" aria-label="Filter activities">',
+        f'<select data-filter="subcategory" aria-label="Subcategory">{options(subcategories, "All subcategories")}</select>',
+        f'<select data-filter="weighting" aria-label="Weighting">{options(weightings, "All weightings")}</select>',
+        f'<select data-filter="year" aria-label="Performance year">{options(years, "All years")}</select>',
+        f'<span class="ingest-activity-filters__count" data-filter-count aria-live="polite">{len(data)} of {len(data)}</span>',
+        "</div>",
+        "",
+        '<table class="ingest-activities" markdown="1">',
+        '<thead><tr><th data-sort-default>ID</th><th>Activity</th><th>Subcategory</th><th>Weighting</th>'
+        '<th data-sort-method="number">Year</th></tr></thead>',
+        '<tbody markdown="1">',
+    ]
+    for row in data:
+        entry = by_dest[row["url"]]
+        search = " ".join(str(row[k] or "") for k in ("id", "cms_id", "title", "subcategory", "description")).casefold()
+        link = relative_url(ACTIVITIES_PAGE, entry.dest)
+        title = (row["title"] or entry.title).replace("[", "\\[").replace("]", "\\]")
+        weight_rank = {"High": "1", "Medium": "2"}.get(row["weighting"] or "", "9")
+        lines.append(
+            f'<tr markdown="1" data-subcategory="{html.escape(row["subcategory"] or "")}" '
+            f'data-weighting="{html.escape(row["weighting"] or "")}" data-year="{row["performance_year"] or ""}" '
+            f'data-search="{html.escape(search)}">'
+            f'<td data-sort="{natural_key(row["id"])}">{html.escape(row["id"] or "")}</td>'
+            f'<td markdown="1">[{title}]({link})</td>'
+            f'<td>{html.escape(row["subcategory"] or "—")}</td>'
+            f'<td data-sort="{weight_rank}">{_badge(row["weighting"])}</td>'
+            f'<td>{row["performance_year"] or ""}</td></tr>'
+        )
+    lines += ["</tbody>", "</table>", "",
+              '<p class="ingest-activity-filters__empty" hidden>No activity matches these filters.</p>', "",
+              f"Activities by subcategory and weighting: [Tags]({TAGS_PAGE})."]
+    return "\n".join(lines)
+
+
+def _badge(weighting: str | None) -> str:
+    if not weighting:
+        return "—"
+    return f'<span class="ingest-badge ingest-badge--{weighting.lower()}">{html.escape(weighting)}</span>'
+
+
+def tags_page() -> str:
+    """The tags index: Material's tags plugin fills the listing in."""
+    return ("Every activity is tagged with its subcategory and its weighting. "
+            f"See also [All activities]({ACTIVITIES_PAGE}).\n\n<!-- material/tags -->\n")
