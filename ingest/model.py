@@ -84,6 +84,9 @@ class Document:
     encoding: str = "utf-8"
     """The encoding the file was decoded from."""
 
+    meta_lines: dict[str, int] = field(default_factory=dict)
+    """File line of each front matter key (nested keys by their own name, e.g. 'parent')."""
+
     @property
     def id(self) -> str:
         """The Drive id from front matter (always set: the reader derives one from the path)."""

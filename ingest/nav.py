@@ -115,7 +115,7 @@ def _weight(doc: Document, problems: list[Problem]) -> float:
     try:
         return float(raw)
     except (TypeError, ValueError):
-        problems.append(Problem(doc.source, None, "invalid-weight",
+        problems.append(Problem(doc.source, doc.meta_lines.get("weight"), "invalid-weight",
                                 f"Doc '{doc.source}': menu weight '{raw}' is not a number; it is sorted as 0."))
         return 0.0
 
@@ -134,7 +134,7 @@ def build_navigation(docs: list[Document], folder_titles: dict[str, str],
     by_id: dict[str, Document] = {}
     for doc in docs:
         if doc.id in by_id:
-            problems.append(Problem(doc.source, None, "duplicate-id",
+            problems.append(Problem(doc.source, doc.meta_lines.get("id"), "duplicate-id",
                                     f"Doc '{doc.source}' has the same id '{doc.id}' as '{by_id[doc.id].source}'; "
                                     f"links and children by id go to '{by_id[doc.id].source}'. "
                                     "Remove one copy from the Drive folder, or re-export."))
@@ -161,7 +161,7 @@ def build_navigation(docs: list[Document], folder_titles: dict[str, str],
         elif parent_id is not None:
             parent = by_id.get(parent_id)
             if parent is None:
-                problems.append(Problem(doc.source, None, "missing-parent",
+                problems.append(Problem(doc.source, doc.meta_lines.get("parent"), "missing-parent",
                                         f"Doc '{doc.source}': menu parent '{parent_id}' is not in this export; "
                                         "the doc is shown at the top level."))
                 placements[doc.source] = _Placement(None, key, "menu")

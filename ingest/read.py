@@ -89,6 +89,25 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
     return data.decode("latin-1"), "latin-1"
 
 
+_KEY_LINE_RE = re.compile(r"^[ \t]*([\w.-]+)[ \t]*:", re.MULTILINE)
+
+
+def front_matter_lines(text: str) -> dict[str, int]:
+    """File line of each key in a document's front matter, to point problems at it.
+
+    >>> front_matter_lines("---\\ntitle: A\\nmenu:\\n  main:\\n    weight: ten\\n---\\nBody")
+    {'title': 2, 'menu': 3, 'main': 4, 'weight': 5}
+    """
+    if not _YAML_HANDLER.detect(text):
+        return {}
+    end = text.find("\n---", 3)
+    block = text[: end if end >= 0 else len(text)]
+    lines: dict[str, int] = {}
+    for match in _KEY_LINE_RE.finditer(block):
+        lines.setdefault(match.group(1), block.count("\n", 0, match.start()) + 1)
+    return lines
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     """Split ``text`` into (metadata, body, body_line) with python-frontmatter's YAML handler.
 
@@ -200,7 +219,8 @@ def parse_document(source: str, data: bytes, directory: dict[str, Any] | None = 
         meta["title"] = str(directory.get("title") or fallback_title(body, source))
     meta["id"] = str(meta["id"])
     meta["title"] = str(meta["title"])
-    return Document(source=source, meta=meta, body=body, body_line=body_line, encoding=encoding), problems
+    return Document(source=source, meta=meta, body=body, body_line=body_line, encoding=encoding,
+                    meta_lines=front_matter_lines(text)), problems
 
 
 def classify(source: str) -> str:

@@ -287,6 +287,18 @@ def _node_at(root: NavNode, dest: str) -> NavNode | None:
     return next((node for node in root.walk() if node.dest == dest), None)
 
 
+def same_site(previous: dict[str, Any], documents: list[Document]) -> bool:
+    """Whether the last sync was of the same Drive folder: most of its doc ids are still here.
+
+    The export may sit in another local folder (a new download), so ids decide, not paths.
+    """
+    before = set(previous.get("docs") or {})
+    if not before:
+        return False
+    now = {doc.id for doc in documents}
+    return len(before & now) >= 0.5 * len(before)
+
+
 def sync(export_dir: Path, out_dir: Path, strict: bool = False) -> Site:
     """Read ``export_dir``, build the site and replace ``out_dir`` with it in one step.
 
@@ -297,12 +309,12 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False) -> Site:
     if not export_dir.is_dir():
         raise SyncError(f"Export folder '{export_dir}' does not exist or is not a folder.")
     previous = read_manifest(Path(out_dir))
-    if previous is not None and previous.get("export") != str(export_dir):
-        previous = None  # another export: its pages' history (moves, redirects) is not this one's
     export = read_export(export_dir)
     if not export.documents:
         raise SyncError(f"No documents (.md or .txt files) were found in '{export_dir}'. "
                         "Point the sync at the folder wikiGDrive exported to.")
+    if previous is not None and not same_site(previous, export.documents):
+        previous = None  # another Drive folder: its pages' history (moves, redirects) is not this one's
     site = build_site(export, previous)
     site.problems = sorted(set(site.problems), key=_problem_order)
     if strict and site.problems:
