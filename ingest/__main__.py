@@ -38,7 +38,9 @@ def sync_command(export_dir: Path, out_dir: Path, report_path: Path | None, stri
 
     Documents are .md and .txt files; images and *.assets/ or *.images/ folders are copied;
     the nav comes from a root navigation.md, else each doc's menu parent and weight, else the
-    folder tree. Redirect stubs become redirects. Then run `mkdocs build` or `mkdocs serve`.
+    folder tree. Redirect stubs become redirects. Improvement Activity docs get their fields
+    extracted (card, tags, the All activities index with activities.json/.csv); FAQ docs get one
+    heading per question. Then run `mkdocs build` or `mkdocs serve`.
 
     Exit status: 0 when the site was written (warnings allowed), 1 when nothing was written
     (an unusable export or output folder, or --strict with problems), 2 for a usage error.

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.chardata import FENCE_START_RE, LIST_START_RE
+
 #: The official CMS subcategory names, keyed by the id prefix CMS uses for them.
 SUBCATEGORIES: dict[str, str] = {
     "AHE": "Achieving Health Equity",
@@ -66,9 +68,7 @@ SECTION_RE = re.compile(
     r"(?:\*\*)?[ \t]*(?::(?:\*\*)?[ \t]*(?P<rest>.*?))?[ \t]*#*[ \t]*$",
     re.IGNORECASE,
 )
-LIST_ITEM_RE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 LINK_RE = re.compile(r"\[[^\]]*\]\([^)\s]+[^)]*\)|<https?://[^>\s]+>|https?://\S+")
-FENCE_RE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})")
 BLANK_RUN_RE = re.compile(r"\n(?:[ \t]*\n){2,}")
 LEADING_BLANKS_RE = re.compile(r"\A(?:[ \t]*\n)+")
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -141,7 +141,7 @@ class Activity:
         'Use QCDR data. More.'
         """
         first = self.description.strip().split("\n\n", 1)[0]
-        text = " ".join(line for line in first.split("\n") if not LIST_ITEM_RE.match(line))
+        text = " ".join(line for line in first.split("\n") if not LIST_START_RE.match(line))
         return " ".join(BOLD_MARK_RE.sub("", INLINE_LINK_RE.sub(r"\1", text)).split())
 
     def to_meta(self) -> dict[str, Any]:
@@ -329,7 +329,7 @@ def _split(body: str) -> tuple[dict[str, str], list[str], int, dict[str, list[st
     fields: dict[str, tuple[int, str]] = {}
     in_fence = False
     for index, line in enumerate(lines):
-        in_fence = in_fence != bool(FENCE_RE.match(line))
+        in_fence = in_fence != bool(FENCE_START_RE.match(line))
         match = None if in_fence else FIELD_RE.match(line)
         name = _FIELDS.get(" ".join(match.group("label").replace("*", " ").split()).casefold()) if match else None
         if name and name not in fields:
@@ -372,12 +372,12 @@ def _separate_blocks(lines: list[str]) -> list[str]:
     out: list[str] = []
     in_list = in_fence = False
     for line in lines:
-        fence = FENCE_RE.match(line)
+        fence = FENCE_START_RE.match(line)
         in_fence = in_fence != bool(fence)
         if fence or in_fence:
             in_list = False
-        elif LIST_ITEM_RE.match(line) or (line[:1] not in ("", " ", "\t")):
-            is_item = bool(LIST_ITEM_RE.match(line))
+        elif LIST_START_RE.match(line) or (line[:1] not in ("", " ", "\t")):
+            is_item = bool(LIST_START_RE.match(line))
             if out and out[-1].strip() and is_item != in_list:
                 out.append("")
             in_list = is_item
@@ -404,10 +404,10 @@ def _resources_list(lines: list[str]) -> list[str]:
         if in_list and line[0].isspace():
             out.append(line)
             continue
-        is_item = bool(LIST_ITEM_RE.match(line)) or bool(LINK_RE.search(line))
+        is_item = bool(LIST_START_RE.match(line)) or bool(LINK_RE.search(line))
         if is_item != in_list and out and out[-1].strip():
             out.append("")
-        if is_item and not LIST_ITEM_RE.match(line):
+        if is_item and not LIST_START_RE.match(line):
             line = "- " + line.strip()
         out.append(line.rstrip() if is_item else line)
         in_list = is_item
@@ -420,4 +420,4 @@ def _join(lines: list[str]) -> str:
     Text with a code fence keeps its blank lines, which may be part of the code.
     """
     text = LEADING_BLANKS_RE.sub("", "\n".join(lines)).rstrip()
-    return text if any(FENCE_RE.match(line) for line in lines) else BLANK_RUN_RE.sub("\n\n", text)
+    return text if any(FENCE_START_RE.match(line) for line in lines) else BLANK_RUN_RE.sub("\n\n", text)

@@ -22,6 +22,12 @@ BULLET_LINE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<bullet>[•◦▪‣●])[ 
 #: A Markdown list item: indentation, marker, the spaces after it, the text.
 LIST_ITEM_RE = re.compile(r"^(?P<indent> *)(?P<marker>\d{1,9}[.)]|[-*+])(?P<space> +|$)(?P<text>.*)$")
 
+#: The start of a list item with text, indented at most 3 spaces (a paragraph-level item).
+LIST_START_RE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
+
+#: A code fence line, indented at most 3 spaces.
+FENCE_START_RE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})")
+
 #: A code fence opening or closing line.
 FENCE_RE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 

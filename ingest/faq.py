@@ -21,6 +21,8 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
+from ingest.chardata import FENCE_START_RE, LIST_START_RE
+
 #: Lines of web-page furniture that scraping leaves at the top of a body.
 SCRAPED_CHROME_LINES = ("FAQ Search",)
 
@@ -33,8 +35,6 @@ HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \
 BOLD_LINE_RE = re.compile(r"^(?P<mark>\*\*|__)(?P<text>(?:(?!\*\*|__).)+?)(?P=mark)(?P<brk>[ \t]{2,}|\\)?[ \t]*$")
 QUESTION_LINE_RE = re.compile(r"^(?P<text>[^\s#>|<!{].*?\?[\"'\u201d\u2019)*_]*)(?P<brk>[ \t]{2,}|\\)?[ \t]*$")
 SENTENCE_BREAK_RE = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+[A-Z]")
-LIST_ITEM_RE = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+")
-FENCE_RE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})")
 TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
 FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 
@@ -117,14 +117,14 @@ def question_text(lines: list[str], index: int) -> str | None:
     if heading:
         text = _unbold(heading.group("text").strip())
         return text or None
-    if LIST_ITEM_RE.match(line):
+    if LIST_START_RE.match(line):
         return None
     previous = lines[index - 1] if index else ""
     following = index + 1 < len(lines) and lines[index + 1].strip() != ""
     bold = BOLD_LINE_RE.match(line)
     if bold:
         text = bold.group("text").strip()
-        in_list_item = previous.strip() and (LIST_ITEM_RE.match(previous) or previous[0].isspace())
+        in_list_item = previous.strip() and (LIST_START_RE.match(previous) or previous[0].isspace())
         return None if in_list_item or text.endswith(":") else text
     plain = QUESTION_LINE_RE.match(line)
     if not plain or (previous.strip() and not HEADING_RE.match(previous)):
@@ -162,9 +162,9 @@ def structure_faq(body: str) -> str:
     out: list[str] = []
     in_fence = False
     for index, line in enumerate(lines):
-        if FENCE_RE.match(line):
+        if FENCE_START_RE.match(line):
             in_fence = not in_fence
-        question = None if in_fence or FENCE_RE.match(line) else question_text(lines, index)
+        question = None if in_fence or FENCE_START_RE.match(line) else question_text(lines, index)
         if question is None:
             out.append(line)
             continue
@@ -178,7 +178,7 @@ def structure_faq(body: str) -> str:
 
 def _starts_block(line: str) -> bool:
     """Whether ``line`` starts a block of its own (a list, heading or fence), ending a paragraph."""
-    return bool(LIST_ITEM_RE.match(line) or HEADING_RE.match(line) or FENCE_RE.match(line))
+    return bool(LIST_START_RE.match(line) or HEADING_RE.match(line) or FENCE_START_RE.match(line))
 
 
 def _unbold(text: str) -> str:
