@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.chardata import FENCE_START_RE, LIST_START_RE
+from ingest.chardata import FENCE_START_RE, LIST_START_RE, SHORTCODE_START_RE
 
 #: The official CMS subcategory names, keyed by the id prefix CMS uses for them.
 SUBCATEGORIES: dict[str, str] = {
@@ -139,8 +139,11 @@ class Activity:
 
         >>> Activity(description="Use **QCDR** [data](x.md).\\nMore.\\n\\n- a").summary
         'Use QCDR data. More.'
+        >>> Activity(description="Submit data.\\n{{% note %}}\\nAn aside.").summary
+        'Submit data.'
         """
         first = self.description.strip().split("\n\n", 1)[0]
+        first = SHORTCODE_START_RE.split(first, 1)[0]  # a note or other block is not part of the summary
         text = " ".join(line for line in first.split("\n") if not LIST_START_RE.match(line))
         return " ".join(BOLD_MARK_RE.sub("", INLINE_LINK_RE.sub(r"\1", text)).split())
 

@@ -39,6 +39,9 @@ SHORTCODE_RE = re.compile(
     r"\{\{(?P<delim>[%<])\s*(?P<close>/)?\s*(?P<name>[A-Za-z][\w-]*)(?P<args>(?:[^%>}]|%(?!\}\})|>(?!\}\}))*?)\s*[%>]\}\}"
 )
 
+#: Where a shortcode (or a marker the shortcode stage leaves) begins.
+SHORTCODE_START_RE = re.compile(r"\{\{[%<]|<!--ingest:")
+
 #: A shortcode parameter: key="value", key=value, "value" or value.
 SHORTCODE_ARG_RE = re.compile(r"""(?:(?P<key>[\w-]+)\s*=\s*)?(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']+))""")
 
