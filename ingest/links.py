@@ -90,12 +90,14 @@ class _Rewriter:
         self.original = original
         self.problems: list[Problem] = []
         self.source_dir = posixpath.dirname(doc.source)
+        self.searched_from: dict[str, int] = {}
 
     def prose(self, text: str) -> str:
+        # Markdown links first: the HTML passes write Markdown links that are already final.
+        text = MD_LINK_RE.sub(self._markdown_link, text)
         text = HTML_IMG_RE.sub(self._html_img, text)
         text = _HTML_A_RE.sub(self._html_a, text)
-        text = HTML_HREF_RE.sub(self._html_href, text)
-        return MD_LINK_RE.sub(self._markdown_link, text)
+        return HTML_HREF_RE.sub(self._html_href, text)
 
     # -- Markdown -----------------------------------------------------------
 
@@ -191,7 +193,12 @@ class _Rewriter:
         return f'<span class="ingest-missing" title="{title}">{label}</span>'
 
     def _report(self, target: str, kind: str, message: str) -> None:
-        found = self.original.find(target)
+        # The same target can be linked twice: each report takes the next occurrence.
+        found = self.original.find(target, self.searched_from.get(target, 0))
+        if found < 0:
+            found = self.original.find(target)
+        else:
+            self.searched_from[target] = found + len(target)
         line = self.doc.line_of(line_of_offset(self.original, found)) if found >= 0 else None
         self.problems.append(Problem(self.doc.source, line, kind, f"Doc '{self.doc.source}' {message}"))
 

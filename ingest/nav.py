@@ -165,7 +165,12 @@ def build_navigation(docs: list[Document], folder_titles: dict[str, str],
                                         f"Doc '{doc.source}': menu parent '{parent_id}' is not in this export; "
                                         "the doc is shown at the top level."))
                 placements[doc.source] = _Placement(None, key, "menu")
-            elif parent is home or parent is doc:
+            elif parent is doc:
+                problems.append(Problem(doc.source, doc.meta_lines.get("parent"), "parent-cycle",
+                                        f"Doc '{doc.source}' is its own menu parent; it is shown at the top level. "
+                                        "Set its parent to another doc in its menu settings."))
+                placements[doc.source] = _Placement(None, key, "menu")
+            elif parent is home:
                 placements[doc.source] = _Placement(None, key, "menu")
             else:
                 placements[doc.source] = _Placement(parent.source, key, "menu")

@@ -122,7 +122,7 @@ def indent_list_continuations(text: str) -> str:
         ![](a.png)
     2. Next
     """
-    return outside_code(_indent_list_continuations, text, inline=False)
+    return _indent_list_continuations(text)  # it steps over fences itself: a fence in a step moves with it
 
 
 class _Item(NamedTuple):
@@ -136,46 +136,50 @@ def _indent_list_continuations(text: str) -> str:
     out: list[str] = []
     stack: list[_Item] = []
     previous_blank = True
-    fence_shift: int | None = None
+    fence: tuple[str, int] | None = None  # the open fence's marker, and how far its lines move
+    after_fence = False
     for line in text.split("\n"):
-        if fence_shift is not None:
-            out.append(" " * fence_shift + line if line.strip() else line)
-            if FENCE_RE.match(line.strip()):
-                fence_shift = None
+        stripped = line.lstrip(" ")
+        if fence is not None:
+            marker, shift = fence
+            out.append(" " * shift + line if line.strip() else line)
+            if stripped.startswith(marker) and not stripped[len(marker):].strip(marker[0] + " "):
+                fence, after_fence = None, bool(stack)
             continue
+        if after_fence and line.strip():
+            out.append("")  # Python-Markdown needs a blank line after a fence inside a list item
+        after_fence = False
         if not line.strip():
             out.append(line)
             previous_blank = True
             continue
-        indent = len(line) - len(line.lstrip(" "))
+        indent = len(line) - len(stripped)
         item = LIST_ITEM_RE.match(line)
         if item:
             while stack and stack[-1].content_col > indent:
                 stack.pop()
-            new_marker = stack[-1].new_indent if stack and indent >= stack[-1].content_col else 0
-            if stack and indent < stack[-1].content_col:
-                new_marker = indent if indent % 4 == 0 else 0
+            new = stack[-1].new_indent if stack else 0
             marker, space = item.group("marker"), item.group("space")
             content_col = indent + len(marker) + (len(space) if 0 < len(space) <= 4 else 1)
-            stack.append(_Item(content_col, new_marker + 4))
-            out.append(" " * new_marker + line.lstrip(" "))
-        elif stack and indent >= stack[-1].content_col:
+            stack.append(_Item(content_col, new + 4))
+        elif stack and (indent >= stack[-1].content_col or not previous_blank):
             top = stack[-1]
-            new = indent if indent >= top.new_indent else top.new_indent + max(0, indent - top.content_col)
-            if FENCE_RE.match(line.strip()):
-                fence_shift = new - indent
-            out.append(" " * new + line.lstrip(" "))
-        elif stack and not previous_blank:
-            out.append(line)  # a lazy continuation of the item's paragraph
+            if indent < top.content_col:
+                new = indent  # a lazy continuation of the item's paragraph
+            else:
+                new = indent if indent >= top.new_indent else top.new_indent + (indent - top.content_col)
         else:
             while stack and stack[-1].content_col > indent:
                 stack.pop()
-            if stack and indent >= stack[-1].content_col:
+            if stack:
                 top = stack[-1]
-                new = indent if indent >= top.new_indent else top.new_indent + max(0, indent - top.content_col)
-                out.append(" " * new + line.lstrip(" "))
+                new = indent if indent >= top.new_indent else top.new_indent + (indent - top.content_col)
             else:
-                out.append(line)
+                new = indent
+        opening = FENCE_RE.match(stripped)
+        if opening and not item:
+            fence = (opening.group("fence"), new - indent)
+        out.append(" " * new + stripped if new != indent else line)
         previous_blank = False
     return "\n".join(out)
 

@@ -66,9 +66,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     ('café\\n', 'utf-8-sig')
     >>> decode_bytes('It\\u2019s caf\\u00e9'.encode('cp1252'))
     ('It’s café', 'cp1252')
+    >>> decode_bytes('caf\\u00e9'.encode('utf-16'))
+    ('café', 'utf-16')
     """
     if data.startswith(codecs.BOM_UTF8):
         text, encoding = data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        text, encoding = data.decode("utf-32", errors="replace"), "utf-32"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text, encoding = data.decode("utf-16", errors="replace"), "utf-16"
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"

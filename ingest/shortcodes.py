@@ -91,16 +91,21 @@ def marker(name: str, **attrs: str) -> str:
     return MARKER_PREFIX + " ".join(parts) + "-->"
 
 
-def convert_shortcodes(doc: Document) -> tuple[Document, list[Problem]]:
-    """Convert every shortcode of a document; report unknown and unclosed ones."""
-    converter = _Converter(doc)
+def convert_shortcodes(doc: Document, original: str | None = None) -> tuple[Document, list[Problem]]:
+    """Convert every shortcode of a document; report unknown and unclosed ones.
+
+    ``original`` is the body as exported: problems are reported by its lines, since
+    the text fixes before this stage may have added lines.
+    """
+    converter = _Converter(doc, original if original is not None else doc.body)
     body = converter.run(doc.body)
     return doc.with_fix("shortcodes", body), converter.problems
 
 
 class _Converter:
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, original: str):
         self.doc = doc
+        self.original = original
         self.problems: list[Problem] = []
 
     # -- driver -------------------------------------------------------------
@@ -110,8 +115,9 @@ class _Converter:
             return body
         body = self._protect_code(body)
         self.lines: dict[str, list[int]] = {}
-        for match in SHORTCODE_RE.finditer(body):
-            self.lines.setdefault(match.group(0), []).append(line_of_offset(body, match.start()))
+        original = "".join(piece if not code else piece.replace("{{", _PROTECTED) for code, piece in segments(self.original))
+        for match in SHORTCODE_RE.finditer(original):
+            self.lines.setdefault(match.group(0), []).append(line_of_offset(original, match.start()))
         body = self._convert(body)
         return body.replace(_PROTECTED, "{{")
 

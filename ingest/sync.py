@@ -202,7 +202,7 @@ def _transform(doc: Document, index: LinkIndex, navigation: Navigation,
                labelled: dict[str, list[tuple[str, str]]], original: str) -> tuple[Document, list[Problem]]:
     """The body stages, in order: shortcodes, HTML tables, links, generated lists, headings."""
     problems: list[Problem] = []
-    doc, found = convert_shortcodes(doc)
+    doc, found = convert_shortcodes(doc, original)
     problems += found
     doc = render_tables(doc)
     doc, found = rewrite_links(doc, index, original)
