@@ -1,8 +1,9 @@
 """Stage 6b: the site-wide pages built from every activity: the "All activities" index,
 its data as JSON and CSV, and the tags index.
 
-The index is one table row per activity, sortable (tablesort, as Material's docs
-suggest) and filterable (``overrides/assets/javascripts/activities.js``); both
+The index is one table row per activity (a plain table inside
+``div.ingest-activities``, so Material styles it), sortable (tablesort, as
+Material's docs suggest) and filterable (``overrides/assets/javascripts/activities.js``); both
 re-run on Material's instant navigation.
 """
 
@@ -121,7 +122,7 @@ def activities_page(entries: list[CatalogEntry]) -> str:
         f"{len(data)} improvement activities. Click a column heading to sort; type or choose to filter. "
         f"The same data: [{ACTIVITIES_JSON}]({ACTIVITIES_JSON}) · [{ACTIVITIES_CSV}]({ACTIVITIES_CSV}).",
         "",
-        '<div class="ingest-activity-filters" role="search">',
+        '<div class="ingest-activity-filters" role="search" data-search-exclude>',
         '<input type="search" data-filter="text" placeholder="Filter by id, title or description" aria-label="Filter activities">',
         f'<select data-filter="subcategory" aria-label="Subcategory">{options(subcategories, "All subcategories")}</select>',
         f'<select data-filter="weighting" aria-label="Weighting">{options(weightings, "All weightings")}</select>',
@@ -129,7 +130,8 @@ def activities_page(entries: list[CatalogEntry]) -> str:
         f'<span class="ingest-activity-filters__count" data-filter-count aria-live="polite">{len(data)} of {len(data)}</span>',
         "</div>",
         "",
-        '<table class="ingest-activities" markdown="1">',
+        '<div class="ingest-activities" markdown="1">',
+        '<table markdown="1">',
         '<thead><tr><th data-sort-default>ID</th><th>Activity</th><th>Subcategory</th><th>Weighting</th>'
         '<th data-sort-method="number">Year</th></tr></thead>',
         '<tbody markdown="1">',
@@ -150,7 +152,7 @@ def activities_page(entries: list[CatalogEntry]) -> str:
             f'<td data-sort="{weight_rank}">{_badge(row["weighting"])}</td>'
             f'<td>{row["performance_year"] or ""}</td></tr>'
         )
-    lines += ["</tbody>", "</table>", "",
+    lines += ["</tbody>", "</table>", "</div>", "",
               '<p class="ingest-activity-filters__empty" hidden>No activity matches these filters.</p>', "",
               f"Activities by subcategory and weighting: [Tags]({TAGS_PAGE})."]
     return "\n".join(lines)

@@ -2,7 +2,7 @@
    Runs on every page load, including Material's instant navigation (document$). */
 (function () {
   function setup() {
-    var table = document.querySelector("table.ingest-activities");
+    var table = document.querySelector(".ingest-activities table");
     if (!table || table.dataset.ingestReady) return;
     table.dataset.ingestReady = "1";
     if (window.Tablesort) new Tablesort(table);
