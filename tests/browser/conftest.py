@@ -29,15 +29,28 @@ page (function) -> playwright.sync_api.Page
     failure a full-page screenshot goes to test-artifacts/<test name>.png.
 screenshot (function) -> callable(page, name) -> Path
     Saves a full-page PNG to test-artifacts/screenshots/<name>.png.
+corpus_site_dir, corpus_server, corpus_page
+    The same three for a site built (tests/sitebuild.build_export) from the real
+    export ../shared/corpus/quality-of-care-2022; skipped with a reason when that
+    folder is absent. ``corpus_page`` only reaches the corpus server.
+instant_site_server, instant_page
+    The sample site built with ``site_url`` set to its local URL, as ``mkdocs serve``
+    does, so that Material's instant navigation is active (it needs sitemap.xml).
+shared_page, corpus_shared_page (module)
+    One page per test module on the sample / corpus site (a new context per test costs
+    ~0.5 s): for tests that start with their own goto and change no stored state (no
+    palette toggle); a failing test still gets its screenshot in test-artifacts/.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import importlib.util
 import json
 import re
+import sys
 import threading
 from collections import Counter, defaultdict
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -52,6 +65,8 @@ SITEBUILD_HOOK = REPO_ROOT / "tests" / "sitebuild.py"
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
 SCREENSHOTS_DIR = ARTIFACTS_DIR / "screenshots"
 
+CORPUS_2022 = REPO_ROOT.parent / "shared" / "corpus" / "quality-of-care-2022"
+
 CHROMIUM_PATH = Path("/usr/bin/chromium")
 # No network on these machines: without these flags chromium stalls on
 # background connection attempts (QUIC, component updater, sync, ...).
@@ -64,7 +79,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+SHARED_PAGE_FIXTURES = ("shared_page", "corpus_shared_page")
 VIEWPORT = {"width": 1280, "height": 900}  # wide enough for Material's desktop header
+
+# The tests import their shared helpers as ``browser_helpers``: make that work in any
+# import mode (pytest's default "prepend" adds this folder to sys.path; "importlib" does not).
+if str(BROWSER_TESTS_DIR) not in sys.path:
+    sys.path.insert(0, str(BROWSER_TESTS_DIR))
 
 try:  # playwright is optional at import time: tests skip cleanly without it
     from playwright.sync_api import sync_playwright
@@ -112,6 +133,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     # Expose each phase's report to fixtures as item.rep_setup / rep_call / rep_teardown.
     setattr(item, f"rep_{report.when}", report)
+    if report.when == "call" and report.failed:
+        # A module-scoped page outlives the test: screenshot it here, while it shows the failure.
+        for name in SHARED_PAGE_FIXTURES:
+            pg = getattr(item, "funcargs", {}).get(name)
+            if pg is not None:
+                ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+                try:
+                    pg.screenshot(path=str(ARTIFACTS_DIR / f"{_artifact_name(item.nodeid)}.png"), full_page=True)
+                except Exception as exc:  # never mask the real failure
+                    print(f"failure screenshot not saved: {exc}")
     return report
 
 
@@ -295,9 +326,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_server(built_site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built_site_dir))
+@contextlib.contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on a free local port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)  # port 0: a free port
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
@@ -309,6 +341,52 @@ def site_server(built_site_dir: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site_dir: Path) -> Iterator[str]:
+    with serve_directory(built_site_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def instant_site_server(_site_source, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample export built with ``site_url`` set to the URL it is served at, as
+    ``mkdocs serve`` does. Material's instant navigation only intercepts links to the
+    pages listed in sitemap.xml (matched by protocol, host and port), and MkDocs writes
+    an empty sitemap when ``site_url`` is not set."""
+    if reason := _missing_requirement():
+        pytest.skip(reason)
+    if _site_source is None or not callable(getattr(_site_source, "build_export", None)):
+        pytest.skip("tests/sitebuild.py has no build_export(export, tmp_dir)")
+    work = tmp_path_factory.mktemp("browser-site-instant")
+    site_dir = work / "site"
+    site_dir.mkdir()
+    with serve_directory(site_dir) as url:  # the port is known before the build
+        _site_source.build_export(_site_source.SAMPLE_EXPORT, work, site_url=url)
+        assert (site_dir / "index.html").is_file(), f"no index.html in built site {site_dir}"
+        yield url
+
+
+@pytest.fixture(scope="session")
+def corpus_site_dir(_site_source, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real 2022 export synced and built strict, like a user would."""
+    if reason := _missing_requirement():
+        pytest.skip(reason)
+    if not CORPUS_2022.is_dir():
+        pytest.skip(f"{CORPUS_2022} is absent: the corpus browser tests need the shared corpus")
+    if _site_source is None or not callable(getattr(_site_source, "build_export", None)):
+        pytest.skip("tests/sitebuild.py has no build_export(export, tmp_dir)")
+    site_dir, _warnings = _site_source.build_export(CORPUS_2022, tmp_path_factory.mktemp("browser-corpus-2022"))
+    site_dir = Path(site_dir)
+    assert (site_dir / "index.html").is_file(), f"no index.html in built corpus site {site_dir}"
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def corpus_server(corpus_site_dir: Path) -> Iterator[str]:
+    with serve_directory(corpus_site_dir) as url:
+        yield url
 
 
 # --------------------------------------------------------------------------- browser
@@ -334,10 +412,11 @@ def _artifact_name(nodeid: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid).strip("_")[:180]
 
 
-@pytest.fixture
-def page(browser, site_server: str, request: pytest.FixtureRequest):
+@contextlib.contextmanager
+def open_page(browser, base_url: str, request: pytest.FixtureRequest):
+    """A fresh context + page on ``base_url``; every other host is unreachable."""
     context = browser.new_context(
-        base_url=site_server,
+        base_url=base_url,
         viewport=VIEWPORT,
         color_scheme="light",
         service_workers="block",
@@ -347,7 +426,7 @@ def page(browser, site_server: str, request: pytest.FixtureRequest):
     def _route(route):
         # Only the local site server is reachable; fail everything else fast
         # (e.g. Google Fonts from a site config) instead of waiting on timeouts.
-        if route.request.url.startswith(site_server):
+        if route.request.url.startswith(base_url):
             route.continue_()
         else:
             route.abort()
@@ -367,11 +446,46 @@ def page(browser, site_server: str, request: pytest.FixtureRequest):
         context.close()
 
 
+@pytest.fixture
+def page(browser, site_server: str, request: pytest.FixtureRequest):
+    with open_page(browser, site_server, request) as pg:
+        yield pg
+
+
+@pytest.fixture
+def corpus_page(browser, corpus_server: str, request: pytest.FixtureRequest):
+    with open_page(browser, corpus_server, request) as pg:
+        yield pg
+
+
+@pytest.fixture
+def instant_page(browser, instant_site_server: str, request: pytest.FixtureRequest):
+    """A page on the sample site built with ``site_url`` = its local URL (instant navigation on)."""
+    with open_page(browser, instant_site_server, request) as pg:
+        yield pg
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser, site_server: str, request: pytest.FixtureRequest):
+    """One page on the sample site for all tests of a module (cheaper; the search worker
+    keeps its index between searches). Each test starts with its own goto."""
+    with open_page(browser, site_server, request) as pg:
+        yield pg
+
+
+@pytest.fixture(scope="module")
+def corpus_shared_page(browser, corpus_server: str, request: pytest.FixtureRequest):
+    """The same on the corpus site."""
+    with open_page(browser, corpus_server, request) as pg:
+        yield pg
+
+
 def save_screenshot(page, name: str) -> Path:
     """Save a full-page PNG of ``page`` as test-artifacts/screenshots/<name>.png."""
     SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS_DIR / f"{_artifact_name(name)}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # animations="disabled": CSS transitions (e.g. nav chevrons turning) are shown finished.
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
     return path
 
 
