@@ -39,16 +39,15 @@ def check_site(site_dir: Path) -> list[str]:
             continue
         soup = BeautifulSoup(html, "html.parser")
         rel = page.relative_to(site_dir).as_posix()
-        prose = BeautifulSoup(html, "html.parser")
-        for code in prose.find_all(["pre", "code"]):
-            code.decompose()  # a shortcode shown in a code block is meant to be seen
-        text = str(prose)
-        for residue in RESIDUE:
-            if residue in text:
-                problems.append(f"{rel}: contains {residue!r}")
         for tag, attr in (("a", "href"), ("img", "src"), ("link", "href"), ("script", "src")):
             for element in soup.find_all(tag):
                 url = element.get(attr)
                 if url and not target_exists(site_dir, page, url):
                     problems.append(f"{rel}: broken {tag} {attr}={url!r}")
+        for code in soup.find_all(["pre", "code"]):
+            code.decompose()  # a shortcode shown in a code block is meant to be seen
+        text = str(soup)
+        for residue in RESIDUE:
+            if residue in text:
+                problems.append(f"{rel}: contains {residue!r}")
     return problems

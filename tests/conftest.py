@@ -1,0 +1,200 @@
+"""Shared fixtures for the pipeline tests.
+
+Fixtures
+--------
+shared_dir (session) -> Path
+    /work/shared (the folder beside the repo); the test is skipped when it is absent.
+seeds_dir, corpus_dir (session) -> Path
+    shared/seeds and shared/corpus, skipped when absent.
+make_export (function) -> callable(files, name="export") -> Path
+    Writes a small export tree under tmp_path. ``files`` maps a '/'-separated path to
+    ``str`` (written as UTF-8), ``bytes`` (written as is) or ``(meta, body)`` (a doc
+    with YAML front matter).
+render_markdown (session) -> callable(text) -> str
+    Python-Markdown with the markdown_extensions of the repo's mkdocs.yml.
+sample_build (session) -> Built
+    The bundled sample export synced and built strict with tests/sitebuild.py.
+corpus_build (session, one per corpus export) -> Built
+    The same for each export in shared/corpus (marked ``corpus``). These builds and
+    their tests/sitecheck.py:check_site run (slow: ~40 s of CPU a corpus) start in worker
+    processes as soon as collection shows a test needs them, so they overlap the rest
+    of the suite; ``Built.site_problems`` holds check_site's result.
+"""
+
+from __future__ import annotations
+
+import copy
+import multiprocessing
+import shutil
+import tempfile
+from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult, Pool
+from pathlib import Path
+from typing import Any, Callable
+
+import markdown
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SAMPLE_EXPORT = REPO / "samples" / "export"
+CORPUS_EXPORTS = ("quality-of-care-2022", "quality-of-care-2023")
+
+
+@dataclass
+class Built:
+    """An export synced into ``docs_dir`` and built strict into ``site_dir``."""
+
+    export: Path
+    docs_dir: Path
+    site_dir: Path
+    warnings: list[str]
+    site_problems: list[str] | None = None
+    """What tests/sitecheck.py:check_site found, when it was run with the build."""
+
+    def page(self, url_path: str) -> str:
+        """The HTML of a page by its URL path ('guides/getting-started/')."""
+        return (self.site_dir / url_path.strip("/") / "index.html").read_text("utf-8")
+
+
+def doc_text(meta: dict[str, Any] | None, body: str) -> str:
+    """A wikiGDrive-style document: YAML front matter (when ``meta`` is given), then the body."""
+    if meta is None:
+        return body
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
+    return f"---\n{front}---\n{body}"
+
+
+def write_tree(root: Path, files: dict[str, Any]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif isinstance(content, tuple):
+            path.write_bytes(doc_text(*content).encode("utf-8"))
+        else:
+            path.write_bytes(content.encode("utf-8"))
+    return root
+
+
+@pytest.fixture
+def make_export(tmp_path: Path) -> Callable[..., Path]:
+    def make(files: dict[str, Any], name: str = "export") -> Path:
+        root = tmp_path / name
+        root.mkdir(parents=True, exist_ok=True)
+        return write_tree(root, files)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"shared folder {SHARED} is absent")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(shared_dir: Path) -> Path:
+    seeds = shared_dir / "seeds"
+    if not seeds.is_dir() or not any(seeds.iterdir()):
+        pytest.skip(f"no seeds in {seeds}")
+    return seeds
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(shared_dir: Path) -> Path:
+    corpus = shared_dir / "corpus"
+    if not corpus.is_dir():
+        pytest.skip(f"corpus folder {corpus} is absent")
+    return corpus
+
+
+@pytest.fixture(scope="session")
+def mkdocs_config() -> dict[str, Any]:
+    """The repo's mkdocs.yml as plain data, read with MkDocs' own YAML tags (!ENV, !relative)."""
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    return yaml.load((REPO / "mkdocs.yml").read_text("utf-8"), Loader=get_yaml_loader(yaml.SafeLoader))
+
+
+@pytest.fixture(scope="session")
+def render_markdown(mkdocs_config) -> Callable[[str], str]:
+    """Render Markdown the way the site does (the extensions listed in mkdocs.yml)."""
+    extensions, configs = [], {}
+    for entry in mkdocs_config["markdown_extensions"]:
+        if isinstance(entry, dict):
+            (name, options), = entry.items()
+            extensions.append(name)
+            configs[name] = copy.deepcopy(options or {})
+        else:
+            extensions.append(entry)
+
+    def render(text: str) -> str:
+        return markdown.markdown(text, extensions=extensions, extension_configs=configs)
+
+    return render
+
+
+def _build(export: Path, work: Path) -> Built:
+    from sitebuild import build_export
+
+    site_dir, warnings = build_export(export, work)
+    return Built(export, work / "docs", site_dir, warnings)
+
+
+def _build_and_check(export: str, work: str) -> tuple[str, list[str], list[str]]:
+    """Sync, build strict and check one export (run in a worker process)."""
+    from sitecheck import check_site
+
+    built = _build(Path(export), Path(work))
+    return str(built.site_dir), built.warnings, check_site(built.site_dir)
+
+
+_pool: Pool | None = None
+_corpus_jobs: dict[str, AsyncResult] = {}
+_corpus_work: list[Path] = []
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    """Start the corpus builds in the background once we know a selected test needs them."""
+    global _pool
+    if not any("corpus_build" in getattr(item, "fixturenames", ()) for item in items):
+        return
+    exports = [SHARED / "corpus" / name for name in CORPUS_EXPORTS if (SHARED / "corpus" / name).is_dir()]
+    if not exports:
+        return
+    _pool = multiprocessing.get_context("fork").Pool(len(exports))
+    for export in exports:
+        work = Path(tempfile.mkdtemp(prefix=f"ingest-test-{export.name}-"))
+        _corpus_work.append(work)
+        _corpus_jobs[export.name] = _pool.apply_async(_build_and_check, (str(export), str(work)))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _pool is not None:
+        _pool.terminate()  # builds nobody waited for (e.g. after -x) are not worth finishing
+        _pool.join()
+    for work in _corpus_work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Built:
+    return _build(SAMPLE_EXPORT, tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session", params=CORPUS_EXPORTS, ids=[name[-4:] for name in CORPUS_EXPORTS])
+def corpus_build(request, corpus_dir, tmp_path_factory) -> Built:
+    export = corpus_dir / request.param
+    if not export.is_dir():
+        pytest.skip(f"corpus export {export} is absent")
+    job = _corpus_jobs.get(request.param)
+    if job is not None:
+        site_dir, warnings, problems = job.get()
+    else:
+        site_dir, warnings, problems = _build_and_check(str(export), str(tmp_path_factory.mktemp(request.param)))
+    return Built(export, Path(site_dir).parent / "docs", Path(site_dir), warnings, problems)
