@@ -36,6 +36,8 @@ import markdown
 import pytest
 import yaml
 
+from sitebuild import build_and_check, build_export
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAMPLE_EXPORT = REPO / "samples" / "export"
@@ -139,18 +141,9 @@ def render_markdown(mkdocs_config) -> Callable[[str], str]:
 
 
 def _build(export: Path, work: Path) -> Built:
-    from sitebuild import build_export
 
     site_dir, warnings = build_export(export, work)
     return Built(export, work / "docs", site_dir, warnings)
-
-
-def _build_and_check(export: str, work: str) -> tuple[str, list[str], list[str]]:
-    """Sync, build strict and check one export (run in a worker process)."""
-    from sitecheck import check_site
-
-    built = _build(Path(export), Path(work))
-    return str(built.site_dir), built.warnings, check_site(built.site_dir)
 
 
 _pool: Pool | None = None
@@ -171,7 +164,7 @@ def pytest_collection_modifyitems(session, config, items):
     for export in exports:
         work = Path(tempfile.mkdtemp(prefix=f"ingest-test-{export.name}-"))
         _corpus_work.append(work)
-        _corpus_jobs[export.name] = _pool.apply_async(_build_and_check, (str(export), str(work)))
+        _corpus_jobs[export.name] = _pool.apply_async(build_and_check, (str(export), str(work)))
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -196,5 +189,5 @@ def corpus_build(request, corpus_dir, tmp_path_factory) -> Built:
     if job is not None:
         site_dir, warnings, problems = job.get()
     else:
-        site_dir, warnings, problems = _build_and_check(str(export), str(tmp_path_factory.mktemp(request.param)))
+        site_dir, warnings, problems = build_and_check(str(export), str(tmp_path_factory.mktemp(request.param)))
     return Built(export, Path(site_dir).parent / "docs", Path(site_dir), warnings, problems)

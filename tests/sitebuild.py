@@ -58,3 +58,14 @@ def build_sample_site(tmp_dir: Path) -> Path:
     """The bundled sample export as a built site (used by the browser tests)."""
     site_dir, _ = build_export(SAMPLE_EXPORT, Path(tmp_dir))
     return site_dir
+
+
+def build_and_check(export: str, work: str) -> tuple[str, list[str], list[str]]:
+    """Sync, build strict and check one export: (site dir, MkDocs warnings, check_site problems).
+
+    A module-level function so the test session can run it in a worker process.
+    """
+    from sitecheck import check_site
+
+    site_dir, warnings = build_export(Path(export), Path(work))
+    return str(site_dir), warnings, check_site(site_dir)
