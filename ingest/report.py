@@ -23,7 +23,9 @@ def format_summary(site: "Site", export_dir: Path, out_dir: Path, verbose: bool 
                  f"{_plural(counts['pages'], 'page')}, {_plural(counts['redirects'], 'redirect')}, "
                  f"{_plural(counts['assets'], 'asset')}.")
     changes = site.changes
-    if verbose and changes:
+    if verbose and site.first_sync:
+        lines.append("First sync of this export into this folder: every page is new.")
+    elif verbose and changes:
         summary = ", ".join(f"{len(changes.get(k, []))} {k}" for k in ("added", "changed", "moved", "removed"))
         lines.append(f"Changes since the last sync: {summary}.")
         shown = 0

@@ -67,6 +67,8 @@ class Site:
 
     documents_read: int = 0
     changes: dict[str, list[Any]] = field(default_factory=dict)
+    first_sync: bool = True
+    """No earlier sync of this Drive folder into the docs_dir: every page is new."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -152,6 +154,7 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
         _add_catalog(site, faq_dests={index.by_source[s] for s in faq_sources if s in index.by_source})
     _carry_redirects(site, previous or {}, index)
     site.changes = _changes(previous or {}, site.docs)
+    site.first_sync = previous is None
     return site
 
 

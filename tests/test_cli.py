@@ -50,6 +50,16 @@ def test_clean_sync_exits_0_and_summarises(make_export, tmp_path):
     assert "Error" not in result.output
 
 
+def test_first_sync_says_so_and_a_resync_lists_changes(make_export, tmp_path):
+    root = make_export(GOOD)
+    first = run("sync", root, "--out", tmp_path / "docs")
+    assert "First sync" in first.output and "added" not in first.output
+    (root / "guides" / "b.md").write_text("---\nid: '1b'\ntitle: 'B'\n---\nNew page.\n", "utf-8")
+    second = run("sync", root, "--out", tmp_path / "docs")
+    assert "Changes since the last sync: 1 added" in second.output
+    assert "added   guides/b.md" in second.output
+
+
 def test_sync_with_warnings_exits_0_and_prints_file_and_line(make_export, tmp_path):
     root = make_export({**GOOD, "guides/b.md": WARNING_DOC})
     result = run("sync", root, "--out", tmp_path / "docs")
