@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 
 from ingest.chardata import CODE_SPAN_RE, FENCE_RE
 
+_MAYBE_CODE_RE = re.compile(r"^ *(?:```|~~~)|<pre\b|\{\{[%<]\s*pre\b", re.MULTILINE | re.IGNORECASE)
 _PRE_BLOCK_RE = re.compile(r"<pre\b.*?</pre>|\{\{[%<]\s*pre\b.*?\{\{[%<]\s*/pre\s*[%>]\}\}", re.DOTALL | re.IGNORECASE)
 
 
@@ -23,6 +24,8 @@ def code_blocks(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in code_blocks(t)]
     ['```\\nx\\n```\\n']
     """
+    if not _MAYBE_CODE_RE.search(text):
+        return []  # most docs have no code: skip the line scan
     ranges: list[tuple[int, int]] = []
     offset = 0
     fence: str | None = None
@@ -60,7 +63,7 @@ def segments(text: str, inline: bool = True) -> Iterator[tuple[bool, str]]:
 
 
 def _inline_segments(text: str, inline: bool) -> Iterator[tuple[bool, str]]:
-    if not inline:
+    if not inline or "`" not in text:
         yield False, text
         return
     position = 0

@@ -2,7 +2,7 @@
 
 Usage: scripts/benchmark [--repeat N] [EXPORT_DIR ...]
 Defaults to the bundled sample export and, when present, ../shared/corpus/*.
-Figures are the median of N runs (default 5) on this machine; nothing is asserted.
+Figures are the median CPU time (process time) of N runs (default 5) on this machine; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -29,11 +29,12 @@ from ingest.write import write_site  # noqa: E402
 
 
 def median_time(fn, repeat: int) -> tuple[float, object]:
+    """Median CPU time of ``fn`` (process time: steadier than wall time on a shared machine)."""
     times, result = [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         result = fn()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return statistics.median(times), result
 
 
@@ -66,7 +67,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     exports = args.exports or [REPO / "samples" / "export", *sorted((REPO.parent / "shared" / "corpus").glob("*"))]
-    print(f"median of {args.repeat} runs (mkdocs build: {max(1, args.repeat // 2)}), Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(f"median CPU time of {args.repeat} runs (mkdocs build: {max(1, args.repeat // 2)}), Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     for export in exports:
         bench(export, args.repeat)
 
