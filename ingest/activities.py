@@ -148,7 +148,8 @@ class Activity:
         return " ".join(BOLD_MARK_RE.sub("", INLINE_LINK_RE.sub(r"\1", text)).split())
 
     def to_meta(self) -> dict[str, Any]:
-        """Front matter for the page: an ``activity`` mapping and a ``description``.
+        """Front matter for the page: an ``activity`` mapping (every extracted field, the
+        description and sections as Markdown) and a plain-text ``description``.
 
         Values that are None are left out. The caller merges this into the
         document's front matter without overwriting keys it already has.
@@ -163,6 +164,9 @@ class Activity:
             "weighting": self.weighting, "weighting_raw": self.weighting_raw,
             "subcategory": self.subcategory, "subcategory_raw": self.subcategory_raw,
             "performance_year": self.performance_year, "aliases": list(self.search_aliases) or None,
+            "description": self.description or None,
+            "supporting_documentation": self.supporting_documentation or None,
+            "resources": self.resources or None,
         }
         meta: dict[str, Any] = {"activity": {k: v for k, v in activity.items() if v is not None}}
         if self.summary:

@@ -173,6 +173,7 @@ def test_meta_holds_fields_and_aliases():
             "weighting_raw": "High", "subcategory": "Achieving Health Equity",
             "subcategory_raw": "Achieving Health Equity", "performance_year": 2018,
             "aliases": ["AHE 6", "AHE6", "ahe-6", "IA_AHE_6"],
+            "description": "Act **now**.",
         },
         "description": "Act now.",
     }
