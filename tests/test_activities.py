@@ -243,6 +243,10 @@ def test_seed_003_consecutive_lines_with_breaks():
     assert activity.title == "Use of Toolsets or Other Resources to Close Healthcare Disparities Across Communities"
     assert activity.description.startswith("Take steps to improve healthcare disparities")
     assert activity.supporting_documentation.startswith("1. Resources Used to Improve Disparities")
+    sections = activity.to_meta()["activity"]
+    assert "Documentation of Steps" in sections["supporting_documentation"]
+    assert "2019 Improvement Activities Requirements" in sections["resources"]
+    assert sections["description"].startswith("Take steps to improve healthcare disparities")
 
     out = restructure_activity_body(body)
     assert_nothing_lost(body, out, "seed 003")
