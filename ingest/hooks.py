@@ -41,6 +41,7 @@ def load_manifest(docs_dir: str | Path) -> dict[str, Any] | None:
 
 def on_config(config: Any) -> Any:
     """Use the synced nav (unless ``nav:`` is written by hand) and add the synced redirects."""
+    card.load(config["theme"].get_env())  # again on every build, so `mkdocs serve` sees template edits
     manifest = load_manifest(config["docs_dir"])
     if manifest is None:
         log.warning("%s was not written by the sync (no %s): run `python -m ingest sync EXPORT_DIR` first.",
@@ -90,6 +91,26 @@ def render_markers(markdown: str, extra: dict[str, Any], site_name: str) -> str:
     return _ONLY_RE.sub(only, markdown)
 
 
+class CardTemplate:
+    """The activity card template, loaded once a build (in ``on_config``) from the theme's Jinja environment."""
+
+    name = "partials/activity-card.html"
+
+    def __init__(self) -> None:
+        self.template: Any = None
+
+    def load(self, env: Any) -> None:
+        self.template = env.get_template(self.name)
+
+    def render(self, page: Any, config: Any) -> str:
+        if self.template is None:  # a page rendered without a build's on_config
+            self.load(config["theme"].get_env())
+        return self.template.render(page=page, config=config)
+
+
+card = CardTemplate()
+
+
 def on_page_content(html_text: str, page: Any, config: Any) -> str:
     """Put the activity card (``overrides/partials/activity-card.html``) before an activity page's body.
 
@@ -99,8 +120,7 @@ def on_page_content(html_text: str, page: Any, config: Any) -> str:
     activity = page.meta.get("activity")
     if not isinstance(activity, dict) or not activity.get("id"):
         return html_text
-    template = config["theme"].get_env().get_template("partials/activity-card.html")
-    return template.render(page=page, config=config) + html_text
+    return card.render(page, config) + html_text
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any) -> str:
