@@ -15,14 +15,13 @@ so ``mkdocs.yml`` stays hand-written: the sync never edits it.
 from __future__ import annotations
 
 import html
-import json
 import logging
 import re
 from pathlib import Path
 from typing import Any
 
 from ingest.shortcodes import MARKER_PREFIX
-from ingest.write import MANIFEST
+from ingest.write import MANIFEST, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.ingest")
 
@@ -32,17 +31,10 @@ _ONLY_RE = re.compile(re.escape(MARKER_PREFIX) + r'only sys="(?P<sys>[^"]*)"-->(
                       + re.escape(MARKER_PREFIX) + r"/only-->", re.DOTALL)
 
 
-def load_manifest(docs_dir: str | Path) -> dict[str, Any] | None:
-    try:
-        return json.loads((Path(docs_dir) / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def on_config(config: Any) -> Any:
     """Use the synced nav (unless ``nav:`` is written by hand) and add the synced redirects."""
     card.load(config["theme"].get_env())  # again on every build, so `mkdocs serve` sees template edits
-    manifest = load_manifest(config["docs_dir"])
+    manifest = read_manifest(Path(config["docs_dir"]))
     if manifest is None:
         log.warning("%s was not written by the sync (no %s): run `python -m ingest sync EXPORT_DIR` first.",
                     config["docs_dir"], MANIFEST)
