@@ -63,5 +63,5 @@ HTML_IMG_RE = re.compile(r"<img\b(?P<attrs>[^>]*?)/?>", re.IGNORECASE)
 HTML_HREF_RE = re.compile(r"(?P<pre><a\b[^>]*?\bhref\s*=\s*)(?P<q>[\"'])(?P<url>[^\"']*)(?P=q)", re.IGNORECASE)
 HTML_ATTR_RE = re.compile(r"""(?P<name>[\w:-]+)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+))""")
 
-#: An ATX heading.
-HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*#*[ \t]*$")
+#: An ATX heading (up to 3 spaces in); a closing run of '#' counts only after a space, as in CommonMark.
+HEADING_RE = re.compile(r"^ {0,3}(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")

@@ -21,7 +21,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from ingest.chardata import FENCE_START_RE, LIST_START_RE
+from ingest.chardata import FENCE_START_RE, HEADING_RE, LIST_START_RE
 
 #: Lines of web-page furniture that scraping leaves at the top of a body.
 SCRAPED_CHROME_LINES = ("FAQ Search",)
@@ -31,7 +31,6 @@ MAX_QUESTION_LENGTH = 250
 
 FAQ_WORD_RE = re.compile(r"(?<![A-Za-z0-9])(?:faqs?|frequently[ _-]asked[ _-]questions)(?![A-Za-z0-9])",
                          re.IGNORECASE)
-HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
 BOLD_LINE_RE = re.compile(r"^(?P<mark>\*\*|__)(?P<text>(?:(?!\*\*|__).)+?)(?P=mark)(?P<brk>[ \t]{2,}|\\)?[ \t]*$")
 QUESTION_LINE_RE = re.compile(r"^(?P<text>[^\s#>|<!{].*?\?[\"'\u201d\u2019)*_]*)(?P<brk>[ \t]{2,}|\\)?[ \t]*$")
 SENTENCE_BREAK_RE = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+[A-Z]")

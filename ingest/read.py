@@ -18,6 +18,7 @@ import charset_normalizer
 import frontmatter
 import yaml
 
+from ingest.chardata import HEADING_RE
 from ingest.model import Asset, Document, Problem, Severity
 
 DOCUMENT_SUFFIXES = {".md", ".txt"}
@@ -30,7 +31,6 @@ DIRECTORY_FILE = ".wgd-directory.yaml"
 _SIDECAR_RE = re.compile(
     r"""^(?:\.wgd-directory\.yaml|\.wgd-local-.*\.csv|\.tree\.json|.*\.debug\.xml|toc\.md|_errors\.md)$"""
 )
-_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _YAML_HANDLER = frontmatter.YAMLHandler()
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
@@ -170,9 +170,9 @@ def fallback_title(body: str, source: str) -> str:
     'Getting Started'
     """
     for line in body.splitlines():
-        match = _HEADING_RE.match(line)
-        if match:
-            return _plain(match.group(1))
+        match = HEADING_RE.match(line)
+        if match and match.group("text"):
+            return _plain(match.group("text"))
     for line in body.splitlines():
         if line.strip():
             return _plain(line.strip())[:120]
