@@ -166,21 +166,14 @@ class NavNode:
     children: list[NavNode] = field(default_factory=list)
     parent: NavNode | None = field(default=None, repr=False, compare=False)
 
-    @property
-    def is_section(self) -> bool:
-        return bool(self.children)
+    sort_key: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+    """Where the node goes among its siblings (set by the nav stage)."""
 
     def walk(self) -> Iterator[NavNode]:
         """Every node below this one, depth first, in nav order."""
         for child in self.children:
             yield child
             yield from child.walk()
-
-    def ancestors(self) -> Iterator[NavNode]:
-        node = self.parent
-        while node is not None and node.dest is not None:
-            yield node
-            node = node.parent
 
     def to_mkdocs(self) -> list[Any]:
         """The nested list MkDocs' ``nav`` setting accepts, for this node's children."""

@@ -32,11 +32,11 @@ SECTION_NAMES = ("_index.md", "index.md", "_index.txt", "index.txt")
 
 @dataclass
 class GeneratedPage:
-    """A page the sync writes itself: the home page or a folder's section page."""
+    """A page the sync writes itself: the home page or a folder's section page, listing its node's children."""
 
     dest: str
     title: str
-    body: str
+    node: NavNode
 
 
 @dataclass
@@ -99,7 +99,7 @@ def parse_navigation(text: str) -> list[tuple[int, str, str | None]]:
         item = LIST_ITEM_RE.match(line.replace("\t", "    "))
         if not item or not item.group("text").strip():
             continue
-        depth = len(item.group("indent")) // 4 if len(item.group("indent")) % 2 == 0 and len(item.group("indent")) % 4 == 0 else round(len(item.group("indent")) / 4)
+        depth = (len(item.group("indent")) + 2) // 4  # 4 spaces a level; 2 or 6 are read kindly
         link = MD_LINK_RE.search(item.group("text"))
         if link:
             entries.append((depth, link.group("text").strip(), link.group("target").strip("<>")))
@@ -220,12 +220,12 @@ def _folder_parent(source: str, by_source: dict[str, Document]) -> str | None:
     folder, name = posixpath.split(source)
     if name in SECTION_NAMES:
         folder = posixpath.dirname(folder)
-    while folder:
-        for candidate in (f"{folder}.md", f"{folder}.txt", *(posixpath.join(folder, n) for n in SECTION_NAMES)):
-            if candidate in by_source and candidate != source:
-                return candidate
-        return f"dir:{folder}"
-    return None
+    if not folder:
+        return None
+    for candidate in (f"{folder}.md", f"{folder}.txt", *(posixpath.join(folder, n) for n in SECTION_NAMES)):
+        if candidate in by_source and candidate != source:
+            return candidate
+    return f"dir:{folder}"
 
 
 def _break_cycles(placements: dict[str, _Placement], problems: list[Problem]) -> None:
@@ -259,19 +259,19 @@ def _assemble(root: NavNode, home: Document | None, pages: list[Document], place
             nodes[key] = node
             parent_key = _folder_parent(folder + "/_index.md", by_source)
             parent = node_for(parent_key)
-            node.order = (1, 0.0, node.title.casefold(), folder)  # type: ignore[attr-defined]
+            node.sort_key = (1, 0.0, node.title.casefold(), folder)
         elif key.startswith("nav:"):
             node = NavNode(title=key.split(":", 2)[2])
             nodes[key] = node
             parent = node_for(placements[key].parent)
-            node.order = placements[key].order  # type: ignore[attr-defined]
+            node.sort_key = placements[key].order
         else:
             doc = by_source[key]
             node = NavNode(title=doc.title, doc_id=doc.id)
             nodes[key] = node
             placement = placements[key]
             parent = node_for(placement.parent if placement.parent != key else None)
-            node.order = placement.order  # type: ignore[attr-defined]
+            node.sort_key = placement.order
         node.parent = parent
         parent.children.append(node)
         return node
@@ -279,7 +279,7 @@ def _assemble(root: NavNode, home: Document | None, pages: list[Document], place
     for key in sorted(placements):
         node_for(key)
     for node in [root, *nodes.values()]:
-        node.children.sort(key=lambda child: child.order)  # type: ignore[attr-defined]
+        node.children.sort(key=lambda child: child.sort_key)
 
     navigation = Navigation(root=root, problems=problems)
     taken: dict[str, str] = {}
@@ -304,7 +304,7 @@ def _assemble(root: NavNode, home: Document | None, pages: list[Document], place
         taken[dest] = key
         node.dest = dest
         if key.startswith(("dir:", "nav:")):
-            navigation.generated.append(GeneratedPage(dest, node.title, ""))
+            navigation.generated.append(GeneratedPage(dest, node.title, node))
         else:
             navigation.dest_by_source[key] = dest
             navigation.node_by_source[key] = node
@@ -312,7 +312,7 @@ def _assemble(root: NavNode, home: Document | None, pages: list[Document], place
         if doc.is_clash_copy and doc.source not in navigation.dest_by_source:
             navigation.dest_by_source[doc.source] = page_dest(doc.source)
     if home is None:
-        navigation.generated.append(GeneratedPage("index.md", root.title, ""))
+        navigation.generated.append(GeneratedPage("index.md", root.title, root))
     return navigation
 
 

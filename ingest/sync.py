@@ -22,7 +22,7 @@ from ingest.catalog import (ACTIVITIES_CSV, ACTIVITIES_JSON, ACTIVITIES_PAGE, TA
 from ingest.faq import is_faq, strip_scraped_chrome, structure_faq
 from ingest.html import render_tables
 from ingest.links import LinkIndex, relative_url, rewrite_links
-from ingest.model import Asset, Document, NavNode, Problem, Severity
+from ingest.model import Asset, Document, Problem, Severity
 from ingest.nav import Navigation, build_navigation, page_dest
 from ingest.normalize import NormalizeConfig, normalize
 from ingest.pages import fill_children, fill_content_by_label, labels_of, link_list, render_page, settle_headings
@@ -143,9 +143,7 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
         site.docs.setdefault(doc.id, {"source": doc.source, "dest": doc.dest, "title": doc.title,
                                       "hash": hashlib.sha1(text.encode()).hexdigest()[:16]})
     for page in navigation.generated:
-        node = _node_at(navigation.root, page.dest)
-        children = node.children if node is not None and page.dest != "index.md" else navigation.root.children
-        entries = [(child.title, relative_url(page.dest, child.dest)) for child in children if child.dest]
+        entries = [(child.title, relative_url(page.dest, child.dest)) for child in page.node.children if child.dest]
         body = link_list(entries) if entries else "*No pages yet.*"
         site.pages[page.dest] = render_page({"title": page.title, "generated": True}, body)
 
@@ -284,10 +282,6 @@ def _labelled_pages(docs: list[Document], index: LinkIndex) -> dict[str, list[tu
             if doc.source in index.by_source:
                 labelled.setdefault(label.casefold(), []).append((doc.title, index.by_source[doc.source]))
     return labelled
-
-
-def _node_at(root: NavNode, dest: str) -> NavNode | None:
-    return next((node for node in root.walk() if node.dest == dest), None)
 
 
 def same_site(previous: dict[str, Any], documents: list[Document]) -> bool:
