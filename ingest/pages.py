@@ -13,6 +13,7 @@ from typing import Any, Iterable
 import yaml
 
 from ingest.chardata import HEADING_RE
+from ingest.links import relative_url
 from ingest.regions import outside_code
 from ingest.shortcodes import MARKER_PREFIX
 
@@ -81,10 +82,13 @@ def fill_children(body: str, children: list[tuple[str, str]]) -> str:
     return body.replace(CHILDREN_MARKER, "\n\n" + listing + "\n\n")
 
 
-def fill_content_by_label(body: str, labelled: dict[str, list[tuple[str, str]]]) -> str:
-    """Replace ``contentbylabel`` markers with the pages carrying that label (front matter tags/labels)."""
+def fill_content_by_label(body: str, labelled: dict[str, list[tuple[str, str]]], page_dest: str) -> str:
+    """Replace ``contentbylabel`` markers with the pages carrying that label (front matter tags/labels).
+
+    ``labelled`` maps a case-folded label to (title, page path) pairs; links are made relative to ``page_dest``.
+    """
     def listing(match: re.Match[str]) -> str:
-        entries = labelled.get(match.group("label").casefold(), [])
+        entries = [(title, relative_url(page_dest, dest)) for title, dest in labelled.get(match.group("label").casefold(), [])]
         return "\n\n" + (link_list(entries) if entries else f"*No pages are labelled “{match.group('label')}”.*") + "\n\n"
 
     return _CONTENTBYLABEL_RE.sub(listing, body)

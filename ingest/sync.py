@@ -153,6 +153,7 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
     _carry_redirects(site, previous or {}, index)
     site.changes = _changes(previous or {}, site.docs)
     site.first_sync = previous is None
+    site.problems = sorted(set(site.problems), key=_problem_order)  # one link can be reported by two passes
     return site
 
 
@@ -210,8 +211,7 @@ def _transform(doc: Document, index: LinkIndex, navigation: Navigation,
     problems += found
     children = [(child.title, relative_url(doc.dest, child.dest)) for child in navigation.children_of(doc.source) if child.dest]
     body = fill_children(doc.body, children)
-    body = fill_content_by_label(body, {label: [(t, relative_url(doc.dest, d)) for t, d in pages]
-                                        for label, pages in labelled.items()})
+    body = fill_content_by_label(body, labelled, doc.dest)
     body = settle_headings(body, doc.title)
     return dataclasses.replace(doc, body=body), problems
 
@@ -313,7 +313,6 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False) -> Site:
     if previous is not None and not same_site(previous, export.documents):
         previous = None  # another Drive folder: its pages' history (moves, redirects) is not this one's
     site = build_site(export, previous)
-    site.problems = sorted(set(site.problems), key=_problem_order)
     if strict and site.problems:
         raise StrictError(site)
     write_site({**site.pages, **site.data_files}, site.assets, export_dir, Path(out_dir), site.manifest(export_dir))
