@@ -27,6 +27,9 @@ ACTIVITIES_CSV = "activities.csv"
 TAGS_PAGE = "tags.md"
 WEIGHTING_TAG = "{} weighting"
 
+#: Weightings from most to least points, for sorting.
+WEIGHTING_ORDER = ("High", "Medium", "Low")
+
 #: Columns of activities.json and activities.csv, in order.
 FIELDS = ("id", "cms_id", "title", "subcategory", "weighting", "performance_year", "description", "url", "source")
 
@@ -114,19 +117,17 @@ def activities_page(entries: list[CatalogEntry]) -> str:
     by_dest = {page_url(e.dest): e for e in entries}
     subcategories = sorted({row["subcategory"] for row in data if row["subcategory"]},
                            key=lambda s: list(SUBCATEGORIES.values()).index(s) if s in SUBCATEGORIES.values() else 99)
-    weightings = sorted({row["weighting"] for row in data if row["weighting"]}, key=lambda w: ("High", "Medium", "Low").index(w) if w in ("High", "Medium", "Low") else 9)
+    weightings = sorted({row["weighting"] for row in data if row["weighting"]}, key=_weighting_rank)
     years = sorted({row["performance_year"] for row in data if row["performance_year"]})
-    options = lambda values, label: "".join(  # noqa: E731
-        [f'<option value="">{label}</option>'] + [f'<option value="{html.escape(str(v))}">{html.escape(str(v))}</option>' for v in values])
     lines = [
         f"{len(data)} improvement activities. Click a column heading to sort; type or choose to filter. "
         f"The same data: [{ACTIVITIES_JSON}]({ACTIVITIES_JSON}) · [{ACTIVITIES_CSV}]({ACTIVITIES_CSV}).",
         "",
         '<div class="ingest-activity-filters" role="search" data-search-exclude>',
         '<input type="search" data-filter="text" placeholder="Filter by id, title or description" aria-label="Filter activities">',
-        f'<select data-filter="subcategory" aria-label="Subcategory">{options(subcategories, "All subcategories")}</select>',
-        f'<select data-filter="weighting" aria-label="Weighting">{options(weightings, "All weightings")}</select>',
-        f'<select data-filter="year" aria-label="Performance year">{options(years, "All years")}</select>',
+        f'<select data-filter="subcategory" aria-label="Subcategory">{_options(subcategories, "All subcategories")}</select>',
+        f'<select data-filter="weighting" aria-label="Weighting">{_options(weightings, "All weightings")}</select>',
+        f'<select data-filter="year" aria-label="Performance year">{_options(years, "All years")}</select>',
         f'<span class="ingest-activity-filters__count" data-filter-count aria-live="polite">{len(data)} of {len(data)}</span>',
         "</div>",
         "",
@@ -141,7 +142,6 @@ def activities_page(entries: list[CatalogEntry]) -> str:
         search = " ".join(str(row[k] or "") for k in ("id", "cms_id", "title", "subcategory", "description")).casefold()
         link = relative_url(ACTIVITIES_PAGE, entry.dest)
         title = (row["title"] or entry.title).replace("[", "\\[").replace("]", "\\]")
-        weight_rank = {"High": "1", "Medium": "2"}.get(row["weighting"] or "", "9")
         lines.append(
             f'<tr markdown="1" data-subcategory="{html.escape(row["subcategory"] or "")}" '
             f'data-weighting="{html.escape(row["weighting"] or "")}" data-year="{row["performance_year"] or ""}" '
@@ -149,13 +149,23 @@ def activities_page(entries: list[CatalogEntry]) -> str:
             f'<td data-sort="{natural_key(row["id"])}">{html.escape(row["id"] or "")}</td>'
             f'<td markdown="1">[{title}]({link})</td>'
             f'<td>{html.escape(row["subcategory"] or "—")}</td>'
-            f'<td data-sort="{weight_rank}">{_badge(row["weighting"])}</td>'
+            f'<td data-sort="{_weighting_rank(row["weighting"])}">{_badge(row["weighting"])}</td>'
             f'<td>{row["performance_year"] or ""}</td></tr>'
         )
     lines += ["</tbody>", "</table>", "</div>", "",
               '<p class="ingest-activity-filters__empty" hidden>No activity matches these filters.</p>', "",
               f"Activities by subcategory and weighting: [Tags]({TAGS_PAGE})."]
     return "\n".join(lines)
+
+
+def _weighting_rank(weighting: str | None) -> int:
+    return WEIGHTING_ORDER.index(weighting) if weighting in WEIGHTING_ORDER else len(WEIGHTING_ORDER)
+
+
+def _options(values: list[Any], label: str) -> str:
+    """A select's options: 'all' first, then one per value."""
+    choices = "".join(f'<option value="{html.escape(str(v))}">{html.escape(str(v))}</option>' for v in values)
+    return f'<option value="">{label}</option>' + choices
 
 
 def _badge(weighting: str | None) -> str:

@@ -37,8 +37,7 @@ def clean_table(table: str) -> str:
     """
     cleaned = nh3.clean(table, tags=TABLE_TAGS | INLINE_TAGS, attributes=ATTRIBUTES, link_rel=None,
                         url_schemes={"http", "https", "mailto", "tel"})
-    # nh3 escapes the '>' of Markdown blockquotes and '&' of entities it cannot know; undo the
-    # one escape that changes Markdown meaning inside cells.
+    # md_in_html renders a cell's Markdown only when the cell and every element around it say so.
     return _MARKABLE_RE.sub(lambda m: f'<{m.group(1)}{m.group(2)} markdown="1">', cleaned)
 
 

@@ -153,7 +153,7 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
     _carry_redirects(site, previous or {}, index)
     site.changes = _changes(previous or {}, site.docs)
     site.first_sync = previous is None
-    site.problems = sorted(set(site.problems), key=_problem_order)  # one link can be reported by two passes
+    site.problems = sorted(set(site.problems), key=_problem_order)  # an image used twice on one line is one problem
     return site
 
 
