@@ -127,7 +127,7 @@ class _Rewriter:
         """A raw ``<a href>`` around plain text becomes a Markdown link, for the same reason."""
         attrs = _attrs(match.group("attrs"))
         href = attrs.get("href")
-        if href is None or _SCHEME_RE.match(href) and not google_id(href):
+        if href is None or (_SCHEME_RE.match(href) and not google_id(href)):
             return match.group(0)
         text = match.group("text")
         new = self.resolve(href, False, text)
