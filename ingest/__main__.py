@@ -52,14 +52,20 @@ def sync_command(export_dir: Path, out_dir: Path, report_path: Path | None, stri
         raise click.ClickException(str(exc))
     except (SyncError, OutputError) as exc:
         raise click.ClickException(str(exc))
+    except OSError as exc:
+        raise click.ClickException(f"Could not use '{exc.filename}': {exc.strerror}. Nothing was changed in {out_dir}.")
     _emit(site, export_dir, out_dir, report_path, quiet, written=True)
 
 
 def _emit(site, export_dir: Path, out_dir: Path, report_path: Path | None, quiet: bool, written: bool) -> None:
     click.echo(format_summary(site, export_dir, out_dir, verbose=not quiet, written=written))
     if report_path is not None:
-        report_path.parent.mkdir(parents=True, exist_ok=True)
-        report_path.write_text(json.dumps(site.report(), indent=2, ensure_ascii=False) + "\n", "utf-8")
+        try:
+            report_path.parent.mkdir(parents=True, exist_ok=True)
+            report_path.write_text(json.dumps(site.report(), indent=2, ensure_ascii=False) + "\n", "utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"Could not write the report '{report_path}': {exc.strerror}. "
+                                       "Choose another --report path.")
 
 
 def main() -> None:  # pragma: no cover - entry point

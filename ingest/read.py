@@ -294,7 +294,14 @@ def read_export(root: Path) -> Export:
         if kind == "document":
             folder, _, name = source.rpartition("/")
             entry = ((directories.get(folder) or {}).get("fileMap") or {}).get(name)
-            doc, problems = parse_document(source, path.read_bytes(), entry if isinstance(entry, dict) else None)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                export.problems.append(Problem(source, None, "unreadable",
+                                               f"Doc '{source}' could not be read ({exc.strerror}); it is left out of "
+                                               "the site. Check the file's permissions and sync again.", Severity.ERROR))
+                continue
+            doc, problems = parse_document(source, data, entry if isinstance(entry, dict) else None)
             export.problems.extend(problems)
             if doc is not None:
                 export.documents.append(doc)

@@ -149,3 +149,10 @@ def test_quiet_prints_problems_and_one_line_summary(make_export, tmp_path, flag)
     assert result.exit_code == 0
     assert "guides/b.md:5" in result.output
     assert "Changes since the last sync" not in result.output
+
+
+def test_unwritable_report_path_is_a_clear_error(make_export, tmp_path):
+    (tmp_path / "blocker").write_text("a file, so no folder can be made here", "utf-8")
+    result = run("sync", make_export(GOOD), "--out", tmp_path / "docs", "--report", tmp_path / "blocker" / "r.json")
+    assert result.exit_code == 1
+    assert "Could not write the report" in result.output and "blocker" in result.output

@@ -343,3 +343,20 @@ def test_doc_with_invalid_front_matter_is_skipped_and_the_rest_builds(make_expor
     assert not (out / "bad.md").exists()
     assert site.counts["errors"] == 1
     assert [(p.file, p.kind) for p in site.problems] == [("bad.md", "invalid-yaml")]
+
+
+def test_unreadable_doc_is_an_error_and_the_rest_is_read(make_export, monkeypatch):
+    root = make_export({"a.md": ({"id": "1a", "title": "A"}, "Hi.\n"), "b.md": ({"id": "1b", "title": "B"}, "Hi.\n")})
+    real_read_bytes = type(root).read_bytes
+
+    def read_bytes(path):
+        if path.name == "b.md":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(type(root), "read_bytes", read_bytes)
+    export = read_export(root)
+    assert [doc.source for doc in export.documents] == ["a.md"]
+    [problem] = export.problems
+    assert (problem.file, problem.kind, problem.severity) == ("b.md", "unreadable", Severity.ERROR)
+    assert "Permission denied" in problem.message
