@@ -58,6 +58,12 @@ class Problem:
             "message": self.message,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Problem:
+        """The inverse of ``to_dict`` (problems are kept in the manifest for a sync with nothing to do)."""
+        return cls(str(data.get("file", "")), data.get("line"), str(data.get("kind", "")), str(data.get("message", "")),
+                   Severity(data.get("severity", "warning")))
+
 
 @dataclass(frozen=True)
 class Document:

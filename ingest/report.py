@@ -1,46 +1,72 @@
-"""Say what a sync did, the way MkDocs does: one summary, then every problem once."""
+"""Say what a sync did, the way MkDocs does: one summary, what changed, then every problem once."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ingest.sync import Site
+    from ingest.sync import SyncResult
+
+#: The kinds of change, in the order the report lists them.
+CHANGE_KINDS = ("added", "updated", "moved", "removed", "unchanged")
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
-def format_summary(site: "Site", export_dir: Path, out_dir: Path, verbose: bool = True, written: bool = True) -> str:
-    """A human summary: counts, changes since the last sync, fixes, then problems sorted by file and line."""
-    counts = site.counts
+def _change_line(kind: str, entry: dict[str, Any]) -> str:
+    if kind == "moved":
+        return f"  moved     {entry['title']}: {entry['from']} -> {entry['to']}"
+    if kind == "removed":
+        where = f"; its URL now redirects to {entry['redirect']}" if entry.get("redirect") else "; no page to redirect to"
+        return f"  removed   {entry['title']}: {entry['path']}{where}"
+    return f"  {kind:<9} {entry['title']}: {entry['path']}"
+
+
+def format_summary(result: "SyncResult", export_dir: Path, out_dir: Path, verbose: bool = True,
+                   written: bool = True, list_unchanged: bool = False) -> str:
+    """A human summary: counts, files written, changes doc by doc, fixes, then problems by file and line."""
+    counts = result.counts
+    files = result.files
     lines = []
-    verb = "Synced" if written else "Checked"
-    lines.append(f"{verb} {_plural(counts['docs'], 'doc')} from {export_dir}"
-                 + (f" into {out_dir}/" if written else "") + ": "
-                 f"{_plural(counts['pages'], 'page')}, {_plural(counts['redirects'], 'redirect')}, "
+    if result.up_to_date:
+        lines.append(f"Up to date: nothing in {export_dir} changed since the last sync into {out_dir}/; "
+                     "nothing was written.")
+    elif result.dry_run:
+        lines.append(f"Dry run: nothing was changed. Syncing {export_dir} into {out_dir}/ would write "
+                     f"{_plural(files['written'], 'file')}, leave {files['unchanged']} unchanged and remove "
+                     f"{files['removed']}.")
+    elif written:
+        lines.append(f"Synced {_plural(counts['docs'], 'doc')} from {export_dir} into {out_dir}/: "
+                     f"{_plural(files['written'], 'file')} written, {files['unchanged']} unchanged, "
+                     f"{files['removed']} removed.")
+    else:
+        lines.append(f"Checked {_plural(counts['docs'], 'doc')} from {export_dir}; nothing was written.")
+    lines.append(f"Site: {_plural(counts['pages'], 'page')}, {_plural(counts['redirects'], 'redirect')}, "
                  f"{_plural(counts['assets'], 'asset')}.")
-    changes = site.changes
-    if verbose and site.first_sync:
-        lines.append("First sync of this export into this folder: every page is new.")
-    elif verbose and changes:
-        summary = ", ".join(f"{len(changes.get(k, []))} {k}" for k in ("added", "changed", "moved", "removed"))
-        lines.append(f"Changes since the last sync: {summary}.")
-        shown = 0
-        for kind in ("added", "changed", "moved", "removed"):
-            for entry in changes.get(kind, []):
-                if shown < 40:
-                    text = f"{entry['from']} -> {entry['to']}" if isinstance(entry, dict) else entry
-                    lines.append(f"  {kind:<8}{text}")
-                shown += 1
-        if shown > 40:
-            lines.append(f"  ... and {shown - 40} more (see --report)")
-    if verbose and site.fixes:
-        fixes = ", ".join(f"{name} {_plural(n, 'doc')}" for name, n in sorted(site.fixes.items()))
+    changes = result.changes
+    if verbose:
+        if result.first_sync:
+            lines.append(f"First sync of this export into this folder: {_plural(len(changes['added']), 'doc')} added"
+                         + (":" if list_unchanged else " (listed with --verbose and in --report)."))
+            if list_unchanged:
+                lines.extend(_change_line("added", entry) for entry in changes["added"])
+        else:
+            summary = ", ".join(f"{len(changes[kind])} {kind}" for kind in CHANGE_KINDS)
+            lines.append(f"Changes since the last sync: {summary}.")
+            for kind in CHANGE_KINDS[:-1]:
+                lines.extend(_change_line(kind, entry) for entry in changes[kind])
+            if list_unchanged:
+                lines.extend(_change_line("unchanged", entry) for entry in changes["unchanged"])
+            elif changes["unchanged"]:
+                lines.append(f"  ({_plural(len(changes['unchanged']), 'unchanged doc')}: listed with --verbose "
+                             "and in --report)")
+    if verbose and result.fixes:
+        fixes = ", ".join(f"{name} {_plural(n, 'doc')}" for name, n in sorted(result.fixes.items()))
         lines.append(f"Text fixes: {fixes}.")
-    problems = sorted(site.problems, key=lambda p: (p.file, p.line or 0, p.kind))
+    problems = sorted(result.problems, key=lambda p: (p.file, p.line or 0, p.kind))
     for problem in problems:
         lines.append(str(problem))
     lines.append(f"{_plural(counts['warnings'], 'warning')}, {_plural(counts['errors'], 'error')}.")

@@ -28,7 +28,9 @@ from ingest.normalize import NormalizeConfig, normalize
 from ingest.pages import fill_children, fill_content_by_label, labels_of, link_list, render_page, settle_headings
 from ingest.read import Export, read_export
 from ingest.shortcodes import convert_shortcodes
-from ingest.write import read_manifest, write_site
+from ingest.manifest import MANIFEST_FORMAT, docs_dir_intact, export_fingerprint, read_manifest
+from ingest.progress import NoProgress, Progress
+from ingest.write import OutputFile, check_owned, docs_dir_lock, plan_write, recover, write_plan
 
 #: Front matter keys that only matter to wikiGDrive or Hugo, not to the site.
 EXPORT_ONLY_KEYS = ("menu", "wikigdrive", "redirectTo", "url", "markup")
@@ -59,14 +61,16 @@ class Site:
     """Old page path → new page path, for mkdocs-redirects."""
 
     docs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Drive id → {source, dest, title, hash}: what the manifest remembers for the next sync."""
+    """Drive id → {source, dest, title, version, hash, assets, parents}: what the manifest remembers."""
 
     problems: list[Problem] = field(default_factory=list)
     fixes: Counter[str] = field(default_factory=Counter)
     """Fix name → number of docs it changed."""
 
     documents_read: int = 0
-    changes: dict[str, list[Any]] = field(default_factory=dict)
+    changes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """added, updated, moved, removed, unchanged: each doc by title and path (see ``_changes``)."""
+
     first_sync: bool = True
     """No earlier sync of this Drive folder into the docs_dir: every page is new."""
 
@@ -81,22 +85,70 @@ class Site:
             "errors": sum(p.severity is Severity.ERROR for p in self.problems),
         }
 
-    def manifest(self, export_dir: Path) -> dict[str, Any]:
+    def output_files(self, export_dir: Path) -> list[OutputFile]:
+        """Every file of the docs_dir but the manifest, in path order."""
+        files = [OutputFile.generated(dest, text) for dest, text in {**self.pages, **self.data_files}.items()]
+        files += [OutputFile.copied(asset, export_dir) for asset in self.assets]
+        return sorted(files, key=lambda f: f.dest)
+
+    def manifest(self, export_dir: Path, fingerprint: str) -> dict[str, Any]:
         return {
+            "format": MANIFEST_FORMAT,
             "generator": f"ingest {__version__}",
-            "export": str(export_dir),
+            "export": {"path": str(export_dir), "fingerprint": fingerprint},
             "nav": self.nav,
             "redirects": self.redirects,
             "docs": self.docs,
+            "files": {},  # filled in by write.plan_write
+            "report": {"counts": self.counts, "fixes": dict(sorted(self.fixes.items())),
+                       "problems": [p.to_dict() for p in self.problems]},
         }
+
+
+@dataclass
+class SyncResult:
+    """What a sync did: the report printed on the console and written by ``--report``."""
+
+    counts: dict[str, int]
+    changes: dict[str, list[dict[str, Any]]]
+    fixes: dict[str, int]
+    problems: list[Problem]
+    redirects: dict[str, str]
+    docs: dict[str, dict[str, Any]]
+    first_sync: bool
+    files: dict[str, int]
+    """Files of the docs_dir written, left unchanged and removed (what would be, in a dry run)."""
+
+    dry_run: bool = False
+    up_to_date: bool = False
+    """Nothing in the export changed since the last sync, which was therefore not redone."""
 
     def report(self) -> dict[str, Any]:
         return {
             "counts": self.counts,
+            "files": self.files,
+            "dry_run": self.dry_run,
+            "up_to_date": self.up_to_date,
             "changes": self.changes,
-            "fixes": dict(sorted(self.fixes.items())),
+            "fixes": self.fixes,
             "problems": [p.to_dict() for p in sorted(self.problems, key=_problem_order)],
         }
+
+    @classmethod
+    def of_site(cls, site: Site, files: dict[str, int], dry_run: bool = False) -> SyncResult:
+        return cls(site.counts, site.changes, dict(sorted(site.fixes.items())), site.problems, site.redirects,
+                   site.docs, site.first_sync, files, dry_run)
+
+    @classmethod
+    def unchanged(cls, manifest: dict[str, Any], dry_run: bool = False) -> SyncResult:
+        """The result of a sync with nothing to do: the last sync's report, every doc unchanged."""
+        report = manifest.get("report") or {}
+        docs = manifest.get("docs") or {}
+        changes = _changes(manifest, docs, manifest.get("redirects") or {})
+        return cls(dict(report.get("counts") or {}), changes, dict(report.get("fixes") or {}),
+                   [Problem.from_dict(p) for p in report.get("problems") or []], manifest.get("redirects") or {},
+                   docs, False, {"written": 0, "unchanged": len(manifest.get("files") or {}), "removed": 0},
+                   dry_run, up_to_date=True)
 
 
 def _problem_order(problem: Problem) -> tuple[Any, ...]:
@@ -104,7 +156,7 @@ def _problem_order(problem: Problem) -> tuple[Any, ...]:
 
 
 def build_site(export: Export, previous: dict[str, Any] | None = None,
-               normalize_config: NormalizeConfig = NormalizeConfig()) -> Site:
+               normalize_config: NormalizeConfig = NormalizeConfig(), progress: Progress = NoProgress()) -> Site:
     """Turn a read export into the pages, nav and redirects of the site. Pure: touches no disk."""
     site = Site(assets=list(export.assets), problems=list(export.problems), documents_read=len(export.documents))
     originals = {doc.source: doc.body for doc in export.documents}
@@ -130,7 +182,10 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
             index.by_source[stub.source] = target
 
     labelled = _labelled_pages(page_docs, index)
+    asset_sources = sorted(asset.source for asset in export.assets)
+    progress.stage("transforming docs", len(page_docs))
     for doc in page_docs:
+        progress.advance()
         if doc.source not in index.by_source:
             continue
         doc = dataclasses.replace(doc, dest=index.by_source[doc.source])
@@ -140,8 +195,7 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
         site.fixes.update(doc.fixes)
         text = render_page(_page_meta(doc), doc.body)
         site.pages[doc.dest] = text
-        site.docs.setdefault(doc.id, {"source": doc.source, "dest": doc.dest, "title": doc.title,
-                                      "hash": hashlib.sha1(text.encode()).hexdigest()[:16]})
+        site.docs.setdefault(doc.id, _doc_record(doc, text, navigation, asset_sources))
     for page in navigation.generated:
         entries = [(child.title, relative_url(page.dest, child.dest)) for child in page.node.children if child.dest]
         body = link_list(entries) if entries else "*No pages yet.*"
@@ -150,8 +204,8 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
     site.nav = navigation.to_mkdocs()
     if site.activities:
         _add_catalog(site, faq_dests={index.by_source[s] for s in faq_sources if s in index.by_source})
-    _carry_redirects(site, previous or {}, index)
-    site.changes = _changes(previous or {}, site.docs)
+    _carry_redirects(site, previous or {})
+    site.changes = _changes(previous or {}, site.docs, site.redirects)
     site.first_sync = previous is None
     site.problems = sorted(set(site.problems), key=_problem_order)  # an image used twice on one line is one problem
     return site
@@ -246,33 +300,98 @@ def _stub_redirects(stubs: list[Document], index: LinkIndex, problems: list[Prob
     return redirects
 
 
-def _carry_redirects(site: Site, previous: dict[str, Any], index: LinkIndex) -> None:
-    """Pages that moved since the last sync, and redirects made before, keep working."""
-    live = set(site.pages)
-    previous_docs = previous.get("docs") or {}
-    for drive_id, entry in previous_docs.items():
-        now = site.docs.get(drive_id)
-        old = entry.get("dest")
-        if now and old and old != now["dest"] and old not in live:
-            site.redirects.setdefault(old, now["dest"])
-    moved = {entry.get("dest"): site.docs[i]["dest"] for i, entry in previous_docs.items() if i in site.docs}
-    for old, target in (previous.get("redirects") or {}).items():
-        target = moved.get(target, target)
-        if old not in live and target in live and old != target:
-            site.redirects.setdefault(old, target)
-
-
-def _changes(previous: dict[str, Any], docs: dict[str, dict[str, Any]]) -> dict[str, list[Any]]:
-    """What an editor changed in Drive since the last sync, by Drive id."""
-    before = previous.get("docs") or {}
+def _doc_record(doc: Document, text: str, navigation: Navigation, asset_sources: list[str]) -> dict[str, Any]:
+    """What the manifest keeps of a page: enough to tell next time what changed and where its URL should lead."""
+    stem = doc.source.rsplit(".", 1)[0]
+    own = tuple(stem + suffix + "/" for suffix in (".assets", ".images"))
+    parents = []
+    node = navigation.node_by_source.get(doc.source)
+    parent = node.parent if node is not None else None
+    while parent is not None and parent.dest:
+        parents.append([parent.doc_id or "", parent.dest])
+        parent = parent.parent
     return {
-        "added": sorted(entry["dest"] for i, entry in docs.items() if i not in before),
-        "changed": sorted(entry["dest"] for i, entry in docs.items()
-                          if i in before and before[i].get("hash") != entry["hash"] and before[i].get("dest") == entry["dest"]),
-        "moved": sorted(({"from": before[i]["dest"], "to": entry["dest"]} for i, entry in docs.items()
-                         if i in before and before[i].get("dest") != entry["dest"]), key=lambda m: m["from"]),
-        "removed": sorted(entry["dest"] for i, entry in before.items() if i not in docs),
+        "source": doc.source,
+        "dest": doc.dest,
+        "title": doc.title,
+        "version": doc.meta.get("version"),
+        "hash": hashlib.sha1(text.encode()).hexdigest()[:16],
+        "assets": [source for source in asset_sources if source.startswith(own)],
+        "parents": parents,
     }
+
+
+def _carry_redirects(site: Site, previous: dict[str, Any]) -> None:
+    """Every URL a page ever had keeps working: moved pages, removed pages and earlier redirects.
+
+    A moved doc's old URL leads to its new one; a removed doc's URL leads to its
+    nearest surviving parent section (else the home page); redirects made by earlier
+    syncs are followed to where their target is now. Redirect stubs in the export
+    win, then this sync's moves and removals, then older redirects.
+    """
+    live = set(site.pages)
+    candidates: dict[str, str] = {}
+    for old, target in (previous.get("redirects") or {}).items():
+        if isinstance(old, str) and isinstance(target, str):
+            candidates[old] = target
+    for drive_id, entry in (previous.get("docs") or {}).items():
+        old = entry.get("dest") if isinstance(entry, dict) else None
+        if not isinstance(old, str) or old in live:
+            continue
+        now = site.docs.get(drive_id)
+        target = now["dest"] if now else _surviving_parent(entry, site.docs, live)
+        if target:
+            candidates[old] = target
+    candidates.update(site.redirects)
+    resolved: dict[str, str] = {}
+    for old, target in candidates.items():
+        seen = {old}
+        while target not in live and target in candidates and target not in seen:
+            seen.add(target)
+            target = candidates[target]
+        if target in live and old not in live:
+            resolved[old] = target
+    site.redirects = dict(sorted(resolved.items()))
+
+
+def _surviving_parent(entry: dict[str, Any], docs: dict[str, dict[str, Any]], live: set[str]) -> str | None:
+    """Where a removed doc's URL should lead: its nearest nav parent still in the site, else the home page."""
+    for parent_id, parent_dest in entry.get("parents") or []:
+        if parent_id and parent_id in docs:
+            return docs[parent_id]["dest"]
+        if parent_dest in live:
+            return parent_dest
+    return "index.md" if "index.md" in live else None
+
+
+def _changes(previous: dict[str, Any], docs: dict[str, dict[str, Any]],
+             redirects: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """What changed in Drive since the last sync, doc by doc (by Drive id), each with its title and path.
+
+    A doc is added, updated (its page changed), moved (its path changed, which
+    rewrites its page too), removed (with where its URL now leads) or unchanged.
+    A first sync lists every doc as added.
+    """
+    before = previous.get("docs") or {}
+    changes: dict[str, list[dict[str, Any]]] = {"added": [], "updated": [], "moved": [], "removed": [],
+                                                "unchanged": []}
+    for drive_id, entry in sorted(docs.items(), key=lambda item: item[1]["dest"]):
+        old = before.get(drive_id)
+        item = {"title": entry["title"], "path": entry["dest"], "source": entry["source"]}
+        if not isinstance(old, dict):
+            changes["added"].append(item)
+        elif old.get("dest") != entry["dest"]:
+            changes["moved"].append({"title": entry["title"], "from": old.get("dest"), "to": entry["dest"],
+                                     "source": entry["source"]})
+        elif old.get("hash") != entry["hash"]:
+            changes["updated"].append(item)
+        else:
+            changes["unchanged"].append(item)
+    for drive_id, old in sorted(before.items(), key=lambda item: str(item[1].get("dest"))):
+        if drive_id not in docs and isinstance(old, dict):
+            changes["removed"].append({"title": old.get("title"), "path": old.get("dest"), "source": old.get("source"),
+                                       "redirect": redirects.get(old.get("dest"))})
+    return changes
 
 
 def _labelled_pages(docs: list[Document], index: LinkIndex) -> dict[str, list[tuple[str, str]]]:
@@ -285,45 +404,84 @@ def _labelled_pages(docs: list[Document], index: LinkIndex) -> dict[str, list[tu
 
 
 def same_site(previous: dict[str, Any], documents: list[Document]) -> bool:
-    """Whether the last sync was of the same Drive folder: most of its doc ids are still here.
+    """Whether the last sync was of the same Drive folder: some of its doc ids are still here.
 
     The export may sit in another local folder (a new download), so ids decide, not paths.
+    An export sharing no id with the last sync is another Drive folder, and its site
+    starts without the old one's history of moves and redirects.
     """
     before = set(previous.get("docs") or {})
-    if not before:
-        return False
-    now = {doc.id for doc in documents}
-    return len(before & now) >= 0.5 * len(before)
+    return bool(before & {doc.id for doc in documents})
 
 
-def sync(export_dir: Path, out_dir: Path, strict: bool = False) -> Site:
-    """Read ``export_dir``, build the site and replace ``out_dir`` with it in one step.
+def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = False,
+         lock_timeout: float = 10.0, progress: Progress = NoProgress()) -> SyncResult:
+    """Read ``export_dir``, build the site and bring ``out_dir`` up to date in one atomic step.
 
-    Raises SyncError, writing nothing, when the export cannot be used or when
-    ``strict`` is set and any problem was found.
+    Only files that changed are written; with nothing changed in the export,
+    nothing is written at all. ``dry_run`` works out the same report and writes
+    nothing. Raises SyncError, writing nothing, when the export cannot be used or
+    when ``strict`` is set and any problem was found; LockedError when another
+    sync holds ``out_dir`` for longer than ``lock_timeout`` seconds.
     """
     export_dir = Path(export_dir).resolve()
+    out_dir = Path(out_dir).absolute()
     if not export_dir.is_dir():
         raise SyncError(f"Export folder '{export_dir}' does not exist or is not a folder.")
-    previous = read_manifest(Path(out_dir))
+    check_owned(out_dir)
+    lock = None if dry_run else docs_dir_lock(out_dir, lock_timeout)
+    try:
+        if lock is not None:
+            recover(out_dir)
+        return _sync_locked(export_dir, out_dir, strict, dry_run, progress)
+    finally:
+        progress.close()
+        if lock is not None:
+            lock.release()
+
+
+def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, progress: Progress) -> SyncResult:
+    progress.stage("checking the export for changes")
+    fingerprint = export_fingerprint(export_dir)
+    previous = read_manifest(out_dir)
+    if previous is not None and _up_to_date(previous, fingerprint, export_dir, out_dir):
+        result = SyncResult.unchanged(previous, dry_run)
+        if strict and result.problems:
+            raise StrictError(result)
+        return result
+
+    progress.stage("reading the export")
     export = read_export(export_dir)
     if not export.documents:
         raise SyncError(f"No documents (.md or .txt files) were found in '{export_dir}'. "
                         "Point the sync at the folder wikiGDrive exported to.")
-    if previous is not None and not same_site(previous, export.documents):
-        previous = None  # another Drive folder: its pages' history (moves, redirects) is not this one's
-    site = build_site(export, previous)
+    history = previous if previous is not None and same_site(previous, export.documents) else None
+    # Without history (first sync, or another Drive folder) moves and redirects start afresh.
+    site = build_site(export, history, progress=progress)
+    files = site.output_files(export_dir)
+    plan = plan_write(out_dir, files, site.manifest(export_dir, fingerprint), previous)
+    result = SyncResult.of_site(site, plan.summary(), dry_run)
     if strict and site.problems:
-        raise StrictError(site)
-    write_site({**site.pages, **site.data_files}, site.assets, export_dir, Path(out_dir), site.manifest(export_dir))
-    return site
+        raise StrictError(result)
+    if not dry_run:
+        progress.stage("writing the docs_dir", len(plan.files) if plan.changes_files else 0)
+        write_plan(plan, progress.advance)
+    return result
+
+
+def _up_to_date(previous: dict[str, Any], fingerprint: str, export_dir: Path, out_dir: Path) -> bool:
+    """The last sync read this very export with this very ingest, and its docs_dir is as it left it."""
+    export = previous.get("export")
+    return (previous.get("format") == MANIFEST_FORMAT and isinstance(export, dict)
+            and export.get("fingerprint") == fingerprint and export.get("path") == str(export_dir)
+            and docs_dir_intact(out_dir, previous))
 
 
 class StrictError(SyncError):
     """``--strict`` and the sync found problems: nothing was written."""
 
-    def __init__(self, site: Site):
-        counts = site.counts
+    def __init__(self, result: SyncResult):
+        counts = result.counts
         super().__init__(f"Aborted in strict mode with {counts['warnings']} warning(s) and {counts['errors']} error(s); "
                          "nothing was written.")
-        self.site = site
+        self.result = result

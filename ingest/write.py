@@ -1,40 +1,115 @@
-"""Stage 7: write the docs_dir in one step.
+"""Stage 7: write the docs_dir in one step, rewriting only what changed.
 
-Everything is written into a staging folder beside the docs_dir, which then
-takes the docs_dir's place: MkDocs never sees half a site, and a sync that
-fails leaves the previous one untouched. The docs_dir belongs to the sync; a
-folder that the sync did not write is never replaced.
+The new docs_dir is prepared in a staging folder beside the old one. A file
+whose content is unchanged becomes a hard link to the old one (same inode, same
+mtime), so `mkdocs serve` sees only real changes; the rest is written fresh.
+Then the two folders trade places in one atomic rename (Linux's
+``renameat2(RENAME_EXCHANGE)``): at every moment the docs_dir is wholly the old
+one or wholly the new one, even if the sync is killed. A sync that would change
+nothing writes nothing. The docs_dir belongs to the sync: a folder the sync did
+not write is never replaced, and a lock file beside it keeps two syncs apart.
 """
 
 from __future__ import annotations
 
-import json
+import ctypes
+import errno
+import hashlib
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+import filelock
+
+from ingest.manifest import MANIFEST, manifest_bytes, read_manifest
 from ingest.model import Asset
 
-MANIFEST = ".ingest/manifest.json"
+__all__ = ["MANIFEST", "OutputError", "LockedError", "OutputFile", "WritePlan", "docs_dir_lock", "plan_write",
+           "read_manifest", "recover", "write_plan"]
+
+STAGING_PREFIX = ".ingest-staging-"
+RETIRED_PREFIX = ".ingest-old-"
 
 
 class OutputError(Exception):
     """The docs_dir cannot be written; the message says why and what to do."""
 
 
-def read_manifest(out_dir: Path) -> dict[str, Any] | None:
-    """The manifest of the last sync into ``out_dir``, or None."""
-    path = Path(out_dir) / MANIFEST
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+class LockedError(OutputError):
+    """Another sync holds the docs_dir's lock."""
 
 
-def _check_owned(out_dir: Path) -> None:
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the new docs_dir: generated text, or an asset copied from the export."""
+
+    dest: str
+    """Path in the docs_dir, '/'-separated."""
+
+    key: str
+    """What the content is: a hash of generated data, or the source's size and mtime for an asset."""
+
+    size: int
+    data: bytes | None = None
+    """Generated content; None for an asset."""
+
+    source: Path | None = None
+    """The export file an asset is copied from."""
+
+    @classmethod
+    def generated(cls, dest: str, text: str) -> OutputFile:
+        data = text.encode("utf-8")
+        return cls(dest, "sha1:" + hashlib.sha1(data).hexdigest(), len(data), data=data)
+
+    @classmethod
+    def copied(cls, asset: Asset, export_dir: Path) -> OutputFile:
+        source = Path(export_dir) / asset.source
+        stat = source.stat()
+        return cls(asset.source, f"stat:{stat.st_size}:{stat.st_mtime_ns}", stat.st_size, source=source)
+
+
+@dataclass
+class WritePlan:
+    """What a sync will do to the docs_dir: what it keeps, writes and removes."""
+
+    out_dir: Path
+    files: list[OutputFile]
+    manifest: dict[str, Any]
+    keep: list[str] = field(default_factory=list)
+    """Unchanged files: hard-linked from the old docs_dir, not rewritten."""
+
+    write: list[str] = field(default_factory=list)
+    """New or changed files."""
+
+    remove: list[str] = field(default_factory=list)
+    """Files of the old docs_dir that the new one does not have."""
+
+    manifest_changed: bool = True
+
+    @property
+    def changes_files(self) -> bool:
+        return bool(self.write or self.remove)
+
+    @property
+    def changes_anything(self) -> bool:
+        return self.changes_files or self.manifest_changed
+
+    @property
+    def files_written(self) -> int:
+        """Files a run of this plan writes (the manifest counts as one)."""
+        if self.changes_files:
+            return len(self.write) + 1
+        return 1 if self.manifest_changed else 0
+
+    def summary(self) -> dict[str, int]:
+        return {"written": self.files_written, "unchanged": len(self.keep), "removed": len(self.remove)}
+
+
+def check_owned(out_dir: Path) -> None:
+    """Refuse a docs_dir that the sync did not write."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"'{out_dir}' is a file, not a folder; choose another --out.")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MANIFEST).is_file():
@@ -42,37 +117,210 @@ def _check_owned(out_dir: Path) -> None:
                           "it is left alone. Choose an empty or new folder with --out, or empty this one.")
 
 
-def write_site(pages: dict[str, str], assets: Iterable[Asset], export_dir: Path, out_dir: Path,
-               manifest: dict[str, Any]) -> None:
-    """Write pages, copy assets and the manifest, then swap the result into ``out_dir``."""
+def lock_path(out_dir: Path) -> Path:
+    """The lock file of a docs_dir: beside it, since the docs_dir itself is swapped."""
     out_dir = Path(out_dir).absolute()
-    _check_owned(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".ingest-staging-{out_dir.name}-", dir=out_dir.parent))
+    return out_dir.parent / f".{out_dir.name}.ingest.lock"
+
+
+def docs_dir_lock(out_dir: Path, timeout: float) -> filelock.BaseFileLock:
+    """Take the docs_dir's lock, waiting up to ``timeout`` seconds for another sync to finish.
+
+    The lock is an OS file lock (flock), so a sync that was killed never leaves it held.
+    """
+    path = lock_path(out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(path, timeout=timeout, preserve_lock_file=True, thread_local=False)
     try:
-        for dest, text in pages.items():
-            target = staging / dest
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        for asset in assets:
-            target = staging / asset.source
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(export_dir / asset.source, target)
+        lock.acquire()
+    except filelock.Timeout:
+        raise LockedError(f"Another sync is writing '{out_dir}': it holds the lock '{path}' and did not finish "
+                          f"within {timeout:g} s. Wait for it to end and run the sync again "
+                          "(or give it longer with --lock-timeout).") from None
+    return lock
+
+
+def recover(out_dir: Path) -> None:
+    """Tidy up after a sync that was killed: put a retired docs_dir back if it is missing, drop staging folders.
+
+    Call with the lock held.
+    """
+    out_dir = Path(out_dir).absolute()
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return
+    staging = sorted(p for p in parent.iterdir() if p.name.startswith(f"{STAGING_PREFIX}{out_dir.name}-"))
+    retired = sorted(p for p in parent.iterdir() if p.name.startswith(f"{RETIRED_PREFIX}{out_dir.name}-"))
+    if not out_dir.exists() and retired:
+        os.replace(retired.pop(), out_dir)  # killed between the two renames of the fallback swap
+    for path in staging + retired:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: dict[str, Any],
+               previous: dict[str, Any] | None) -> WritePlan:
+    """Compare the new docs_dir with the old one: which files stay, which are written, which go.
+
+    A file is kept only when the old manifest gives it the same content (key, or an
+    asset's content hash) and the file on disk still has the recorded size and was
+    not touched after that sync. Fills in the manifest's ``files``.
+    """
+    out_dir = Path(out_dir).absolute()
+    files = list(files)
+    plan = WritePlan(out_dir, files, manifest)
+    old_files = (previous or {}).get("files") or {}
+    try:
+        written_at = os.stat(out_dir / MANIFEST).st_mtime_ns
+    except OSError:
+        written_at = -1
+    entries: dict[str, dict[str, Any]] = {}
+    for file in files:
+        old = old_files.get(file.dest)
+        old = old if isinstance(old, dict) else {}
+        entry: dict[str, Any] = {"key": file.key, "size": file.size}
+        same = old.get("key") == file.key and old.get("size") == file.size
+        if file.source is not None:
+            # An asset: its mtime changes with every download, so an unknown mtime is settled by its content.
+            if same and old.get("sha1"):
+                entry["sha1"] = old["sha1"]
+            else:
+                entry["sha1"] = _file_sha1(file.source)
+                same = old.get("sha1") == entry["sha1"] and old.get("size") == file.size
+        entries[file.dest] = entry
+        if same and written_at >= 0 and _untouched(out_dir / file.dest, file.size, written_at):
+            plan.keep.append(file.dest)
+        else:
+            plan.write.append(file.dest)
+    manifest["files"] = entries
+    new_dests = {file.dest for file in files}
+    plan.remove = sorted(dest for dest in old_files if dest not in new_dests)
+    old_manifest = _read_bytes(out_dir / MANIFEST)
+    plan.manifest_changed = old_manifest != manifest_bytes(manifest)
+    return plan
+
+
+def _untouched(path: Path, size: int, written_at: int) -> bool:
+    """The file the last sync wrote is still there, as it was written."""
+    try:
+        stat = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.st_size == size and stat.st_mtime_ns <= written_at
+
+
+def _file_sha1(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha1").hexdigest()
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def write_plan(plan: WritePlan, progress: Callable[[int], None] | None = None) -> None:
+    """Carry out a plan: nothing, the manifest alone, or a whole new docs_dir swapped in."""
+    out_dir = plan.out_dir
+    if not plan.changes_anything:
+        return
+    if not plan.changes_files and out_dir.is_dir():
+        _replace_file(out_dir / MANIFEST, manifest_bytes(plan.manifest))
+        return
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out_dir.name}-", dir=out_dir.parent))
+    try:
+        keep = set(plan.keep)
+        made: set[Path] = {staging}
+        for file in plan.files:
+            target = staging / file.dest
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.update(target.parents)
+            if file.dest in keep:
+                _link(out_dir / file.dest, target)
+            elif file.data is not None:
+                _write_file(target, file.data)
+            else:
+                _copy_file(file.source, target)
+            if progress is not None:
+                progress(1)
         (staging / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True), "utf-8")
+        _write_file(staging / MANIFEST, manifest_bytes(plan.manifest))
         os.chmod(staging, 0o755)
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old docs_dir
+
+
+# --- the file operations: small, so a test can stop the sync between any two of them -----------
+
+def _write_file(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
+def _copy_file(source: Path | None, target: Path) -> None:
+    assert source is not None
+    shutil.copyfile(source, target)
+
+
+def _link(existing: Path, target: Path) -> None:
+    """A hard link to an unchanged file; a copy keeping its mtime where links are not possible."""
+    try:
+        os.link(existing, target)
+    except OSError:
+        shutil.copy2(existing, target)
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Replace one file atomically; the temporary file sits outside the docs_dir, so no half file is ever in it."""
+    out_dir = path.parents[len(Path(MANIFEST).parts) - 1]
+    handle, temp = tempfile.mkstemp(prefix=f"{STAGING_PREFIX}{out_dir.name}-", dir=out_dir.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux 3.15+); False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
-    """Put ``staging`` where ``out_dir`` is; the old folder is removed only once the new one is in place."""
+    """Put ``staging`` where ``out_dir`` is; afterwards ``staging`` holds the old docs_dir (if there was one)."""
     if not out_dir.exists():
         os.replace(staging, out_dir)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".ingest-old-{out_dir.name}-", dir=out_dir.parent))
+    if _exchange(staging, out_dir):
+        return
+    # No atomic exchange here: two renames. A sync killed between them leaves the old
+    # docs_dir under a retired name, and the next sync puts it back (recover()).
+    retired = Path(tempfile.mkdtemp(prefix=f"{RETIRED_PREFIX}{out_dir.name}-", dir=out_dir.parent))
     os.rmdir(retired)
     os.replace(out_dir, retired)
     try:
@@ -80,4 +328,4 @@ def _swap(staging: Path, out_dir: Path) -> None:
     except BaseException:
         os.replace(retired, out_dir)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    os.replace(retired, staging)

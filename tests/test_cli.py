@@ -34,7 +34,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_sync_help_lists_every_option():
     result = run("sync", "--help")
     assert result.exit_code == 0
-    for option in ("EXPORT_DIR", "--out", "--report", "--strict", "--quiet", "-q", "--help"):
+    for option in ("EXPORT_DIR", "--out", "--report", "--strict", "--dry-run", "--lock-timeout", "--quiet", "-q",
+                   "--verbose", "-v", "--help"):
         assert option in result.output, option
     command = cli.commands["sync"]
     for param in command.params:
@@ -53,11 +54,12 @@ def test_clean_sync_exits_0_and_summarises(make_export, tmp_path):
 def test_first_sync_says_so_and_a_resync_lists_changes(make_export, tmp_path):
     root = make_export(GOOD)
     first = run("sync", root, "--out", tmp_path / "docs")
-    assert "First sync" in first.output and "added" not in first.output
+    assert "First sync of this export into this folder: 3 docs added" in first.output
     (root / "guides" / "b.md").write_text("---\nid: '1b'\ntitle: 'B'\n---\nNew page.\n", "utf-8")
     second = run("sync", root, "--out", tmp_path / "docs")
-    assert "Changes since the last sync: 1 added" in second.output
-    assert "added   guides/b.md" in second.output
+    assert "Changes since the last sync: 1 added, 1 updated, 0 moved, 0 removed, 2 unchanged." in second.output
+    assert "  added     B: guides/b.md\n" in second.output
+    assert "  updated   Guides: guides/index.md\n" in second.output  # its children list gained B
 
 
 def test_sync_with_warnings_exits_0_and_prints_file_and_line(make_export, tmp_path):

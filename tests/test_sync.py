@@ -89,61 +89,6 @@ def test_sample_redirect():
     assert site.redirects == {"guides/getting-started-with-quality-reporting.md": "guides/getting-started.md"}
 
 
-# --- two syncs --------------------------------------------------------------------------------
-
-@pytest.fixture
-def two_syncs(make_export, tmp_path):
-    """Sync BASE, then the same export folder after edits in Drive; return both Sites and the docs_dir."""
-    root = make_export(BASE)
-    out = tmp_path / "docs"
-    first = sync(root, out)
-    changed = dict(BASE)
-    del changed["guides/drop.md"]
-    del changed["guides/move.md"]
-    changed["guides/edit.md"] = page("1edit", "Edit me", "Rewritten in Drive.")
-    changed["reference/move.md"] = page("1move", "Move me")
-    changed["guides/new.md"] = page("1new", "New page")
-    shutil.rmtree(root)  # re-exported into the same folder
-    root = make_export(changed)
-    second = sync(root, out)
-    return first, second, out, root
-
-
-def test_first_sync_reports_every_page_added(two_syncs):
-    first, _, _, _ = two_syncs
-    assert sorted(first.changes["added"]) == sorted(first.docs[i]["dest"] for i in first.docs)
-    assert first.changes["changed"] == first.changes["moved"] == first.changes["removed"] == []
-
-
-def test_change_report_between_two_syncs(two_syncs):
-    _, second, _, _ = two_syncs
-    assert second.changes == {
-        "added": ["guides/new.md"],
-        "changed": ["guides/edit.md"],
-        "moved": [{"from": "guides/move.md", "to": "reference/move.md"}],
-        "removed": ["guides/drop.md"],
-    }
-
-
-def test_moved_page_gets_a_redirect(two_syncs):
-    _, second, out, _ = two_syncs
-    assert second.redirects.get("guides/move.md") == "reference/move.md"
-    assert not (out / "guides/move.md").exists() and (out / "reference/move.md").is_file()
-
-
-def test_redirect_of_a_moved_page_survives_the_next_sync(two_syncs):
-    _, _, out, root = two_syncs
-    third = sync(root, out)
-    assert third.redirects.get("guides/move.md") == "reference/move.md"
-    assert third.changes == {"added": [], "changed": [], "moved": [], "removed": []}
-
-
-def test_sync_with_nothing_changed_reports_no_changes(make_export, tmp_path):
-    root, out = make_export(BASE), tmp_path / "docs"
-    sync(root, out)
-    assert sync(root, out).changes == {"added": [], "changed": [], "moved": [], "removed": []}
-
-
 # --- what stops a sync ------------------------------------------------------------------------
 
 def test_empty_export_writes_nothing(tmp_path):
@@ -179,16 +124,8 @@ def _fail_copy(*args, **kwargs):
     raise OSError("disk full")
 
 
-def _fail_manifest(self, *args, **kwargs):
-    if self.name == "manifest.json":
-        raise OSError("disk full")
-    return Path_write_text(self, *args, **kwargs)
-
-
-Path_write_text = Path.write_text
-
-
-@pytest.mark.parametrize("where", ["copying an asset", "writing the manifest", "swapping the folders"])
+@pytest.mark.parametrize("where", ["copying an asset", "writing the manifest", "swapping the folders",
+                                   "swapping without an atomic exchange"])
 def test_failed_write_leaves_previous_docs_dir_and_no_staging(make_export, tmp_path, monkeypatch, where):
     root = make_export({**BASE, "guides/edit.assets/a.png": b"\x89PNG one"})
     out = tmp_path / "docs"
@@ -196,12 +133,23 @@ def test_failed_write_leaves_previous_docs_dir_and_no_staging(make_export, tmp_p
     before = snapshot(out)
     (root / "guides/edit.md").write_text("---\nid: '1edit'\ntitle: 'Edit me'\n---\nChanged text\n")
     (root / "guides/new.md").write_text("---\nid: '1new'\ntitle: 'New'\n---\nNew\n")
+    (root / "guides/edit.assets/a.png").write_bytes(b"\x89PNG two")
 
     if where == "copying an asset":
         monkeypatch.setattr(write.shutil, "copyfile", _fail_copy)
     elif where == "writing the manifest":
-        monkeypatch.setattr(Path, "write_text", _fail_manifest)
+        real_write = write._write_file
+
+        def write_file(path, data):
+            if path.name == "manifest.json":
+                raise OSError("disk full")
+            return real_write(path, data)
+
+        monkeypatch.setattr(write, "_write_file", write_file)
+    elif where == "swapping the folders":
+        monkeypatch.setattr(write, "_exchange", _fail_copy)
     else:
+        monkeypatch.setattr(write, "_exchange", lambda a, b: False)
         real_replace = os.replace
 
         def replace(src, dst):
