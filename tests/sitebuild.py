@@ -30,13 +30,17 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def build_export(export_dir: Path, work_dir: Path, **config_overrides) -> tuple[Path, list[str]]:
-    """Sync ``export_dir`` and build it with the repo's mkdocs.yml in strict mode.
+def build_export(export_dir: Path, work_dir: Path, earlier_exports: tuple[Path, ...] = (),
+                 **config_overrides) -> tuple[Path, list[str]]:
+    """Sync ``export_dir`` (after ``earlier_exports``, in order, as re-syncs do) and build it with the
+    repo's mkdocs.yml in strict mode.
 
     Returns the site folder and the warnings MkDocs logged (strict mode turns any into a failure).
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     docs_dir, site_dir = work_dir / "docs", work_dir / "site"
+    for earlier in earlier_exports:
+        sync(earlier, docs_dir)
     sync(export_dir, docs_dir)
     config = load_config(config_file=str(REPO / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir),
                          strict=True, **config_overrides)
