@@ -182,7 +182,7 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
             index.by_source[stub.source] = target
 
     labelled = _labelled_pages(page_docs, index)
-    asset_sources = sorted(asset.source for asset in export.assets)
+    assets_by_folder = _assets_by_folder(export.assets)
     progress.stage("transforming docs", len(page_docs))
     for doc in page_docs:
         progress.advance()
@@ -195,7 +195,7 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
         site.fixes.update(doc.fixes)
         text = render_page(_page_meta(doc), doc.body)
         site.pages[doc.dest] = text
-        site.docs.setdefault(doc.id, _doc_record(doc, text, navigation, asset_sources))
+        site.docs.setdefault(doc.id, _doc_record(doc, text, navigation, assets_by_folder))
     for page in navigation.generated:
         entries = [(child.title, relative_url(page.dest, child.dest)) for child in page.node.children if child.dest]
         body = link_list(entries) if entries else "*No pages yet.*"
@@ -300,10 +300,22 @@ def _stub_redirects(stubs: list[Document], index: LinkIndex, problems: list[Prob
     return redirects
 
 
-def _doc_record(doc: Document, text: str, navigation: Navigation, asset_sources: list[str]) -> dict[str, Any]:
+def _assets_by_folder(assets: list[Asset]) -> dict[str, list[str]]:
+    """Asset paths by their top ``*.assets``/``*.images`` folder: a doc ``x.md`` owns ``x.assets/`` and ``x.images/``."""
+    by_folder: dict[str, list[str]] = {}
+    for asset in sorted(assets, key=lambda a: a.source):
+        parts = asset.source.split("/")
+        for depth, part in enumerate(parts[:-1]):
+            if part.endswith((".assets", ".images")):
+                by_folder.setdefault("/".join(parts[:depth + 1]), []).append(asset.source)
+                break
+    return by_folder
+
+
+def _doc_record(doc: Document, text: str, navigation: Navigation,
+                assets_by_folder: dict[str, list[str]]) -> dict[str, Any]:
     """What the manifest keeps of a page: enough to tell next time what changed and where its URL should lead."""
     stem = doc.source.rsplit(".", 1)[0]
-    own = tuple(stem + suffix + "/" for suffix in (".assets", ".images"))
     parents = []
     node = navigation.node_by_source.get(doc.source)
     parent = node.parent if node is not None else None
@@ -316,7 +328,7 @@ def _doc_record(doc: Document, text: str, navigation: Navigation, asset_sources:
         "title": doc.title,
         "version": doc.meta.get("version"),
         "hash": hashlib.sha1(text.encode()).hexdigest()[:16],
-        "assets": [source for source in asset_sources if source.startswith(own)],
+        "assets": assets_by_folder.get(stem + ".assets", []) + assets_by_folder.get(stem + ".images", []),
         "parents": parents,
     }
 
