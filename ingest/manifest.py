@@ -41,8 +41,12 @@ def read_manifest(out_dir: Path) -> dict[str, Any] | None:
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
-    """The manifest as written: stable key order, so equal manifests are equal files."""
-    return (json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    """The manifest as written: stable key order, so equal manifests are equal files.
+
+    Compact, one line: json's C encoder is used only without ``indent``, and is ten
+    times faster on a big export's manifest (``python -m json.tool`` shows it indented).
+    """
+    return (json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _walk_stats(root: Path, prefix: str = "") -> list[tuple[str, int, int]]:

@@ -88,6 +88,8 @@ class WritePlan:
     """Files of the old docs_dir that the new one does not have."""
 
     manifest_changed: bool = True
+    manifest_bytes: bytes = b""
+    """The manifest as it will be written (set by ``plan_write``)."""
 
     @property
     def changes_files(self) -> bool:
@@ -197,8 +199,8 @@ def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: dict[str, A
     manifest["files"] = entries
     new_dests = {file.dest for file in files}
     plan.remove = sorted(dest for dest in old_files if dest not in new_dests)
-    old_manifest = _read_bytes(out_dir / MANIFEST)
-    plan.manifest_changed = old_manifest != manifest_bytes(manifest)
+    plan.manifest_bytes = manifest_bytes(manifest)
+    plan.manifest_changed = _read_bytes(out_dir / MANIFEST) != plan.manifest_bytes
     return plan
 
 
@@ -229,7 +231,7 @@ def write_plan(plan: WritePlan, progress: Callable[[int], None] | None = None) -
     if not plan.changes_anything:
         return
     if not plan.changes_files and out_dir.is_dir():
-        _replace_file(out_dir / MANIFEST, manifest_bytes(plan.manifest))
+        _replace_file(out_dir / MANIFEST, plan.manifest_bytes)
         return
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out_dir.name}-", dir=out_dir.parent))
@@ -250,7 +252,7 @@ def write_plan(plan: WritePlan, progress: Callable[[int], None] | None = None) -
             if progress is not None:
                 progress(1)
         (staging / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
-        _write_file(staging / MANIFEST, manifest_bytes(plan.manifest))
+        _write_file(staging / MANIFEST, plan.manifest_bytes)
         os.chmod(staging, 0o755)
         _swap(staging, out_dir)
     except BaseException:
