@@ -39,10 +39,12 @@ def cli() -> None:
                    "but change nothing.")
 @click.option("--lock-timeout", type=click.FloatRange(min=0), default=10.0, show_default=True, metavar="SECONDS",
               help="How long to wait for another sync into the same --out folder to finish before giving up.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes for a big export (default: every core; small exports always use one).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems and the one-line summary; no progress.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the unchanged docs (and every doc of a first sync).")
 def sync_command(export_dir: Path, out_dir: Path, report_path: Path | None, strict: bool, dry_run: bool,
-                 lock_timeout: float, quiet: bool, verbose: bool) -> None:
+                 lock_timeout: float, jobs: int | None, quiet: bool, verbose: bool) -> None:
     """Read EXPORT_DIR (a folder exported by wikiGDrive) and bring the docs_dir MkDocs builds from up to date.
 
     Documents are .md and .txt files; images and *.assets/ or *.images/ folders are copied;
@@ -64,7 +66,7 @@ def sync_command(export_dir: Path, out_dir: Path, report_path: Path | None, stri
     progress = progress_for(sys.stderr, quiet=quiet)
     try:
         result = sync(export_dir, out_dir, strict=strict, dry_run=dry_run, lock_timeout=lock_timeout,
-                      progress=progress)
+                      progress=progress, jobs=jobs)
     except StrictError as exc:
         _emit(exc.result, export_dir, out_dir, report_path, quiet, verbose, written=False)
         raise click.ClickException(str(exc))

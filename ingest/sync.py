@@ -25,6 +25,7 @@ from ingest.links import LinkIndex, relative_url, rewrite_links
 from ingest.model import Asset, Document, Problem, Severity
 from ingest.nav import Navigation, build_navigation, page_dest
 from ingest.normalize import NormalizeConfig, normalize
+from ingest.parallel import default_jobs, map_items
 from ingest.pages import fill_children, fill_content_by_label, labels_of, link_list, render_page, settle_headings
 from ingest.read import Export, read_export
 from ingest.shortcodes import convert_shortcodes
@@ -156,11 +157,17 @@ def _problem_order(problem: Problem) -> tuple[Any, ...]:
 
 
 def build_site(export: Export, previous: dict[str, Any] | None = None,
-               normalize_config: NormalizeConfig = NormalizeConfig(), progress: Progress = NoProgress()) -> Site:
-    """Turn a read export into the pages, nav and redirects of the site. Pure: touches no disk."""
+               normalize_config: NormalizeConfig = NormalizeConfig(), progress: Progress = NoProgress(),
+               jobs: int = 1) -> Site:
+    """Turn a read export into the pages, nav and redirects of the site. Pure: touches no disk.
+
+    ``jobs`` > 1 spreads the per-document stages over that many processes for a big export;
+    the result is the same.
+    """
     site = Site(assets=list(export.assets), problems=list(export.problems), documents_read=len(export.documents))
-    originals = {doc.source: doc.body for doc in export.documents}
-    docs = [normalize(doc, normalize_config) for doc in export.documents]
+    progress.stage("normalising docs", len(export.documents))
+    docs = map_items(_normalize_one, (export.documents, normalize_config), len(export.documents), jobs,
+                     progress.advance)
     stubs = [doc for doc in docs if doc.is_redirect_stub]
     page_docs = [_as_faq(doc) if is_faq(doc.title, doc.source, doc.meta) else doc
                  for doc in docs if not doc.is_redirect_stub]
@@ -181,25 +188,22 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
         if target:
             index.by_source[stub.source] = target
 
-    labelled = _labelled_pages(page_docs, index)
-    assets_by_folder = _assets_by_folder(export.assets)
-    progress.stage("transforming docs", len(page_docs))
-    for doc in page_docs:
-        progress.advance()
-        if doc.source not in index.by_source:
-            continue
-        doc = dataclasses.replace(doc, dest=index.by_source[doc.source])
-        doc = _as_activity(doc, navigation, site)
-        doc, problems = _transform(doc, index, navigation, labelled, originals[doc.source])
-        site.problems.extend(problems)
-        site.fixes.update(doc.fixes)
-        text = render_page(_page_meta(doc), doc.body)
-        site.pages[doc.dest] = text
-        site.docs.setdefault(doc.id, _doc_record(doc, text, navigation, assets_by_folder))
-    for page in navigation.generated:
-        entries = [(child.title, relative_url(page.dest, child.dest)) for child in page.node.children if child.dest]
+    placed = [doc for doc in page_docs if doc.source in index.by_source]
+    context = _PageContext(placed, {doc.source: doc.body for doc in export.documents}, index, navigation,
+                           _labelled_pages(page_docs, index), _assets_by_folder(export.assets))
+    progress.stage("transforming docs", len(placed))
+    for page in map_items(_render_one, context, len(placed), jobs, progress.advance):
+        site.problems.extend(page.problems)
+        site.fixes.update(page.fixes)
+        site.pages[page.dest] = page.text
+        site.docs.setdefault(page.doc_id, page.record)
+        if page.activity is not None:
+            site.activities.append(page.activity)
+    for generated in navigation.generated:
+        entries = [(child.title, relative_url(generated.dest, child.dest))
+                   for child in generated.node.children if child.dest]
         body = link_list(entries) if entries else "*No pages yet.*"
-        site.pages[page.dest] = render_page({"title": page.title, "generated": True}, body)
+        site.pages[generated.dest] = render_page({"title": generated.title, "generated": True}, body)
 
     site.nav = navigation.to_mkdocs()
     if site.activities:
@@ -209,6 +213,49 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
     site.first_sync = previous is None
     site.problems = sorted(set(site.problems), key=_problem_order)  # an image used twice on one line is one problem
     return site
+
+
+@dataclass(frozen=True)
+class _PageContext:
+    """What every page's transform reads: the docs placed in the nav and the export-wide indexes."""
+
+    docs: list[Document]
+    originals: dict[str, str]
+    """Source path → body as exported, to report problems by the exported file's lines."""
+
+    index: LinkIndex
+    navigation: Navigation
+    labelled: dict[str, list[tuple[str, str]]]
+    assets_by_folder: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class _RenderedPage:
+    """One doc's page and what the sync learns from it; small, so it travels back from a worker cheaply."""
+
+    doc_id: str
+    dest: str
+    text: str
+    problems: list[Problem]
+    fixes: tuple[str, ...]
+    record: dict[str, Any]
+    activity: CatalogEntry | None
+
+
+def _normalize_one(context: tuple[list[Document], NormalizeConfig], i: int) -> Document:
+    documents, config = context
+    return normalize(documents[i], config)
+
+
+def _render_one(context: _PageContext, i: int) -> _RenderedPage:
+    """The body stages of one placed doc, then its page text."""
+    doc = context.docs[i]
+    doc = dataclasses.replace(doc, dest=context.index.by_source[doc.source])
+    doc, activity = _as_activity(doc, context.navigation)
+    doc, problems = _transform(doc, context.index, context.navigation, context.labelled, context.originals[doc.source])
+    text = render_page(_page_meta(doc), doc.body)
+    return _RenderedPage(doc.id, doc.dest, text, problems, doc.fixes,
+                         _doc_record(doc, text, context.navigation, context.assets_by_folder), activity)
 
 
 def _as_faq(doc: Document) -> Document:
@@ -221,21 +268,21 @@ def _as_faq(doc: Document) -> Document:
     return dataclasses.replace(doc, body=body, meta=meta, fixes=doc.fixes + (("faq",) if body != doc.body else ()))
 
 
-def _as_activity(doc: Document, navigation: Navigation, site: Site) -> Document:
+def _as_activity(doc: Document, navigation: Navigation) -> tuple[Document, CatalogEntry | None]:
     """An Improvement Activity doc: fields to front matter and tags, sections to headings."""
     node = navigation.node_by_source.get(doc.source)
     section_title = node.parent.title if node is not None and node.parent is not None else None
     activity = parse_activity(doc.title, doc.body, section_title)
     if activity is None:
-        return doc
+        return doc, None
     meta = dict(doc.meta)
     for key, value in activity.to_meta().items():
         meta.setdefault(key, value)
     meta["tags"] = list(dict.fromkeys([*(meta.get("tags") or []), *activity_tags(activity)]))
     meta.setdefault("search", {"boost": 2})
-    site.activities.append(CatalogEntry(activity, doc.title, doc.dest, str(doc.meta.get("source") or "")))
+    entry = CatalogEntry(activity, doc.title, doc.dest, str(doc.meta.get("source") or ""))
     body = restructure_activity_body(doc.body)
-    return dataclasses.replace(doc, body=body, meta=meta, fixes=doc.fixes + ("activity",))
+    return dataclasses.replace(doc, body=body, meta=meta, fixes=doc.fixes + ("activity",)), entry
 
 
 def _add_catalog(site: Site, faq_dests: set[str]) -> None:
@@ -427,14 +474,15 @@ def same_site(previous: dict[str, Any], documents: list[Document]) -> bool:
 
 
 def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = False,
-         lock_timeout: float = 10.0, progress: Progress = NoProgress()) -> SyncResult:
+         lock_timeout: float = 10.0, progress: Progress = NoProgress(), jobs: int | None = None) -> SyncResult:
     """Read ``export_dir``, build the site and bring ``out_dir`` up to date in one atomic step.
 
     Only files that changed are written; with nothing changed in the export,
     nothing is written at all. ``dry_run`` works out the same report and writes
     nothing. Raises SyncError, writing nothing, when the export cannot be used or
     when ``strict`` is set and any problem was found; LockedError when another
-    sync holds ``out_dir`` for longer than ``lock_timeout`` seconds.
+    sync holds ``out_dir`` for longer than ``lock_timeout`` seconds. ``jobs`` is the number of
+    processes for a big export (default: every core this process may use).
     """
     export_dir = Path(export_dir).resolve()
     out_dir = Path(out_dir).absolute()
@@ -445,14 +493,15 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
     try:
         if lock is not None:
             recover(out_dir)
-        return _sync_locked(export_dir, out_dir, strict, dry_run, progress)
+        return _sync_locked(export_dir, out_dir, strict, dry_run, progress, jobs or default_jobs())
     finally:
         progress.close()
         if lock is not None:
             lock.release()
 
 
-def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, progress: Progress) -> SyncResult:
+def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, progress: Progress,
+                 jobs: int) -> SyncResult:
     progress.stage("checking the export for changes")
     fingerprint = export_fingerprint(export_dir)
     previous = read_manifest(out_dir)
@@ -469,7 +518,7 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
                         "Point the sync at the folder wikiGDrive exported to.")
     history = previous if previous is not None and same_site(previous, export.documents) else None
     # Without history (first sync, or another Drive folder) moves and redirects start afresh.
-    site = build_site(export, history, progress=progress)
+    site = build_site(export, history, progress=progress, jobs=jobs)
     files = site.output_files(export_dir)
     plan = plan_write(out_dir, files, site.manifest(export_dir, fingerprint), previous)
     result = SyncResult.of_site(site, plan.summary(), dry_run)

@@ -34,7 +34,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_sync_help_lists_every_option():
     result = run("sync", "--help")
     assert result.exit_code == 0
-    for option in ("EXPORT_DIR", "--out", "--report", "--strict", "--dry-run", "--lock-timeout", "--quiet", "-q",
+    for option in ("EXPORT_DIR", "--out", "--report", "--strict", "--dry-run", "--lock-timeout", "--jobs", "--quiet", "-q",
                    "--verbose", "-v", "--help"):
         assert option in result.output, option
     command = cli.commands["sync"]

@@ -44,8 +44,9 @@ def test_lines_name_each_stage_with_its_count(make_export, tmp_path):
     sync(root, tmp_path / "docs", progress=LineProgress(stream))
     lines = stream.getvalue().splitlines()
     assert [line.split(":")[1].strip() for line in lines] == [
-        "checking the export for changes", "reading the export", "transforming docs", "writing the docs_dir"]
-    assert lines[2].startswith("ingest: transforming docs: 2 done in ")
+        "checking the export for changes", "reading the export", "normalising docs", "transforming docs",
+        "writing the docs_dir"]
+    assert lines[3].startswith("ingest: transforming docs: 2 done in ")
     assert "\r" not in stream.getvalue()
 
 
