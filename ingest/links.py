@@ -17,10 +17,10 @@ from urllib.parse import unquote
 
 from ingest.chardata import GOOGLE_URL_RES, HTML_ATTR_RE, HTML_HREF_RE, HTML_IMG_RE, MD_LINK_RE
 from ingest.model import Document, Problem
-from ingest.regions import line_of_offset, outside_code
+from ingest.regions import LineFinder, outside_code
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_HTML_A_RE = re.compile(r"<a\b(?P<attrs>[^>]*)>(?P<text>[^<]*)</a>", re.IGNORECASE)
+_HTML_A_RE = re.compile(r"<a\b(?P<attrs>[^<>]*)>(?P<text>[^<]*)</a>", re.IGNORECASE)
 
 
 @dataclass
@@ -91,6 +91,7 @@ class _Rewriter:
         self.problems: list[Problem] = []
         self.source_dir = posixpath.dirname(doc.source)
         self.searched_from: dict[str, int] = {}
+        self.lines = LineFinder(original)
 
     def prose(self, text: str) -> str:
         # Markdown links first: the HTML passes write Markdown links that are already final.
@@ -199,7 +200,7 @@ class _Rewriter:
             found = self.original.find(target)
         else:
             self.searched_from[target] = found + len(target)
-        line = self.doc.line_of(line_of_offset(self.original, found)) if found >= 0 else None
+        line = self.doc.line_of(self.lines.line(found)) if found >= 0 else None
         self.problems.append(Problem(self.doc.source, line, kind, f"Doc '{self.doc.source}' {message}"))
 
 
