@@ -172,7 +172,7 @@ _TOKEN_RE = re.compile(
 )
 _AUTOLINK_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
-_ATTR_LIST_RE = re.compile(r"\{:?[ \t]*(?P<body>[^{}\n]*=[^{}\n]*)\}")
+_ATTR_LIST_RE = re.compile(r"""(?<!\{)\{:?(?P<body>(?:[ \t]*(?:[#.][\w-]+|[\w:.-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}]+)))+)[ \t]*\}""")
 _ATTR_LIST_PAIR_RE = re.compile(r"""(?P<key>[^\s=#.{}]+)=(?:"[^"]*"|'[^']*'|[^\s}]+)""")
 
 
@@ -194,10 +194,56 @@ def sanitize_markdown(doc: Document, original: str | None = None) -> tuple[Docum
 
     ``original`` is the body as exported, to report problems by its lines.
     """
+    problems: list[Problem] = []
+    body, deep_line = limit_nesting(doc.body)
+    if deep_line is not None:
+        problems.append(Problem(doc.source, doc.line_of(deep_line), "deep-nesting",
+                                f"Doc '{doc.source}': lists or quotes are nested more than {MAX_NESTING} levels deep "
+                                "(Markdown cannot render that); the deeper levels were moved up to the "
+                                f"{MAX_NESTING}th. Flatten the list in the Google Doc."))
+        doc = doc.with_fix("nesting", body)
     if "<" not in doc.body and "{" not in doc.body:
-        return doc, []
+        return doc, problems
     cleaner = _MarkdownCleaner(doc, original if original is not None else doc.body)
-    return doc.with_fix("html", cleaner.run(doc.body)), cleaner.problems
+    return doc.with_fix("html", cleaner.run(doc.body)), problems + cleaner.problems
+
+
+#: How deep lists and block quotes may nest; Python-Markdown's recursion gives out at about 250.
+MAX_NESTING = 20
+_DEEP_INDENT_RE = re.compile(r"^(?P<indent>[ \t]{%d,})(?=\S)" % (4 * MAX_NESTING + 1), re.MULTILINE)
+_DEEP_QUOTE_RE = re.compile(r"^(?P<quotes>(?:[ ]{0,3}>){%d,})" % (MAX_NESTING + 1), re.MULTILINE)
+
+
+def limit_nesting(body: str) -> tuple[str, int | None]:
+    """Move lines indented (or quoted) deeper than MAX_NESTING levels up to that level, outside code.
+
+    Returns the body and the body line of the first line moved, or None.
+
+    >>> limit_nesting("- a\\n" + " " * 200 + "- deep")[0].split("\\n")[1] == " " * 80 + "- deep"
+    True
+    >>> limit_nesting("> " * 30 + "quote")[0] == ">" * 20 + " quote"
+    True
+    """
+    if not _DEEP_INDENT_RE.search(body) and not _DEEP_QUOTE_RE.search(body):
+        return body, None
+    first: list[int] = []
+
+    def shallower(prose: str, offset: int) -> str:
+        def indent(match: re.Match[str]) -> str:
+            first.append(offset + match.start())
+            return " " * (4 * MAX_NESTING)
+
+        def quotes(match: re.Match[str]) -> str:
+            first.append(offset + match.start())
+            return ">" * MAX_NESTING
+        return _DEEP_QUOTE_RE.sub(quotes, _DEEP_INDENT_RE.sub(indent, prose))
+
+    out, offset = [], 0
+    for is_code, piece in segments(body, inline=False):
+        out.append(piece if is_code else shallower(piece, offset))
+        offset += len(piece)
+    fixed = "".join(out)
+    return fixed, (body.count("\n", 0, min(first)) + 1 if first else None)
 
 
 class _MarkdownCleaner:
