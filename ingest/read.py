@@ -78,7 +78,8 @@ class Export:
     problems: list[Problem] = field(default_factory=list)
 
     refused_assets: set[str] = field(default_factory=set)
-    """Assets that were not copied (unsafe SVGs): links to them are shown as text, without a second warning."""
+    """Assets that were not copied (unsafe SVGs, links out of the export): links to them are shown as text,
+    without a second warning."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,8 @@ def _mostly_utf8(data: bytes) -> bool:
 
 
 def looks_binary(data: bytes) -> bool:
-    """Whether a file is not text at all: more than 1 in 20 of its first 8 KB are control bytes.
+    """Whether a file is not text at all: its first 8 KB have control bytes (NUL and the like) and
+    either more than 1 in 10 are, or charset-normalizer finds no text encoding for them.
 
     A few NUL bytes in a text file are repaired instead; UTF-16 and UTF-32 with a BOM are text.
 
@@ -174,7 +176,9 @@ def looks_binary(data: bytes) -> bool:
         return False
     head = data[:8192]
     controls = len(head) - len(head.translate(None, BINARY_BYTES))
-    return controls * 20 > len(head)
+    if not controls:
+        return False
+    return controls * 10 > len(head) or charset_normalizer.from_bytes(head).best() is None
 
 
 def _decode_legacy(data: bytes) -> tuple[str, str]:
@@ -236,6 +240,11 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
         raise FrontMatterError(line, f"front matter is not valid YAML ({reason})")
     if meta is None:
         meta = {}
+    deep = next((key for key, value in meta.items() if _too_deep([value], MAX_FRONT_MATTER_DEPTH)), None) \
+        if isinstance(meta, dict) else None
+    if deep is not None:
+        raise FrontMatterError(front_matter_lines(text).get(str(deep), 2),
+                               f"'{deep}' nests values more than {MAX_FRONT_MATTER_DEPTH} deep")
     if not isinstance(meta, dict):
         raise FrontMatterError(2, f"front matter must be a mapping of keys to values, not {type(meta).__name__}")
     consumed = text[: len(text) - len(body)]
@@ -243,6 +252,28 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     stripped = body.lstrip("\n")
     body_line += body[: len(body) - len(stripped)].count("\n")
     return meta, stripped, body_line
+
+
+#: wikiGDrive's front matter nests 3 deep (menu.main.weight); every later stage walks it recursively.
+MAX_FRONT_MATTER_DEPTH = 20
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Whether lists and mappings nest deeper than ``limit`` (walked without recursion).
+
+    >>> _too_deep({"a": [[1]]}, 3), _too_deep({"a": [[1]]}, 2)
+    (False, True)
+    """
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth + 1 >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def _refuse_aliases(raw: str) -> None:
@@ -375,6 +406,8 @@ def read_export(root: Path) -> Export:
         refusal = _refusal(root, source, kind) if kind != "skip" else None
         if refusal is not None:
             export.problems.append(refusal)
+            if kind == "asset":
+                export.refused_assets.add(source)
         elif kind != "skip":
             usable.append(source)
 

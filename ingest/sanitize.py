@@ -171,7 +171,7 @@ _TOKEN_RE = re.compile(
     re.DOTALL,
 )
 _AUTOLINK_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
-_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+_LINK_DESTINATION_RE = re.compile(r"(?:\]\(|\]:)[ \t]*\Z")
 _ATTR_LIST_RE = re.compile(r"""(?<!\{)\{:?(?P<body>(?:[ \t]*(?:[#.][\w-]+|[\w:.-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}]+)))+)[ \t]*\}""")
 _ATTR_LIST_PAIR_RE = re.compile(r"""(?P<key>[^\s=#.{}]+)=(?:"[^"]*"|'[^']*'|[^\s}]+)""")
 
@@ -205,7 +205,20 @@ def sanitize_markdown(doc: Document, original: str | None = None) -> tuple[Docum
     if "<" not in doc.body and "{" not in doc.body:
         return doc, problems
     cleaner = _MarkdownCleaner(doc, original if original is not None else doc.body)
-    return doc.with_fix("html", cleaner.run(doc.body)), problems + cleaner.problems
+    body = doc.body
+    for _ in range(MAX_PASSES):  # a removal can join the text around it into a new tag: clean until nothing changes
+        cleaned = cleaner.run(body)
+        if cleaned == body:
+            break
+        body = cleaned
+    else:
+        body = _TAG_START_RE.sub("&lt;", body)  # still changing: no '<' of what is left may open a tag
+    return doc.with_fix("html", body), problems + cleaner.problems
+
+
+#: Passes of the Markdown cleaner before what is left is escaped.
+MAX_PASSES = 4
+_TAG_START_RE = re.compile(r"<(?=[A-Za-z/!?])")
 
 
 #: How deep lists and block quotes may nest; Python-Markdown's recursion gives out at about 250.
@@ -272,7 +285,7 @@ class _MarkdownCleaner:
         while (match := _TOKEN_RE.search(piece, position)) is not None:
             position = match.end()
             token = match.group(0)
-            line = self._locate(token)
+            line = self._locate(piece[match.start():match.start() + max(len(token), 40)], token)
             if match.group("unclosed") is not None:
                 self._report(line, "html-comment", "an HTML comment is opened ('<!--') but never closed, which would "
                                                     "hide the rest of the page; the '<!--' was removed.")
@@ -291,6 +304,8 @@ class _MarkdownCleaner:
                     self._report(line, "unsafe-url", f"the link {_short(token)} is not an address a page may use; "
                                                       "it was removed. Link to a web page or a doc.")
                     edits.append(_Edit(match.start(), match.end(), ""))
+            elif _LINK_DESTINATION_RE.search(piece, max(0, match.start() - 8), match.start()):
+                continue  # [text](<a b.md>) and [1]: <a b.md> are link targets, not tags
             elif match.group("close"):
                 name = match.group("name").lower()
                 edits.append(_Edit(match.start(), match.end(), f"</{name}>" if name in TAGS else "", line, name, True))
@@ -305,11 +320,12 @@ class _MarkdownCleaner:
         attrs = _attributes(match.group("attrs"))
         if name in REMOVED_WITH_CONTENT and not (name == "iframe" and iframe_allowed(attrs.get("src", ""))):
             closer = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(piece, match.end())
-            blank = _BLANK_LINE_RE.search(piece, match.end())
-            end = closer.end() if closer else (blank.start() if blank else len(piece))
             what = f"<{name}> from '{_short(attrs['src'])}'" if name == "iframe" and attrs.get("src") else f"<{name}>"
+            if closer is None:  # nothing to take with it (<embed> has no content): the text after it stays text
+                self._report(line, "unsafe-html", f"{what} is not allowed on the site; the tag was removed.")
+                return _Edit(match.start(), match.end(), "", line)
             self._report(line, "unsafe-html", f"{what} is not allowed on the site; it was removed with its content.")
-            return _Edit(match.start(), end, "", line)
+            return _Edit(match.start(), closer.end(), "", line)
         if name not in TAGS:
             self._report(line, "unsafe-html", f"raw HTML <{name}> is not allowed on the site; the tag was removed "
                                                "and its text kept.")
@@ -341,7 +357,7 @@ class _MarkdownCleaner:
             body = match.group("body")
             for pair in reversed(bad):
                 body = body[:pair.start()] + body[pair.end():]
-            self._report(self._locate(match.group(0)), "unsafe-html",
+            self._report(self._locate(piece[match.start():match.start() + 40], match.group(0)), "unsafe-html",
                          f"the attribute list '{_short(match.group(0))}' sets "
                          f"{', '.join(pair.group('key') for pair in bad)}, which the site does not allow; removed.")
             edits.append(_Edit(match.start(), match.end(), "{: " + " ".join(body.split()) + " }" if body.strip() else ""))
@@ -368,14 +384,18 @@ class _MarkdownCleaner:
                              f"<{name}> is never closed (the rest of the page would be raw HTML); it was removed.")
                 edit.text = ""
 
-    def _locate(self, needle: str) -> int | None:
-        """File line of the next occurrence of ``needle`` in the exported body (every token is located in order)."""
-        found = self.original.find(needle, self.searched_from.get(needle, 0))
-        if found < 0:
-            found = self.original.find(needle)
-        else:
-            self.searched_from[needle] = found + len(needle)
-        return self.doc.line_of(self.lines.line(found)) if found >= 0 else None
+    def _locate(self, *needles: str) -> int | None:
+        """File line of the next occurrence in the exported body of the first needle found there.
+
+        Every token is located in order, with its context first: the same tag can be on many lines. A token
+        that an earlier pass put together is found by the start of its text.
+        """
+        for needle in (*needles, *(needles[-1][:size] for size in (16, 8) if len(needles[-1]) > size)):
+            found = self.original.find(needle, self.searched_from.get(needle, 0))
+            if found >= 0:
+                self.searched_from[needle] = found + len(needle)
+                return self.doc.line_of(self.lines.line(found))
+        return None
 
     def _report(self, line: int | None, kind: str, message: str) -> None:
         self.problems.append(Problem(self.doc.source, line, kind, f"Doc '{self.doc.source}': {message}"))
