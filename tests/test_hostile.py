@@ -101,14 +101,7 @@ def test_readme_table_matches_the_catalogue() -> None:
     assert readme_section(readme) == readme_table(CASES), "run: .venv/bin/python tests/hostile/catalogue.py"
 
 
-# --- the hostile site: every site case built into one strict MkDocs build --------------------------
-
-@pytest.fixture(scope="session")
-def hostile_site(tmp_path_factory):
-    from hostile.hostile_site import build_hostile_site
-
-    return build_hostile_site(tmp_path_factory.mktemp("hostile"))
-
+# --- the hostile site (conftest.py): every site case built into one strict MkDocs build -------------
 
 def test_hostile_site_builds_strict_without_warnings(hostile_site) -> None:
     assert hostile_site.warnings == []
