@@ -122,11 +122,11 @@ def fallback_title(body: str, source: str) -> str:
     """
     for line in body.splitlines():
         match = HEADING_RE.match(line)
-        if match and match.group("text"):
+        if match and _plain(match.group("text")):
             return _plain(match.group("text"))
     for line in body.splitlines():
-        if line.strip():
-            return _plain(line.strip())[:120]
+        if _plain(line.strip()):
+            return _plain(line.strip())[:120].strip()
     stem = PurePosixPath(source).stem
     return stem.replace("-", " ").replace("_", " ").strip().title() or source
 

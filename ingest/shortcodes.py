@@ -14,6 +14,7 @@ Nothing inside code (fences, code spans, ``<pre>``) is touched.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import textwrap
 from collections import deque
@@ -38,7 +39,6 @@ MARKER_PREFIX = "<!--ingest:"
 #: Blocks nested deeper than this keep their text without their tags (and Python's stack stays small).
 MAX_NESTING = 20
 
-_PROTECTED = "\x00"
 _IMAGE_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp"}
 
 
@@ -116,16 +116,18 @@ class _Converter:
     def run(self, body: str) -> str:
         if "{{" not in body:
             return body
+        self.protected = _unused_character(body + self.original)  # stands for '{{' inside code meanwhile
         body = self._protect_code(body)
         self.lines: dict[str, deque[int]] = {}
-        original = "".join(piece if not code else piece.replace("{{", _PROTECTED) for code, piece in segments(self.original))
+        original = "".join(piece if not code else piece.replace("{{", self.protected)
+                           for code, piece in segments(self.original))
         lines = LineFinder(original)
         for match in SHORTCODE_RE.finditer(original):
             self.lines.setdefault(match.group(0), deque()).append(lines.line(match.start()))
         self.closers = _pair_blocks(body)
         self.too_deep = False
         body = self._convert(body, 0, 0)
-        return body.replace(_PROTECTED, "{{")
+        return body.replace(self.protected, "{{")
 
     def _protect_code(self, body: str) -> str:
         """Hide the shortcodes inside code, converting ``pre`` shortcodes to fences first."""
@@ -134,7 +136,7 @@ class _Converter:
             if is_code:
                 if piece.lstrip().startswith("{{"):
                     piece = self._pre_block(piece)
-                piece = piece.replace("{{", _PROTECTED)
+                piece = piece.replace("{{", self.protected)
             out.append(piece)
         return "".join(out)
 
@@ -285,6 +287,16 @@ class _Converter:
         if name == "drawio":
             return _drawio(tag)
         raise AssertionError(name)
+
+
+def _unused_character(text: str) -> str:
+    """A character that is not in ``text``: NUL (the read stage removes it), else a noncharacter.
+
+    >>> _unused_character("a"), _unused_character("a\\x00") == "\\ufdd0"
+    ('\\x00', True)
+    """
+    candidates = itertools.chain((0,), range(0xFDD0, 0xFDF0), range(0xF0000, 0x10FFFE))
+    return next(chr(code) for code in candidates if chr(code) not in text)
 
 
 def _pair_blocks(body: str) -> dict[int, int]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import multiprocessing
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -35,11 +36,20 @@ from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import Any, Callable
 
+import hypothesis
 import markdown
 import pytest
 import yaml
 
 from sitebuild import build_and_check, build_export
+
+# Property-based tests (hypothesis): few enough examples to keep the suite fast, no deadline (the machine is
+# shared, timings vary). HYPOTHESIS_PROFILE=thorough runs many more.
+hypothesis.settings.register_profile("ingest", max_examples=60, deadline=None,
+                                     suppress_health_check=[hypothesis.HealthCheck.too_slow])
+hypothesis.settings.register_profile("thorough", max_examples=2000, deadline=None,
+                                     suppress_health_check=[hypothesis.HealthCheck.too_slow])
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ingest"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
