@@ -128,3 +128,18 @@ def test_no_page_of_the_hostile_site_has_script_handlers_or_foreign_frames(hosti
     problems = [problem for page in hostile_site.pages()
                 for problem in page_safety_problems(hostile_site.site_dir, page, scripts)]
     assert problems == []
+
+
+def test_the_page_check_finds_what_a_hostile_page_would_have(tmp_path) -> None:
+    """page_safety_problems can fail: a handler, a script URL, a foreign frame and a script of the page's own."""
+    from hostile.hostile_site import page_safety_problems
+
+    (tmp_path / "index.html").write_text('<html><head><script src="assets/app.js"></script></head><body>'
+                                         '<article></article></body></html>', "utf-8")
+    (tmp_path / "bad.html").write_text(
+        '<html><head><script src="assets/app.js"></script></head><body><article>'
+        '<p onclick="x()">a</p><a href="javascript:alert(1)">b</a><iframe src="https://evil.example/"></iframe>'
+        "<script>alert(2)</script></article></body></html>", "utf-8")
+    assert page_safety_problems(tmp_path, "index.html") == []
+    problems = page_safety_problems(tmp_path, "bad.html")
+    assert len(problems) == 4, problems
