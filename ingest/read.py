@@ -415,7 +415,10 @@ def read_export(root: Path) -> Export:
     for source in usable:
         if classify(source) == "directory":
             folder = source.rsplit("/", 1)[0] if "/" in source else ""
-            info = read_directory_file((root / source).read_text("utf-8", errors="replace"))
+            try:
+                info = read_directory_file((root / source).read_text("utf-8", errors="replace"))
+            except OSError:
+                info = {}  # like a broken one: not used
             directories[folder] = info
             if _is_name(info.get("title")):
                 export.folder_titles[folder] = str(info["title"])
@@ -446,13 +449,21 @@ def read_export(root: Path) -> Export:
                 export.documents.append(doc)
         elif kind == "asset":
             asset, problem = _read_asset(path, source)
+            if asset is None:
+                export.problems.append(problem)
+                continue
             if problem is not None:
                 export.problems.append(problem)
                 export.refused_assets.add(source)
             else:
                 export.assets.append(asset)
         elif kind == "navigation":
-            export.navigation = (source, decode_bytes(path.read_bytes())[0])
+            try:
+                export.navigation = (source, decode_bytes(path.read_bytes())[0])
+            except OSError as exc:
+                export.problems.append(Problem(source, None, "unreadable",
+                                               f"The navigation document '{source}' could not be read ({exc.strerror}); "
+                                               "the nav comes from the docs' menus and folders instead."))
         elif kind == "other":
             export.problems.append(Problem(source, None, "skipped-file",
                                            f"'{source}' is neither a document (.md, .txt) nor an image; it was not copied."))
@@ -499,12 +510,20 @@ def _link_problem(root: Path, source: str, folder: bool) -> Problem:
                    "site. Copy what it points to into the export instead.", Severity.ERROR)
 
 
-def _read_asset(path: Path, source: str) -> tuple[Asset, Problem | None]:
-    """An asset as it will be copied; an SVG is read first, since a browser runs the scripts in one it opens."""
-    asset = Asset(source=source, size=path.stat().st_size)
-    if not source.lower().endswith(".svg"):
+def _read_asset(path: Path, source: str) -> tuple[Asset | None, Problem | None]:
+    """An asset as it will be copied; an SVG is read first, since a browser runs the scripts in one it opens.
+
+    (None, problem) when it cannot be read; (asset, problem) when it must not be copied.
+    """
+    try:
+        asset = Asset(source=source, size=path.stat().st_size)
+        data = path.read_bytes() if source.lower().endswith(".svg") else None
+    except OSError as exc:
+        return None, Problem(source, None, "unreadable", f"Image '{source}' could not be read ({exc.strerror}); it was "
+                                                         "not copied. Check the file's permissions and sync again.")
+    if data is None:
         return asset, None
-    reason = svg_problem(decode_bytes(path.read_bytes())[0])
+    reason = svg_problem(decode_bytes(data)[0])
     if reason is None:
         return asset, None
     return asset, Problem(source, None, "unsafe-svg",
