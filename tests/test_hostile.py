@@ -96,6 +96,24 @@ def test_catalogue_has_at_least_50_cases_of_every_kind() -> None:
     assert len({case.id for case in CASES}) == len(CASES)
 
 
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_outcome_says_what_the_expected_problems_say(case: Case) -> None:
+    """The README's outcome column agrees with each case's exact expectations."""
+    severities = {problem.severity for problem in case.problems}
+    if case.outcome in ("kept", "cleaned at build"):
+        assert case.problems == []
+    elif case.outcome == "repaired":
+        assert severities == {"warning"} and (case.pages or case.absent)
+    elif case.outcome == "skipped":
+        assert "error" in severities and (case.absent or case.pages)
+    elif case.outcome == "refused":
+        assert case.problems and case.absent
+    else:
+        assert case.outcome == "not written" and case.exit_code == 1 and case.previous
+    if case.outcome == "cleaned at build":
+        assert case.site and case.site.get("lacks")
+
+
 def test_readme_table_matches_the_catalogue() -> None:
     readme = (REPO / "README.md").read_text("utf-8")
     assert readme_section(readme) == readme_table(CASES), "run: .venv/bin/python tests/hostile/catalogue.py"
