@@ -58,10 +58,24 @@ MD_LINK_RE = re.compile(
     r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(?P<target><[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?P<title>\s+\"[^\"]*\"|\s+'[^']*')?\s*\)"
 )
 
-#: Raw HTML tags whose URLs the link stage resolves.
-HTML_IMG_RE = re.compile(r"<img\b(?P<attrs>[^>]*?)/?>", re.IGNORECASE)
-HTML_HREF_RE = re.compile(r"(?P<pre><a\b[^>]*?\bhref\s*=\s*)(?P<q>[\"'])(?P<url>[^\"']*)(?P=q)", re.IGNORECASE)
+#: Raw HTML tags whose URLs the link stage resolves. A tag's attributes never span a '<': without that bound,
+#: a long line of '<a ' with no '>' costs time quadratic in its length.
+HTML_IMG_RE = re.compile(r"<img\b(?P<attrs>[^<>]*?)/?>", re.IGNORECASE)
+HTML_HREF_RE = re.compile(r"(?P<pre><a\b[^<>]*?\bhref\s*=\s*)(?P<q>[\"'])(?P<url>[^\"'<>]*)(?P=q)", re.IGNORECASE)
 HTML_ATTR_RE = re.compile(r"""(?P<name>[\w:-]+)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+))""")
 
 #: An ATX heading (up to 3 spaces in); a closing run of '#' counts only after a space, as in CommonMark.
 HEADING_RE = re.compile(r"^ {0,3}(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
+
+#: Control characters no document needs (NUL, escape, ...): everything below a space but tab, line feed,
+#: form feed and carriage return, and DEL. YAML refuses them; ftfy's remove_control_chars takes them out.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+#: Bytes that are never in a text file's first few KB in any number (control bytes, as above).
+BINARY_BYTES = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x0b\x7f"
+
+#: Bytes outside ASCII.
+NON_ASCII_BYTES = bytes(range(128, 256))
+
+#: One well-formed UTF-8 multi-byte sequence.
+UTF8_SEQUENCE_RE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")

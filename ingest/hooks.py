@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ingest.sanitize import clean_html
 from ingest.shortcodes import MARKER_PREFIX
 from ingest.write import MANIFEST, read_manifest
 
@@ -104,11 +105,13 @@ card = CardTemplate()
 
 
 def on_page_content(html_text: str, page: Any, config: Any) -> str:
-    """Put the activity card (``overrides/partials/activity-card.html``) before an activity page's body.
+    """Clean the page's HTML with the sync's allow-list (``ingest/sanitize.py``), then put the activity card
+    (``overrides/partials/activity-card.html``) before an activity page's body.
 
     Material adds the title as H1 before the content, so the card comes right after it,
     and search indexes the card too (the ids "IA_AHE_6", "AHE6" find the page).
     """
+    html_text = clean_html(html_text)  # the allow-list, once Markdown has rendered (ingest/sanitize.py)
     activity = page.meta.get("activity")
     if not isinstance(activity, dict) or not activity.get("id"):
         return html_text

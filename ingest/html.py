@@ -12,7 +12,7 @@ import re
 import nh3
 
 from ingest.model import Document
-from ingest.regions import outside_code
+from ingest.regions import element_spans, outside_code
 
 TABLE_TAGS = {"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"}
 INLINE_TAGS = {"a", "img", "strong", "em", "b", "i", "u", "s", "br", "p", "span", "code", "sup", "sub",
@@ -25,7 +25,8 @@ ATTRIBUTES = {
     "th": {"colspan", "rowspan"},
     "col": {"span"},
 }
-_TABLE_RE = re.compile(r"<table\b.*?</table\s*>", re.DOTALL | re.IGNORECASE)
+_TABLE_OPEN_RE = re.compile(r"<table\b", re.IGNORECASE)
+_TABLE_CLOSE_RE = re.compile(r"</table\s*>", re.IGNORECASE)
 _MARKABLE_RE = re.compile(r"<(table|thead|tbody|tfoot|tr|td|th)\b([^>]*)>", re.IGNORECASE)
 
 
@@ -47,6 +48,10 @@ def render_tables(doc: Document) -> Document:
         return doc
 
     def fix(prose: str) -> str:
-        return _TABLE_RE.sub(lambda m: "\n\n" + clean_table(m.group(0)) + "\n\n", prose)
+        out, position = [], 0
+        for start, end in element_spans(prose, _TABLE_OPEN_RE, _TABLE_CLOSE_RE):
+            out += [prose[position:start], "\n\n", clean_table(prose[start:end]), "\n\n"]
+            position = end
+        return "".join(out) + prose[position:]
 
     return doc.with_fix("html-tables", outside_code(fix, doc.body, inline=False))

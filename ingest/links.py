@@ -17,10 +17,15 @@ from urllib.parse import unquote
 
 from ingest.chardata import GOOGLE_URL_RES, HTML_ATTR_RE, HTML_HREF_RE, HTML_IMG_RE, MD_LINK_RE
 from ingest.model import Document, Problem
-from ingest.regions import line_of_offset, outside_code
+from ingest.regions import LineFinder, outside_code
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_HTML_A_RE = re.compile(r"<a\b(?P<attrs>[^>]*)>(?P<text>[^<]*)</a>", re.IGNORECASE)
+#: Schemes a link may use (sanitize.URL_SCHEMES); gdoc: links are resolved before.
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_LINK_DEFINITION_RE = re.compile(
+    r"^(?P<indent> {0,3})\[(?P<label>[^\]\n]+)\]:[ \t]*(?P<target><[^>\n]*>|[^\s<>]+)(?P<rest>[^\n]*)$", re.MULTILINE)
+_REFERENCE_RE = re.compile(r"\[(?P<text>[^\[\]\n]+)\]\[(?P<label>[^\[\]\n]*)\]")
+_HTML_A_RE = re.compile(r"<a\b(?P<attrs>[^<>]*)>(?P<text>[^<]*)</a>", re.IGNORECASE)
 
 
 @dataclass
@@ -35,6 +40,9 @@ class LinkIndex:
 
     assets: set[str] = field(default_factory=set)
     """Asset paths (the same in the export and the docs_dir)."""
+
+    refused: set[str] = field(default_factory=set)
+    """Assets the read stage would not copy (unsafe SVGs, already reported): shown as text."""
 
 
 def google_id(url: str) -> str | None:
@@ -91,13 +99,15 @@ class _Rewriter:
         self.problems: list[Problem] = []
         self.source_dir = posixpath.dirname(doc.source)
         self.searched_from: dict[str, int] = {}
+        self.lines = LineFinder(original)
 
     def prose(self, text: str) -> str:
         # Markdown links first: the HTML passes write Markdown links that are already final.
         text = MD_LINK_RE.sub(self._markdown_link, text)
         text = HTML_IMG_RE.sub(self._html_img, text)
         text = _HTML_A_RE.sub(self._html_a, text)
-        return HTML_HREF_RE.sub(self._html_href, text)
+        text = HTML_HREF_RE.sub(self._html_href, text)
+        return self._definitions(text) if "]:" in text else text
 
     # -- Markdown -----------------------------------------------------------
 
@@ -105,6 +115,9 @@ class _Rewriter:
         is_image = bool(match.group("bang"))
         text, target = match.group("text"), match.group("target").strip("<>")
         title = match.group("title") or ""
+        refused = self._refuse(target, is_image, text)
+        if refused is not None:
+            return refused
         new = self.resolve(target, is_image, text)
         if new is None:
             return self._missing(text, target, is_image)
@@ -117,6 +130,9 @@ class _Rewriter:
         alt = attrs.pop("alt", "")
         if not src:
             return match.group(0)
+        refused = self._refuse(src, True, alt)
+        if refused is not None:
+            return refused
         new = self.resolve(src, True, alt)
         if new is None:
             return self._missing(alt, src, True)
@@ -142,6 +158,46 @@ class _Rewriter:
             return match.group(0)
         return f"{match.group('pre')}{match.group('q')}{new}{match.group('q')}"
 
+    def _definitions(self, text: str) -> str:
+        """Reference definitions (``[1]: target``) are links too; one that points nowhere goes, with its uses."""
+        dropped: set[str] = set()
+
+        def definition(match: re.Match[str]) -> str:
+            target = match.group("target").strip("<>")
+            label = match.group("label")
+            if self._refuse(target, False, label) is None:
+                new = self.resolve(target, False, label)
+                if new is not None:
+                    return f"{match.group('indent')}[{label}]: {_quote_target(new)}{match.group('rest')}"
+            dropped.add(" ".join(label.split()).casefold())
+            return ""
+
+        text = _LINK_DEFINITION_RE.sub(definition, text)
+        if not dropped:
+            return text
+        return _REFERENCE_RE.sub(lambda m: m.group("text") if " ".join((m.group("label") or m.group("text")).split())
+                                 .casefold() in dropped else m.group(0), text)
+
+    def _refuse(self, target: str, is_image: bool, text: str) -> str | None:
+        """What to show instead of a link the site must not have: a script URL, a local file, an outside image."""
+        scheme = _SCHEME_RE.match(target)
+        if google_id(target) is not None or not (scheme or target.startswith("//")):
+            return None
+        name = scheme.group(0)[:-1].lower() if scheme else ""
+        if name and name not in SAFE_SCHEMES:
+            self._report(target, "unsafe-url",
+                         f"links to '{_short(target)}', which is not an address a page may use (only http, https, "
+                         "mailto and tel); it is shown as plain text. Link to a web page or a doc in the export.")
+            label = text or ("image" if is_image else "")
+            return f"[image: {html.escape(label)}]" if is_image else html.escape(label)
+        if is_image:
+            self._report(target, "external-image",
+                         f"shows an image from another site ('{_short(target)}'); the site only shows images from the "
+                         "export (no tracking, works offline), so it is a link to the image. Put the image in the Google "
+                         "Doc instead.")
+            return f"[{_escape_brackets(text) or 'image'}]({_quote_target(target)})"
+        return None
+
     # -- resolution ---------------------------------------------------------
 
     def resolve(self, target: str, is_image: bool, text: str) -> str | None:
@@ -164,10 +220,19 @@ class _Rewriter:
             return target
         for resolved in self._candidates(unquote(path)):
             if resolved in self.index.assets:
-                return relative_url(self.doc.dest, resolved) + fragment
+                return encode_path(relative_url(self.doc.dest, resolved)) + fragment
+            if resolved in self.index.refused:
+                return None
             dest = self.index.by_source.get(resolved) or self.index.by_source.get(posixpath.splitext(resolved)[0] + ".md")
             if dest is not None:
-                return relative_url(self.doc.dest, dest) + (fragment if fragment.startswith("#") else "")
+                return encode_path(relative_url(self.doc.dest, dest)) + (fragment if fragment.startswith("#") else "")
+        if any(resolved in self.index.refused for resolved in self._candidates(unquote(path))):
+            return None
+        if all(candidate == ".." or candidate.startswith("../") for candidate in self._candidates(unquote(path))):
+            self._report(target, "link-outside-export",
+                         f"links to '{_short(target)}', which is outside the export folder; the link is shown as plain "
+                         "text and the file is never read. Link to a doc in the export.")
+            return None
         what = "image" if is_image else "doc"
         self._report(target, "missing-image" if is_image else "link-outside-export",
                      f"links to {what} '{target}', which is not in this export; the link is shown as plain text. "
@@ -193,14 +258,35 @@ class _Rewriter:
         return f'<span class="ingest-missing" title="{title}">{label}</span>'
 
     def _report(self, target: str, kind: str, message: str) -> None:
-        # The same target can be linked twice: each report takes the next occurrence.
-        found = self.original.find(target, self.searched_from.get(target, 0))
+        # The same target can be linked twice: each report takes the next occurrence. The target is looked
+        # for as a link target first ('(x', '"x', ']: x'), so '/etc/passwd' is not found inside 'file:///etc/passwd'.
+        found = -1
+        for needle in (f"({target}", f"(<{target}", f'"{target}', f"'{target}", f"]: {target}", target):
+            found = self.original.find(needle, self.searched_from.get(needle, 0))
+            if found >= 0:
+                self.searched_from[needle] = found + len(needle)
+                break
         if found < 0:
             found = self.original.find(target)
-        else:
-            self.searched_from[target] = found + len(target)
-        line = self.doc.line_of(line_of_offset(self.original, found)) if found >= 0 else None
+        line = self.doc.line_of(self.lines.line(found)) if found >= 0 else None
         self.problems.append(Problem(self.doc.source, line, kind, f"Doc '{self.doc.source}' {message}"))
+
+
+def encode_path(path: str) -> str:
+    """Percent-encode what a URL path cannot hold as it is: '%', '#' and '?' in file names.
+
+    >>> encode_path("c#/100%.assets/a?.png")
+    'c%23/100%25.assets/a%3F.png'
+    """
+    return path.replace("%", "%25").replace("#", "%23").replace("?", "%3F")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _escape_brackets(text: str) -> str:
+    return text.replace("[", "\\[").replace("]", "\\]")
 
 
 def _attrs(text: str) -> dict[str, str]:

@@ -24,7 +24,8 @@ from typing import Any
 
 from ingest.chardata import LIST_ITEM_RE, MD_LINK_RE
 from ingest.links import google_id
-from ingest.model import Document, NavNode, Problem
+from ingest.meta import escape_html, menu_weight
+from ingest.model import Document, NavNode, Problem, Severity
 
 HOME_NAMES = ("index.md", "_index.md", "index.txt", "_index.txt")
 SECTION_NAMES = ("_index.md", "index.md", "_index.txt", "index.txt")
@@ -54,9 +55,9 @@ class Navigation:
         return list(node.children) if node else []
 
     def to_mkdocs(self) -> list[Any]:
-        """MkDocs' ``nav``: the home page first, then the tree."""
+        """MkDocs' ``nav``: the home page first, then the tree; titles escaped, as the theme writes them as HTML."""
         home = [{"Home": "index.md"}]
-        return home + self.root.to_mkdocs()
+        return _escaped_titles(home + self.root.to_mkdocs())
 
 
 @dataclass
@@ -66,6 +67,22 @@ class _Placement:
     how: str
 
 
+def safe_path(path: str) -> str:
+    """A docs_dir path every URL, HTML attribute and redirect can carry as it is.
+
+    File names from Drive may hold '#', '?' and '%' (which end or escape a URL path)
+    and '"', "'", '<', '>' (which end an HTML attribute; mkdocs-redirects writes the
+    target into a script): each becomes '-'. Spaces and letters of any script stay.
+
+    >>> safe_path('c#/what?100%.md'), safe_path('a "b" <c>.md'), safe_path("café/résumé.md")
+    ('c-/what-100-.md', 'a -b- -c-.md', 'café/résumé.md')
+    """
+    return _UNSAFE_PATH_RE.sub("-", path)
+
+
+_UNSAFE_PATH_RE = re.compile(r"[\"#%'<>?\\`\x00-\x1f\x7f]")
+
+
 def page_dest(source: str) -> str:
     """The page path of a doc with no children: ``.txt`` becomes ``.md``.
 
@@ -73,7 +90,19 @@ def page_dest(source: str) -> str:
     'faq.md'
     """
     stem, ext = posixpath.splitext(source)
-    return stem + ".md" if ext.lower() == ".txt" else source
+    return safe_path(stem + ".md" if ext.lower() == ".txt" else source)
+
+
+def page_url(dest: str) -> str:
+    """The URL MkDocs gives a page path (directory URLs): two pages with one URL cannot both be built.
+
+    >>> page_url("a/index.md"), page_url("a/README.md"), page_url("a.md"), page_url("index.md")
+    ('a/', 'a/', 'a/', '')
+    """
+    stem = posixpath.splitext(dest)[0]
+    if posixpath.basename(stem) in ("index", "README"):
+        stem = posixpath.dirname(stem)
+    return stem + "/" if stem else ""
 
 
 def section_dest(source: str) -> str:
@@ -84,8 +113,8 @@ def section_dest(source: str) -> str:
     """
     folder, name = posixpath.split(source)
     if name in SECTION_NAMES:
-        return posixpath.join(folder, "index.md")
-    return posixpath.join(folder, posixpath.splitext(name)[0], "index.md")
+        return safe_path(posixpath.join(folder, "index.md"))
+    return safe_path(posixpath.join(folder, posixpath.splitext(name)[0], "index.md"))
 
 
 def parse_navigation(text: str) -> list[tuple[int, str, str | None]]:
@@ -112,12 +141,12 @@ def _weight(doc: Document, problems: list[Problem]) -> float:
     raw = doc.menu_weight
     if raw is None or raw == "":
         return 0.0
-    try:
-        return float(raw)
-    except (TypeError, ValueError):
+    weight = menu_weight(raw)
+    if weight is None:
         problems.append(Problem(doc.source, doc.meta_lines.get("weight"), "invalid-weight",
                                 f"Doc '{doc.source}': menu weight '{raw}' is not a number; it is sorted as 0."))
         return 0.0
+    return weight
 
 
 def build_navigation(docs: list[Document], folder_titles: dict[str, str],
@@ -149,7 +178,8 @@ def build_navigation(docs: list[Document], folder_titles: dict[str, str],
     if navigation is not None:
         placements.update(_from_navigation(navigation, by_source, by_id, problems))
 
-    pages = [doc for doc in docs if doc is not home and not doc.is_clash_copy]
+    copies = [doc for doc in docs if doc.is_clash_copy and _clash_original(doc.source) in by_source]
+    pages = [doc for doc in docs if doc is not home and doc not in copies]
     for doc in pages:
         if doc.source in placements:
             continue
@@ -178,7 +208,7 @@ def build_navigation(docs: list[Document], folder_titles: dict[str, str],
             placements[doc.source] = _Placement(_folder_parent(doc.source, by_source), key, "folder")
 
     _break_cycles(placements, problems)
-    return _assemble(root, home, pages, placements, by_source, folder_titles, problems)
+    return _assemble(root, home, pages, copies, placements, by_source, folder_titles, problems)
 
 
 def _from_navigation(navigation: tuple[str, str], by_source: dict[str, Document], by_id: dict[str, Document],
@@ -244,8 +274,19 @@ def _break_cycles(placements: dict[str, _Placement], problems: list[Problem]) ->
             node = placements[node].parent
 
 
-def _assemble(root: NavNode, home: Document | None, pages: list[Document], placements: dict[str, _Placement],
-              by_source: dict[str, Document], folder_titles: dict[str, str], problems: list[Problem]) -> Navigation:
+def _clash_original(source: str) -> str:
+    """The doc a ``name@1.md`` copy clashes with: ``name.md``.
+
+    >>> _clash_original("a/codes@1.md")
+    'a/codes.md'
+    """
+    stem, ext = posixpath.splitext(source)
+    return stem.rsplit("@", 1)[0] + ext
+
+
+def _assemble(root: NavNode, home: Document | None, pages: list[Document], copies: list[Document],
+              placements: dict[str, _Placement], by_source: dict[str, Document], folder_titles: dict[str, str],
+              problems: list[Problem]) -> Navigation:
     nodes: dict[str, NavNode] = {}
 
     def node_for(key: str | None) -> NavNode:
@@ -282,38 +323,64 @@ def _assemble(root: NavNode, home: Document | None, pages: list[Document], place
         node.children.sort(key=lambda child: child.sort_key)
 
     navigation = Navigation(root=root, problems=problems)
-    taken: dict[str, str] = {}
+    taken: dict[str, str] = {}  # page URL -> what has it
     if home is not None:
         navigation.dest_by_source[home.source] = "index.md"
-        taken["index.md"] = home.source
+        taken[page_url("index.md")] = home.source
     for key in sorted(nodes):
         node = nodes[key]
         if key.startswith(("dir:", "nav:")):
             folder = key[4:] if key.startswith("dir:") else posixpath.join("_sections", _slug(node.title))
-            dest = posixpath.join(folder, "index.md")
+            dest = safe_path(posixpath.join(folder, "index.md"))
         else:
             dest = section_dest(key) if node.children else page_dest(key)
-            if dest in taken:
+            if page_url(dest) in taken:
                 dest = page_dest(key)
-        if dest in taken:
-            problems.append(Problem(key if not key.startswith(("dir:", "nav:")) else "", None, "path-clash",
-                                    f"'{key}' and '{taken[dest]}' would both be the page '{dest}'; '{key}' was left out. "
-                                    "Rename one of them in Drive."))
+        if page_url(dest) in taken:
+            problems.append(_clash_problem(key, taken[page_url(dest)], dest))
             node.parent.children.remove(node)  # type: ignore[union-attr]
             continue
-        taken[dest] = key
+        taken[page_url(dest)] = key
         node.dest = dest
         if key.startswith(("dir:", "nav:")):
             navigation.generated.append(GeneratedPage(dest, node.title, node))
         else:
             navigation.dest_by_source[key] = dest
             navigation.node_by_source[key] = node
-    for doc in pages:
-        if doc.is_clash_copy and doc.source not in navigation.dest_by_source:
-            navigation.dest_by_source[doc.source] = page_dest(doc.source)
+    for doc in copies:
+        dest = page_dest(doc.source)
+        if page_url(dest) in taken:
+            problems.append(_clash_problem(doc.source, taken[page_url(dest)], dest))
+            continue
+        taken[page_url(dest)] = doc.source
+        navigation.dest_by_source[doc.source] = dest
+        problems.append(Problem(doc.source, None, "name-clash",
+                                f"'{doc.source}' is a second doc named like '{_clash_original(doc.source)}' in Drive "
+                                "(wikiGDrive added the '@'); its page is built but left out of the nav. Rename one "
+                                "of the two docs in Drive."))
     if home is None:
         navigation.generated.append(GeneratedPage("index.md", root.title, root))
     return navigation
+
+
+def _clash_problem(key: str, holder: str, dest: str) -> Problem:
+    """Two docs (or folders) would be one page: the second is left out."""
+    if key.startswith(("dir:", "nav:")):
+        return Problem("", None, "path-clash", f"Folder '{key[4:]}' and '{holder}' would both be the page '{dest}'; "
+                                               "the folder's generated page was left out. Rename one of them in Drive.")
+    return Problem(key, None, "path-clash",
+                   f"Doc '{key}' and '{holder}' would both be the page '{dest}' (one URL); '{key}' was left out of "
+                   "the site. Rename one of them in Drive.", Severity.ERROR)
+
+
+def _escaped_titles(items: list[Any]) -> list[Any]:
+    """A MkDocs nav with every title passed through meta.escape_html.
+
+    >>> _escaped_titles([{"<b>": ["a/index.md", {"x": "a/x.md"}]}])
+    [{'&lt;b&gt;': ['a/index.md', {'x': 'a/x.md'}]}]
+    """
+    return [{escape_html(title): _escaped_titles(value) if isinstance(value, list) else value
+             for title, value in item.items()} if isinstance(item, dict) else item for item in items]
 
 
 def _title_from_name(name: str) -> str:

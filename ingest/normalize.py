@@ -210,20 +210,33 @@ class NormalizeConfig(NamedTuple):
     list_indent: bool = True
 
 
+#: Rounds of the fixes at most; one fix can make work for an earlier one (a C1 control that ftfy turns
+#: into '€' next to a non-breaking space, say), so they run again until nothing changes, as ftfy's do.
+MAX_ROUNDS = 4
+
+
 def normalize_text(text: str, config: NormalizeConfig = NormalizeConfig()) -> tuple[str, list[str]]:
-    """Run the enabled fixes in order; return the text and the names of those that changed it.
+    """Run the enabled fixes in order until nothing changes; return the text and the names of those that changed it.
 
     >>> normalize_text("Weâ€™ve\\u00a0two")
     ('We’ve two', ['mojibake', 'nbsp'])
+    >>> once = normalize_text("\\u00a0Â\\x80")[0]
+    >>> normalize_text(once) == (once, [])
+    True
     """
     applied: list[str] = []
-    for name, fixer in FIXERS.items():
-        if not getattr(config, name.replace("-", "_")):
-            continue
-        fixed = fixer(text)
-        if fixed != text:
-            applied.append(name)
-            text = fixed
+    for _ in range(MAX_ROUNDS):
+        before = text
+        for name, fixer in FIXERS.items():
+            if not getattr(config, name.replace("-", "_")):
+                continue
+            fixed = fixer(text)
+            if fixed != text:
+                if name not in applied:
+                    applied.append(name)
+                text = fixed
+        if text == before:
+            break
     return text, applied
 
 

@@ -14,6 +14,7 @@ import yaml
 
 from ingest.chardata import HEADING_RE
 from ingest.links import relative_url
+from ingest.meta import escape_html
 from ingest.regions import outside_code
 from ingest.shortcodes import MARKER_PREFIX
 
@@ -71,7 +72,8 @@ def link_list(entries: Iterable[tuple[str, str]]) -> str:
 
 
 def _escape_link_text(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]")
+    """Brackets would end the link; '<' would open a tag (a title is text, never HTML)."""
+    return text.replace("[", "\\[").replace("]", "\\]").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def fill_children(body: str, children: list[tuple[str, str]]) -> str:
@@ -107,7 +109,7 @@ def labels_of(meta: dict[str, Any]) -> list[str]:
 
 
 def render_page(meta: dict[str, Any], body: str) -> str:
-    """The Markdown file MkDocs reads: YAML front matter, then the body.
+    """The Markdown file MkDocs reads: YAML front matter (its text escaped for the theme, see meta.escape_html), then the body.
 
     >>> print(render_page({"title": "A"}, "Hello"), end="")
     ---
@@ -116,7 +118,7 @@ def render_page(meta: dict[str, Any], body: str) -> str:
     <BLANKLINE>
     Hello
     """
-    front = yaml.dump(_plain_data(meta), Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
+    front = yaml.dump(escape_html(_plain_data(meta)), Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
     return f"---\n{front}---\n\n{body.strip()}\n"
 
 

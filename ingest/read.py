@@ -7,32 +7,53 @@ read and checked before anything is written, like MkDocs' ``build()``.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import charset_normalizer
 import frontmatter
+import ftfy.fixes
 import yaml
 
-from ingest.chardata import HEADING_RE
+from ingest.chardata import BINARY_BYTES, CONTROL_RE, NON_ASCII_BYTES, UTF8_SEQUENCE_RE
+from ingest.meta import check_front_matter, fallback_title, path_id  # noqa: F401 - fallback_title, path_id: public here too
 from ingest.model import Asset, Document, Problem, Severity
+from ingest.sanitize import svg_problem
 
 DOCUMENT_SUFFIXES = {".md", ".txt"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".ico", ".tif", ".tiff"}
 ASSET_FOLDER_SUFFIXES = (".assets", ".images")
 NAVIGATION_DOCUMENTS = ("navigation.md", ".navigation.md")
 DIRECTORY_FILE = ".wgd-directory.yaml"
+#: A doc bigger than this is not read (the largest real ones are well under 1 MB).
+MAX_DOCUMENT_BYTES = 32 * 2**20
 
 # wikiGDrive's bookkeeping files: never pages, never assets.
 _SIDECAR_RE = re.compile(
     r"""^(?:\.wgd-directory\.yaml|\.wgd-local-.*\.csv|\.tree\.json|.*\.debug\.xml|toc\.md|_errors\.md)$"""
 )
 _YAML_HANDLER = frontmatter.YAMLHandler()
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader, except that a date that does not exist (2022-13-45) stays text for meta.py to report."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_LOADER = _Loader
+#: What a front matter block can raise besides YAMLError: deep nesting, absurd numbers, odd keys.
+_YAML_FAILURES = (yaml.YAMLError, ValueError, TypeError, RecursionError, OverflowError, MemoryError)
 
 
 @dataclass
@@ -56,6 +77,27 @@ class Export:
 
     problems: list[Problem] = field(default_factory=list)
 
+    refused_assets: set[str] = field(default_factory=set)
+    """Assets that were not copied (unsafe SVGs, links out of the export): links to them are shown as text,
+    without a second warning."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A document's bytes as text, and what it took to get there."""
+
+    text: str
+    """The text with LF line endings and without control characters."""
+
+    encoding: str
+    """The encoding it was decoded from."""
+
+    bad_bytes_line: int | None = None
+    """Line of the first byte that is not UTF-8, in a file that is otherwise UTF-8 (replaced by U+FFFD)."""
+
+    control_line: int | None = None
+    """Line of the first control character (NUL and the like), which were removed."""
+
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode a document: UTF-8 with or without BOM first, then a detected encoding.
@@ -69,6 +111,23 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     >>> decode_bytes('caf\\u00e9'.encode('utf-16'))
     ('café', 'utf-16')
     """
+    decoded = decode_document(data)
+    return decoded.text, decoded.encoding
+
+
+def decode_document(data: bytes) -> Decoded:
+    """Decode a document's bytes, repairing what can be repaired and saying where.
+
+    UTF-8 with a few bad bytes stays UTF-8 (the bad bytes become U+FFFD): decoding
+    it all as cp1252 would garble every other accented letter. Control characters
+    (NUL, escape, ...) are removed: YAML refuses them and no page needs them.
+
+    >>> decode_document("caf\\u00e9 \\u2013 ".encode() + b"\\xff\\nok")
+    Decoded(text='café – �\\nok', encoding='utf-8', bad_bytes_line=1, control_line=None)
+    >>> decode_document(b"a\\nb\\x00c")
+    Decoded(text='a\\nbc', encoding='utf-8', bad_bytes_line=None, control_line=2)
+    """
+    bad_bytes_line = None
     if data.startswith(codecs.BOM_UTF8):
         text, encoding = data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
@@ -78,9 +137,48 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text, encoding = _decode_legacy(data)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+        except UnicodeDecodeError as exc:
+            if _mostly_utf8(data):
+                text, encoding = data.decode("utf-8", errors="replace"), "utf-8"
+                bad_bytes_line = data.count(b"\n", 0, exc.start) + 1
+            else:
+                text, encoding = _decode_legacy(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = CONTROL_RE.search(text)
+    if control is not None:
+        control_line = text.count("\n", 0, control.start()) + 1
+        text = ftfy.fixes.remove_control_chars(text)
+        return Decoded(text, encoding, bad_bytes_line, control_line)
+    return Decoded(text, encoding, bad_bytes_line)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether most non-ASCII bytes form UTF-8 sequences: a UTF-8 file with a few bad bytes.
+
+    >>> _mostly_utf8("café".encode() + b"\\xff"), _mostly_utf8("café".encode("cp1252"))
+    (True, False)
+    """
+    in_sequences = sum(len(match) for match in UTF8_SEQUENCE_RE.findall(data))
+    non_ascii = len(data) - len(data.translate(None, NON_ASCII_BYTES))
+    return in_sequences > 0 and in_sequences >= non_ascii - in_sequences
+
+
+def looks_binary(data: bytes) -> bool:
+    """Whether a file is not text at all: its first 8 KB have control bytes (NUL and the like) and
+    either more than 1 in 10 are, or charset-normalizer finds no text encoding for them.
+
+    A few NUL bytes in a text file are repaired instead; UTF-16 and UTF-32 with a BOM are text.
+
+    >>> looks_binary(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR"), looks_binary(b"Hello\\x00 world, and more text")
+    (True, False)
+    """
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    head = data[:8192]
+    controls = len(head) - len(head.translate(None, BINARY_BYTES))
+    if not controls:
+        return False
+    return controls * 10 > len(head) or charset_normalizer.from_bytes(head).best() is None
 
 
 def _decode_legacy(data: bytes) -> tuple[str, str]:
@@ -133,14 +231,20 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     except ValueError:
         raise FrontMatterError(1, "front matter starts with '---' but is never closed with '---'")
     try:
+        _refuse_aliases(raw)
         meta = _YAML_HANDLER.load(raw, Loader=_LOADER) if raw.strip() else {}
-    except yaml.YAMLError as exc:
+    except _YAML_FAILURES as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        reason = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
         raise FrontMatterError(line, f"front matter is not valid YAML ({reason})")
     if meta is None:
         meta = {}
+    deep = next((key for key, value in meta.items() if _too_deep([value], MAX_FRONT_MATTER_DEPTH)), None) \
+        if isinstance(meta, dict) else None
+    if deep is not None:
+        raise FrontMatterError(front_matter_lines(text).get(str(deep), 2),
+                               f"'{deep}' nests values more than {MAX_FRONT_MATTER_DEPTH} deep")
     if not isinstance(meta, dict):
         raise FrontMatterError(2, f"front matter must be a mapping of keys to values, not {type(meta).__name__}")
     consumed = text[: len(text) - len(body)]
@@ -148,6 +252,38 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     stripped = body.lstrip("\n")
     body_line += body[: len(body) - len(stripped)].count("\n")
     return meta, stripped, body_line
+
+
+#: wikiGDrive's front matter nests 3 deep (menu.main.weight); every later stage walks it recursively.
+MAX_FRONT_MATTER_DEPTH = 20
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Whether lists and mappings nest deeper than ``limit`` (walked without recursion).
+
+    >>> _too_deep({"a": [[1]]}, 3), _too_deep({"a": [[1]]}, 2)
+    (False, True)
+    """
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth + 1 >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def _refuse_aliases(raw: str) -> None:
+    """wikiGDrive never writes YAML aliases (``*name``); one that refers to itself, or a few
+    that nest ("billion laughs"), would make every later stage loop or explode."""
+    if "*" not in raw:
+        return
+    for event in yaml.parse(raw, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.YAMLError(f"it uses a YAML alias (*{event.anchor}), which the sync does not follow")
 
 
 class FrontMatterError(ValueError):
@@ -159,56 +295,20 @@ class FrontMatterError(ValueError):
         self.message = message
 
 
-def fallback_title(body: str, source: str) -> str:
-    """A title for a doc without one: its first heading, else its first line, else its file name.
-
-    >>> fallback_title("\\n## Setup\\ntext", "a/b.md")
-    'Setup'
-    >>> fallback_title("FAQ Search\\n\\nThe criteria", "faq.txt")
-    'FAQ Search'
-    >>> fallback_title("", "guides/getting-started.md")
-    'Getting Started'
-    """
-    for line in body.splitlines():
-        match = HEADING_RE.match(line)
-        if match and match.group("text"):
-            return _plain(match.group("text"))
-    for line in body.splitlines():
-        if line.strip():
-            return _plain(line.strip())[:120]
-    stem = PurePosixPath(source).stem
-    return stem.replace("-", " ").replace("_", " ").strip().title() or source
-
-
-def _plain(text: str) -> str:
-    """Drop Markdown emphasis and link syntax from a one-line title."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return re.sub(r"[*_`]+", "", text).strip()
-
-
-def path_id(source: str) -> str:
-    """A stable id for a document that has none, derived from its path.
-
-    >>> path_id("faq.txt") == path_id("faq.txt")
-    True
-    >>> path_id("faq.txt").startswith("path-")
-    True
-    """
-    return "path-" + hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
-
-
 def parse_document(source: str, data: bytes, directory: dict[str, Any] | None = None) -> tuple[Document | None, list[Problem]]:
     """Turn one exported file into a Document, or report why it cannot be read.
 
     ``directory`` is the parsed ``.wgd-directory.yaml`` entry for this file, used
-    for a title and an id when the document has no front matter.
+    for a title and an id when the document has no front matter. Never raises:
+    whatever the bytes are, the result is a Document or an error saying why not.
     """
-    problems: list[Problem] = []
-    text, encoding = decode_bytes(data)
-    if encoding not in ("utf-8", "utf-8-sig"):
-        problems.append(Problem(source, None, "encoding",
-                                f"Doc '{source}' is not UTF-8; decoded it as {encoding}. "
-                                "Re-export it from Drive, or save it as UTF-8, to be sure of every character."))
+    if looks_binary(data):
+        return None, [Problem(source, None, "binary-file",
+                              f"Doc '{source}' is not text (it looks like a binary file named like a doc); it is left "
+                              "out of the site. Remove it from the export, or export the doc again.", Severity.ERROR)]
+    decoded = decode_document(data)
+    problems = _decoding_problems(source, decoded)
+    text = decoded.text
     try:
         meta, body, body_line = split_front_matter(text)
     except FrontMatterError as exc:
@@ -217,16 +317,33 @@ def parse_document(source: str, data: bytes, directory: dict[str, Any] | None = 
                                 "fix the front matter (or re-export the doc) and sync again.",
                                 Severity.ERROR))
         return None, problems
-    meta = dict(meta)
-    directory = directory or {}
-    if not meta.get("id"):
-        meta["id"] = str(directory.get("id") or path_id(source))
-    if not meta.get("title"):
-        meta["title"] = str(directory.get("title") or fallback_title(body, source))
-    meta["id"] = str(meta["id"])
-    meta["title"] = str(meta["title"])
-    return Document(source=source, meta=meta, body=body, body_line=body_line, encoding=encoding,
-                    meta_lines=front_matter_lines(text)), problems
+    lines = front_matter_lines(text)
+    meta, found = check_front_matter(source, meta, lines, body, bool(_YAML_HANDLER.detect(text)),
+                                     directory if isinstance(directory, dict) else None)
+    problems += found
+    if not body.strip() and not meta.get("redirectTo"):
+        problems.append(Problem(source, None, "empty-doc",
+                                f"Doc '{source}' has no text; it is shown as an empty page titled '{meta['title']}'. "
+                                "Write the doc in Drive, or delete it."))
+    return Document(source=source, meta=meta, body=body, body_line=body_line, encoding=decoded.encoding,
+                    meta_lines=lines), problems
+
+
+def _decoding_problems(source: str, decoded: Decoded) -> list[Problem]:
+    problems = []
+    if decoded.encoding not in ("utf-8", "utf-8-sig"):
+        problems.append(Problem(source, None, "encoding",
+                                f"Doc '{source}' is not UTF-8; decoded it as {decoded.encoding}. "
+                                "Re-export it from Drive, or save it as UTF-8, to be sure of every character."))
+    if decoded.bad_bytes_line is not None:
+        problems.append(Problem(source, decoded.bad_bytes_line, "invalid-utf8",
+                                f"Doc '{source}' is UTF-8 with bytes that are not; they are shown as '\ufffd'. "
+                                "Fix the characters on this line in the Google Doc, or re-export it."))
+    if decoded.control_line is not None:
+        problems.append(Problem(source, decoded.control_line, "control-characters",
+                                f"Doc '{source}' has control characters (such as NUL) from this line on; they were "
+                                "removed. Re-export the doc if text is missing."))
+    return problems
 
 
 def classify(source: str) -> str:
@@ -258,42 +375,67 @@ def classify(source: str) -> str:
 def read_directory_file(text: str) -> dict[str, Any]:
     """Parse a ``.wgd-directory.yaml``; a broken one is simply not used."""
     try:
+        _refuse_aliases(text)
         data = yaml.load(text, Loader=_LOADER)
-    except yaml.YAMLError:
+    except _YAML_FAILURES:
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def read_export(root: Path) -> Export:
-    """Read every document, asset and sidecar below ``root``."""
+    """Read every document, asset and sidecar below ``root``, and nothing outside it.
+
+    Links in the export (symlinks) are followed only to files inside it; a linked
+    folder is never entered.
+    """
     export = Export(root=root)
     files: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".git"))
         rel_dir = Path(dirpath).relative_to(root).as_posix()
+        for name in sorted(d for d in dirnames if os.path.islink(os.path.join(dirpath, d))):
+            source = name if rel_dir == "." else f"{rel_dir}/{name}"
+            export.problems.append(_link_problem(root, source, folder=True))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".git")
+                             and not os.path.islink(os.path.join(dirpath, d)))
         for name in sorted(filenames):
             files.append(name if rel_dir == "." else f"{rel_dir}/{name}")
 
-    directories: dict[str, dict[str, Any]] = {}
+    usable: list[str] = []
     for source in files:
+        kind = classify(source)
+        refusal = _refusal(root, source, kind) if kind != "skip" else None
+        if refusal is not None:
+            export.problems.append(refusal)
+            if kind == "asset":
+                export.refused_assets.add(source)
+        elif kind != "skip":
+            usable.append(source)
+
+    directories: dict[str, dict[str, Any]] = {}
+    for source in usable:
         if classify(source) == "directory":
             folder = source.rsplit("/", 1)[0] if "/" in source else ""
-            info = read_directory_file((root / source).read_text("utf-8", errors="replace"))
+            try:
+                info = read_directory_file((root / source).read_text("utf-8", errors="replace"))
+            except OSError:
+                info = {}  # like a broken one: not used
             directories[folder] = info
-            if info.get("title"):
+            if _is_name(info.get("title")):
                 export.folder_titles[folder] = str(info["title"])
     for folder, info in directories.items():
-        for name, entry in (info.get("fileMap") or {}).items():
-            if isinstance(entry, dict) and entry.get("type") == "directory" and entry.get("title"):
+        file_map = info.get("fileMap")
+        for name, entry in (file_map.items() if isinstance(file_map, dict) else ()):
+            if isinstance(entry, dict) and entry.get("type") == "directory" and _is_name(entry.get("title")):
                 sub = f"{folder}/{name}" if folder else str(name)
                 export.folder_titles.setdefault(sub, str(entry["title"]))
 
-    for source in files:
+    for source in usable:
         kind = classify(source)
         path = root / source
         if kind == "document":
             folder, _, name = source.rpartition("/")
-            entry = ((directories.get(folder) or {}).get("fileMap") or {}).get(name)
+            file_map = (directories.get(folder) or {}).get("fileMap")
+            entry = file_map.get(name) if isinstance(file_map, dict) else None
             try:
                 data = path.read_bytes()
             except OSError as exc:
@@ -306,10 +448,84 @@ def read_export(root: Path) -> Export:
             if doc is not None:
                 export.documents.append(doc)
         elif kind == "asset":
-            export.assets.append(Asset(source=source, size=path.stat().st_size))
+            asset, problem = _read_asset(path, source)
+            if asset is None:
+                export.problems.append(problem)
+                continue
+            if problem is not None:
+                export.problems.append(problem)
+                export.refused_assets.add(source)
+            else:
+                export.assets.append(asset)
         elif kind == "navigation":
-            export.navigation = (source, decode_bytes(path.read_bytes())[0])
+            try:
+                export.navigation = (source, decode_bytes(path.read_bytes())[0])
+            except OSError as exc:
+                export.problems.append(Problem(source, None, "unreadable",
+                                               f"The navigation document '{source}' could not be read ({exc.strerror}); "
+                                               "the nav comes from the docs' menus and folders instead."))
         elif kind == "other":
             export.problems.append(Problem(source, None, "skipped-file",
                                            f"'{source}' is neither a document (.md, .txt) nor an image; it was not copied."))
     return export
+
+
+def _is_name(value: Any) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool) and bool(str(value).strip())
+
+
+def _refusal(root: Path, source: str, kind: str) -> Problem | None:
+    """Why a file must not be read: a link out of the export, not a regular file, or too big."""
+    path = root / source
+    what = "Doc" if kind == "document" else "File"
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if not target.is_relative_to(Path(os.path.realpath(root))):
+            return _link_problem(root, source, folder=False)
+    try:
+        status = path.stat()
+    except OSError as exc:
+        return Problem(source, None, "unreadable", f"{what} '{source}' could not be read ({exc.strerror}); it is left "
+                                                   "out of the site. Check that it exists and sync again.", Severity.ERROR)
+    if not stat.S_ISREG(status.st_mode):
+        return Problem(source, None, "not-a-file", f"'{source}' is not a regular file (a pipe, socket or device); "
+                                                   "it was not read. Remove it from the export.", Severity.ERROR)
+    if kind == "document" and status.st_size > MAX_DOCUMENT_BYTES:
+        return Problem(source, None, "doc-too-large",
+                       f"Doc '{source}' is {status.st_size // 2**20} MB, more than the {MAX_DOCUMENT_BYTES // 2**20} MB "
+                       "a doc may have; it is left out of the site. Split it into several docs.", Severity.ERROR)
+    return None
+
+
+def _link_problem(root: Path, source: str, folder: bool) -> Problem:
+    target = os.path.realpath(root / source)
+    inside = Path(target).is_relative_to(Path(os.path.realpath(root)))
+    if folder and inside:
+        return Problem(source, None, "symlinked-folder",
+                       f"Folder '{source}' is a link to '{Path(target).relative_to(os.path.realpath(root)).as_posix()}' "
+                       "in the export; links to folders are not followed, so nothing in it was read twice.")
+    what = "a folder" if folder else "a file"
+    return Problem(source, None, "symlink-outside-export",
+                   f"'{source}' is a link to {what} outside the export; it was not followed, so nothing of it is in the "
+                   "site. Copy what it points to into the export instead.", Severity.ERROR)
+
+
+def _read_asset(path: Path, source: str) -> tuple[Asset | None, Problem | None]:
+    """An asset as it will be copied; an SVG is read first, since a browser runs the scripts in one it opens.
+
+    (None, problem) when it cannot be read; (asset, problem) when it must not be copied.
+    """
+    try:
+        asset = Asset(source=source, size=path.stat().st_size)
+        data = path.read_bytes() if source.lower().endswith(".svg") else None
+    except OSError as exc:
+        return None, Problem(source, None, "unreadable", f"Image '{source}' could not be read ({exc.strerror}); it was "
+                                                         "not copied. Check the file's permissions and sync again.")
+    if data is None:
+        return asset, None
+    reason = svg_problem(decode_bytes(data)[0])
+    if reason is None:
+        return asset, None
+    return asset, Problem(source, None, "unsafe-svg",
+                          f"Image '{source}' is an SVG with {reason}, which would run in the site's name when the image "
+                          "is opened; it was not copied. Export the drawing again as PNG, or without it.")

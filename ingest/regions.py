@@ -6,13 +6,40 @@ Code here means fenced blocks, inline code spans, raw ``<pre>`` blocks and Hugo
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Callable, Iterator
 
 from ingest.chardata import CODE_SPAN_RE, FENCE_RE
 
+_NEWLINE_RE = re.compile("\n")
 _MAYBE_CODE_RE = re.compile(r"^ *(?:```|~~~)|<pre\b|\{\{[%<]\s*pre\b", re.MULTILINE | re.IGNORECASE)
-_PRE_BLOCK_RE = re.compile(r"<pre\b.*?</pre>|\{\{[%<]\s*pre\b.*?\{\{[%<]\s*/pre\s*[%>]\}\}", re.DOTALL | re.IGNORECASE)
+#: Openers and closers of raw ``<pre>`` blocks and Hugo ``pre`` shortcodes.
+_PRE_PAIRS = (
+    (re.compile(r"<pre\b", re.IGNORECASE), re.compile(r"</pre>", re.IGNORECASE)),
+    (re.compile(r"\{\{[%<]\s*pre\b", re.IGNORECASE), re.compile(r"\{\{[%<]\s*/pre\s*[%>]\}\}", re.IGNORECASE)),
+)
+
+
+def element_spans(text: str, opener: re.Pattern[str], closer: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each opener and the first closer after it, in one pass over ``text``.
+
+    The same as ``finditer`` of ``opener.*?closer`` with DOTALL, without its cost: that
+    regex scans to the end of the text from every opener that is never closed, which
+    makes a long line of ``<pre`` take time quadratic in its length.
+
+    >>> import re
+    >>> t = "<b>x</b> <b>y <b>"
+    >>> [t[s:e] for s, e in element_spans(t, re.compile("<b>"), re.compile("</b>"))]
+    ['<b>x</b>']
+    """
+    position = 0
+    while (start := opener.search(text, position)) is not None:
+        end = closer.search(text, start.end())
+        if end is None:
+            return
+        yield start.start(), end.end()
+        position = end.end()
 
 
 def code_blocks(text: str) -> list[tuple[int, int]]:
@@ -40,9 +67,13 @@ def code_blocks(text: str) -> list[tuple[int, int]]:
         offset += len(line)
     if fence is not None:
         ranges.append((start, len(text)))
-    for match in _PRE_BLOCK_RE.finditer(text):
-        if not any(s <= match.start() < e for s, e in ranges):
-            ranges.append(match.span())
+    pre_blocks = sorted(span for opener, closer in _PRE_PAIRS for span in element_spans(text, opener, closer))
+    taken = 0  # end of the last range kept: a pre block inside a fence, or inside another pre, is not one more
+    fences = sorted(ranges)
+    for start, end in pre_blocks:
+        if start >= taken and not any(s <= start < e for s, e in fences):
+            ranges.append((start, end))
+            taken = end
     return sorted(ranges)
 
 
@@ -88,3 +119,23 @@ def outside_code(fix: Callable[[str], str], text: str, inline: bool = True) -> s
 def line_of_offset(text: str, offset: int) -> int:
     """1-based line number of a character offset."""
     return text.count("\n", 0, offset) + 1
+
+
+class LineFinder:
+    """1-based line numbers of many offsets in one text, each found by bisection.
+
+    Counting newlines from the start for every offset is quadratic on a long doc
+    with many problems on one line.
+
+    >>> LineFinder("a\\nb\\nc").line(4)
+    3
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.newlines: list[int] | None = None  # found on first use: most docs have nothing to report
+
+    def line(self, offset: int) -> int:
+        if self.newlines is None:
+            self.newlines = [match.start() for match in _NEWLINE_RE.finditer(self.text)]
+        return bisect.bisect_left(self.newlines, offset) + 1

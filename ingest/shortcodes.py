@@ -14,14 +14,16 @@ Nothing inside code (fences, code spans, ``<pre>``) is touched.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import textwrap
+from collections import deque
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ingest.chardata import SHORTCODE_ARG_RE, SHORTCODE_RE
 from ingest.model import Document, Problem
-from ingest.regions import line_of_offset, segments
+from ingest.regions import LineFinder, segments
 
 #: Admonition shortcodes and the Material admonition type each becomes.
 ADMONITIONS = {
@@ -34,8 +36,9 @@ BLOCKS = set(ADMONITIONS) | {"pre", "column", "row", "section", "only", "details
 INLINE = {"system-name", "sys-name", "syslink", "anchor", "gvideo", "youtube", "children",
           "toc", "drawio", "contentbylabel"}
 MARKER_PREFIX = "<!--ingest:"
+#: Blocks nested deeper than this keep their text without their tags (and Python's stack stays small).
+MAX_NESTING = 20
 
-_PROTECTED = "\x00"
 _IMAGE_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp"}
 
 
@@ -113,13 +116,18 @@ class _Converter:
     def run(self, body: str) -> str:
         if "{{" not in body:
             return body
+        self.protected = _unused_character(body + self.original)  # stands for '{{' inside code meanwhile
         body = self._protect_code(body)
-        self.lines: dict[str, list[int]] = {}
-        original = "".join(piece if not code else piece.replace("{{", _PROTECTED) for code, piece in segments(self.original))
+        self.lines: dict[str, deque[int]] = {}
+        original = "".join(piece if not code else piece.replace("{{", self.protected)
+                           for code, piece in segments(self.original))
+        lines = LineFinder(original)
         for match in SHORTCODE_RE.finditer(original):
-            self.lines.setdefault(match.group(0), []).append(line_of_offset(original, match.start()))
-        body = self._convert(body)
-        return body.replace(_PROTECTED, "{{")
+            self.lines.setdefault(match.group(0), deque()).append(lines.line(match.start()))
+        self.closers = _pair_blocks(body)
+        self.too_deep = False
+        body = self._convert(body, 0, 0)
+        return body.replace(self.protected, "{{")
 
     def _protect_code(self, body: str) -> str:
         """Hide the shortcodes inside code, converting ``pre`` shortcodes to fences first."""
@@ -128,17 +136,23 @@ class _Converter:
             if is_code:
                 if piece.lstrip().startswith("{{"):
                     piece = self._pre_block(piece)
-                piece = piece.replace("{{", _PROTECTED)
+                piece = piece.replace("{{", self.protected)
             out.append(piece)
         return "".join(out)
 
     def _take_line(self, match: re.Match[str]) -> int:
         """Body line of this tag: tags are met left to right, so take the first unused one."""
-        lines = self.lines.get(match.group(0)) or [1]
-        return lines.pop(0) if len(lines) > 1 else lines[0]
+        lines = self.lines.get(match.group(0)) or deque([1])
+        return lines.popleft() if len(lines) > 1 else lines[0]
 
-    def _convert(self, text: str) -> str:
-        """Convert tags left to right; a block's content is converted before the block."""
+    def _convert(self, text: str, offset: int, depth: int) -> str:
+        """Convert tags left to right; a block's content is converted before the block.
+
+        ``text`` is the part of the body that starts at ``offset``; ``depth`` counts the
+        blocks around it.
+        """
+        if depth > MAX_NESTING:
+            return self._flatten(text)
         out = ""
         position = 0
         while True:
@@ -152,7 +166,7 @@ class _Converter:
                 out += self._stray_closer(tag, match, line)
                 position = match.end()
             elif tag.name in BLOCKS:
-                close = self._find_closer(text, tag.name, match.end())
+                close = self._closer_of(match, text, offset)
                 if close is None:
                     self._warn(line, "unclosed-shortcode",
                                f"'{{{{% {tag.name} %}}}}' is never closed; it now ends at the end of the doc. "
@@ -163,7 +177,7 @@ class _Converter:
                 indent, opens_line = _line_indent(out)
                 if opens_line:
                     out = out[: len(out) - len(indent)]
-                converted = self._block(tag, self._convert(inner), indent)
+                converted = self._block(tag, self._convert(inner, offset + match.end(), depth + 1), indent)
                 if close is not None:
                     self._take_line(close)
                 out += converted
@@ -177,19 +191,22 @@ class _Converter:
                 out += match.group(0)
                 position = match.end()
 
-    def _find_closer(self, text: str, name: str, start: int) -> re.Match[str] | None:
-        depth = 0
-        for match in SHORTCODE_RE.finditer(text, start):
-            tag = parse_tag(match)
-            if tag.name != name:
-                continue
-            if not tag.closing:
-                depth += 1
-            elif depth == 0:
-                return match
-            else:
-                depth -= 1
-        return None
+    def _closer_of(self, opener: re.Match[str], text: str, offset: int) -> re.Match[str] | None:
+        """The tag closing ``opener``, if it is inside ``text`` (the block being converted)."""
+        start = self.closers.get(offset + opener.start())
+        if start is None or start - offset >= len(text):
+            return None  # never closed, or closed only after the block around it ends
+        return SHORTCODE_RE.match(text, start - offset)
+
+    def _flatten(self, text: str) -> str:
+        """Blocks nested deeper than MAX_NESTING keep their text; their tags go, with one warning."""
+        if not self.too_deep and SHORTCODE_RE.search(text):
+            self.too_deep = True
+            line = self._take_line(SHORTCODE_RE.search(text))
+            self._warn(line, "shortcode-too-deep",
+                       f"shortcodes are nested more than {MAX_NESTING} deep; the inner ones were removed and their "
+                       "text kept. Simplify the nesting in the Google Doc.")
+        return SHORTCODE_RE.sub("", text)
 
     def _stray_closer(self, tag: Shortcode, match: re.Match[str], line: int) -> str:
         if tag.name in BLOCKS:
@@ -270,6 +287,39 @@ class _Converter:
         if name == "drawio":
             return _drawio(tag)
         raise AssertionError(name)
+
+
+def _unused_character(text: str) -> str:
+    """A character that is not in ``text``: NUL (the read stage removes it), else a noncharacter.
+
+    >>> _unused_character("a"), _unused_character("a\\x00") == "\\ufdd0"
+    ('\\x00', True)
+    """
+    candidates = itertools.chain((0,), range(0xFDD0, 0xFDF0), range(0xF0000, 0x10FFFE))
+    return next(chr(code) for code in candidates if chr(code) not in text)
+
+
+def _pair_blocks(body: str) -> dict[int, int]:
+    """Start of each block tag's opener → start of its closer, found in one pass.
+
+    A closer belongs to the nearest unclosed opener of its name, which is what
+    counting nesting depth forward from each opener finds, without rescanning the
+    rest of the doc from every opener that is never closed.
+
+    >>> _pair_blocks("{{% note %}}a{{% tip %}}b{{% /note %}}")
+    {0: 25}
+    """
+    open_tags: dict[str, list[int]] = {}
+    closers: dict[int, int] = {}
+    for match in SHORTCODE_RE.finditer(body):
+        tag = parse_tag(match)
+        if tag.name not in BLOCKS:
+            continue
+        if not tag.closing:
+            open_tags.setdefault(tag.name, []).append(match.start())
+        elif open_tags.get(tag.name):
+            closers[open_tags[tag.name].pop()] = match.start()
+    return closers
 
 
 def _line_indent(before: str) -> tuple[str, bool]:

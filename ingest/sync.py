@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,8 @@ from ingest.normalize import NormalizeConfig, normalize
 from ingest.parallel import default_jobs, map_items
 from ingest.pages import fill_children, fill_content_by_label, labels_of, link_list, render_page, settle_headings
 from ingest.read import Export, read_export
+from ingest.redirects import stub_redirects
+from ingest.sanitize import sanitize_markdown
 from ingest.shortcodes import convert_shortcodes
 from ingest.manifest import MANIFEST_FORMAT, docs_dir_intact, export_fingerprint, read_manifest
 from ingest.progress import NoProgress, Progress
@@ -176,13 +177,13 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
     navigation = build_navigation(page_docs, export.folder_titles, export.navigation, top_level=faq_sources)
     site.problems.extend(navigation.problems)
 
-    index = LinkIndex(assets={asset.source for asset in export.assets})
+    index = LinkIndex(assets={asset.source for asset in export.assets}, refused=set(export.refused_assets))
     for doc in page_docs:
         dest = navigation.dest_by_source.get(doc.source)
         if dest is not None:
             index.by_source[doc.source] = dest
             index.by_id.setdefault(doc.id, dest)
-    site.redirects.update(_stub_redirects(stubs, index, site.problems))
+    site.redirects.update(_stub_redirects(stubs, index, site.problems, [page.dest for page in navigation.generated]))
     for stub in stubs:
         target = site.redirects.get(page_dest(stub.source))
         if target:
@@ -251,8 +252,13 @@ def _render_one(context: _PageContext, i: int) -> _RenderedPage:
     """The body stages of one placed doc, then its page text."""
     doc = context.docs[i]
     doc = dataclasses.replace(doc, dest=context.index.by_source[doc.source])
-    doc, activity = _as_activity(doc, context.navigation)
-    doc, problems = _transform(doc, context.index, context.navigation, context.labelled, context.originals[doc.source])
+    try:
+        doc, activity = _as_activity(doc, context.navigation)
+        doc, problems = _transform(doc, context.index, context.navigation, context.labelled,
+                                   context.originals[doc.source])
+    except Exception as exc:  # a bug met by one odd doc must not cost the rest of the site
+        doc, problems = _unconverted(doc, exc)
+        activity = None
     text = render_page(_page_meta(doc), doc.body)
     return _RenderedPage(doc.id, doc.dest, text, problems, doc.fixes,
                          _doc_record(doc, text, context.navigation, context.assets_by_folder), activity)
@@ -305,6 +311,8 @@ def _transform(doc: Document, index: LinkIndex, navigation: Navigation,
                labelled: dict[str, list[tuple[str, str]]], original: str) -> tuple[Document, list[Problem]]:
     """The body stages, in order: shortcodes, HTML tables, links, generated lists, headings."""
     problems: list[Problem] = []
+    doc, found = sanitize_markdown(doc, original)
+    problems += found
     doc, found = convert_shortcodes(doc, original)
     problems += found
     doc = render_tables(doc)
@@ -317,6 +325,15 @@ def _transform(doc: Document, index: LinkIndex, navigation: Navigation,
     return dataclasses.replace(doc, body=body), problems
 
 
+def _unconverted(doc: Document, exc: Exception) -> tuple[Document, list[Problem]]:
+    """A page that says it could not be converted, so the nav still leads somewhere, and an error saying why."""
+    body = "*This page could not be converted from its Google Doc; the sync report says why.*"
+    return dataclasses.replace(doc, body=body), [Problem(
+        doc.source, None, "internal-error",
+        f"Doc '{doc.source}' could not be converted ({type(exc).__name__}: {exc}); its page only says so. "
+        "Please report this, with the doc, to the maintainers of the sync.", Severity.ERROR)]
+
+
 def _page_meta(doc: Document) -> dict[str, Any]:
     """Front matter of the written page: the doc's own keys less the export-only ones."""
     meta = {key: value for key, value in doc.meta.items() if key not in EXPORT_ONLY_KEYS}
@@ -325,25 +342,11 @@ def _page_meta(doc: Document) -> dict[str, Any]:
     return meta
 
 
-def _stub_redirects(stubs: list[Document], index: LinkIndex, problems: list[Problem]) -> dict[str, str]:
-    """wikiGDrive leaves a stub with ``redirectTo: <id>`` where a renamed doc used to be."""
-    redirects: dict[str, str] = {}
-    live = set(index.by_source.values())
-    for stub in stubs:
-        target = index.by_id.get(stub.redirect_to or "")
-        if target is None and stub.meta.get("url"):
-            url_source = posixpath.normpath(posixpath.join(posixpath.dirname(stub.source), str(stub.meta["url"])))
-            target = index.by_source.get(url_source)
-        old = page_dest(stub.source)
-        if target is None:
-            problems.append(Problem(stub.source, None, "redirect-target-missing",
-                                    f"Redirect stub '{stub.source}' points to '{stub.redirect_to}', which is not in this "
-                                    "export; no redirect was made."))
-        elif old in live:
-            problems.append(Problem(stub.source, None, "redirect-clash",
-                                    f"Redirect stub '{stub.source}' has the path of a live page '{old}'; the page wins."))
-        else:
-            redirects[old] = target
+def _stub_redirects(stubs: list[Document], index: LinkIndex, problems: list[Problem],
+                    generated: list[str]) -> dict[str, str]:
+    """wikiGDrive leaves a stub with ``redirectTo: <id>`` where a renamed doc used to be (see redirects.py)."""
+    redirects, found = stub_redirects(stubs, index, live=[*index.by_source.values(), *generated])
+    problems.extend(found)
     return redirects
 
 

@@ -14,6 +14,9 @@ render_markdown (session) -> callable(text) -> str
     Python-Markdown with the markdown_extensions of the repo's mkdocs.yml.
 sample_build (session) -> Built
     The bundled sample export synced and built strict with tests/sitebuild.py.
+hostile_site (session) -> hostile.hostile_site.HostileSite
+    Every catalogue case with a ``site:`` entry (tests/hostile/*.yaml) synced and built
+    strict into one site.
 corpus_build (session, one per corpus export) -> Built
     The same for each export in shared/corpus (marked ``corpus``). These builds and
     their tests/sitecheck.py:check_site run (slow: ~40 s of CPU a corpus) start in worker
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import multiprocessing
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -32,11 +36,20 @@ from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import Any, Callable
 
+import hypothesis
 import markdown
 import pytest
 import yaml
 
 from sitebuild import build_and_check, build_export
+
+# Property-based tests (hypothesis): few enough examples to keep the suite fast, no deadline (the machine is
+# shared, timings vary). HYPOTHESIS_PROFILE=thorough runs many more.
+hypothesis.settings.register_profile("ingest", max_examples=60, deadline=None,
+                                     suppress_health_check=[hypothesis.HealthCheck.too_slow])
+hypothesis.settings.register_profile("thorough", max_examples=2000, deadline=None,
+                                     suppress_health_check=[hypothesis.HealthCheck.too_slow])
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ingest"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -191,3 +204,10 @@ def corpus_build(request, corpus_dir, tmp_path_factory) -> Built:
     else:
         site_dir, warnings, problems = build_and_check(str(export), str(tmp_path_factory.mktemp(request.param)))
     return Built(export, Path(site_dir).parent / "docs", Path(site_dir), warnings, problems)
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory):
+    from hostile.hostile_site import build_hostile_site
+
+    return build_hostile_site(tmp_path_factory.mktemp("hostile"))

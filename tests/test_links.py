@@ -250,3 +250,50 @@ def test_sample_links_resolve_to_written_pages():
                 broken.append((dest, target))
     assert broken == []
     assert [p for p in site.problems if p.kind in ("link-outside-export", "missing-image")] == []
+
+
+# --- links the site must not have ------------------------------------------------------------
+
+REFUSED = [
+    # label, link as exported, what the page shows instead, problem kind
+    ("javascript link", "[go](javascript:alert(1))", "go", "unsafe-url"),
+    ("upper-case scheme", "[go](JavaScript:alert(1))", "go", "unsafe-url"),
+    ("data image", "![dot](data:image/png;base64,iVBORw0KGgo=)", "[image: dot]", "unsafe-url"),
+    ("file link", "[hosts](file:///etc/hosts)", "hosts", "unsafe-url"),
+    ("outside image", "![pixel](https://tracker.example/p.gif)", "[pixel](https://tracker.example/p.gif)",
+     "external-image"),
+    ("link climbing out", "[pw](../../../etc/passwd)", 'title="Not in this export: ../../../etc/passwd">pw</span>',
+     "link-outside-export"),
+]
+
+
+@pytest.mark.parametrize("label, link, shown, kind", REFUSED, ids=[c[0] for c in REFUSED])
+def test_links_the_site_must_not_have_are_shown_as_text(label, link, shown, kind):
+    doc, problems = rewrite(f"Before {link} after.\n", "index.md", "index.md")
+    assert shown in doc.body
+    assert link not in doc.body
+    assert [p.kind for p in problems] == [kind]
+
+
+def test_reference_definitions_are_resolved_and_bad_ones_dropped_with_their_uses():
+    body = "[Start][s] and [Evil][e] and [Out][o]\n\n[s]: guides/getting-started.md\n[e]: javascript:x\n[o]: ../../x.md\n"
+    doc, problems = rewrite(body, "guides.md", "guides/index.md")
+    assert "[Start][s] and Evil and Out" in doc.body
+    assert lands_on("guides/index.md", re.search(r"\[s\]: (\S+)", doc.body).group(1)) == "guides/getting-started.md"
+    assert "javascript" not in doc.body and "../../x.md" not in doc.body
+    assert [p.kind for p in problems] == ["unsafe-url", "link-outside-export"]
+
+
+def test_file_names_with_hash_question_and_percent_are_encoded():
+    index = dataclasses.replace(INDEX, assets={"c#/100%.assets/a?.png"})
+    doc, problems = rewrite_links(Document("c#/p.md", {"id": "1p", "title": "P"}, "![a](100%25.assets/a%3F.png)\n",
+                                           dest="c-/p.md"), index)
+    assert problems == []
+    assert only_target(doc.body) == "../c%23/100%25.assets/a%3F.png"
+
+
+def test_a_refused_asset_is_text_without_a_second_warning():
+    index = dataclasses.replace(INDEX, refused={"guides.assets/evil.svg"})
+    doc, problems = rewrite_links(Document("guides.md", {"id": "1g", "title": "G"}, "![logo](guides.assets/evil.svg)\n",
+                                           dest="guides/index.md"), index)
+    assert "[image: logo]" in doc.body and problems == []

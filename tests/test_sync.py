@@ -192,3 +192,21 @@ def test_golden_export(case, tmp_path):
     for dest, parts in expected["not_contains"].items():
         text = (out / dest).read_text("utf-8")
         assert not any(part in text for part in parts), dest
+
+
+def test_a_doc_that_breaks_a_stage_gets_a_page_saying_so_and_the_rest_builds(make_export, monkeypatch):
+    import importlib
+
+    sync_module = importlib.import_module("ingest.sync")  # ingest.sync is also the name of the function
+    real = sync_module.convert_shortcodes
+
+    def convert(doc, original=None):
+        if doc.source == "guides/edit.md":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(doc, original)
+
+    monkeypatch.setattr(sync_module, "convert_shortcodes", convert)
+    site = build_site(read_export(make_export(BASE)))
+    assert "could not be converted" in site.pages["guides/edit.md"]
+    assert "About Keep." in site.pages["guides/keep.md"]
+    assert [(p.file, p.kind, p.severity.value) for p in site.problems] == [("guides/edit.md", "internal-error", "error")]

@@ -1,0 +1,472 @@
+"""Stage 4a: no script reaches the site: one allow-list for all HTML, applied twice with nh3.
+
+Anyone who can edit a doc in Drive can put raw HTML into the public site, and
+Markdown renders HTML of its own. So the same policy (the tags, attributes, URL
+schemes and iframe hosts below, also listed in the README) is applied twice:
+
+1. ``sanitize_markdown`` at sync time, on the Markdown an editor wrote: each
+   raw HTML tag outside code is cleaned by nh3 on its own (nh3 would escape the
+   Markdown around it), elements that carry code (``<script>``, ``<style>``,
+   ``<iframe>`` from other hosts, ``<svg>``) go with their content, comments go,
+   container tags that would close the page's own blocks are balanced, and
+   attribute lists (``{: onclick=...}``) lose what HTML would lose. Each removal
+   is reported with its file and line.
+2. ``clean_html`` in the MkDocs hook, on every page's HTML once Markdown has
+   rendered it: the guarantee, since it also sees what Markdown and the hooks
+   produce (a ``javascript:`` link written with entities, say).
+
+``svg_problem`` says why an SVG asset must not be copied.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import nh3
+
+from ingest.chardata import HTML_ATTR_RE
+from ingest.model import Document, Problem
+from ingest.regions import LineFinder, segments
+
+# --- the policy ----------------------------------------------------------------------------------
+
+#: Tags an editor's HTML may use: what Google Docs exports and what Markdown writes.
+TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div", "dl",
+    "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "iframe", "img", "ins", "kbd",
+    "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "time", "tr", "u", "ul",
+})
+
+#: Tags only the sync's generated pages use (the filters of "All activities"); allowed in the built HTML.
+FORM_TAGS = frozenset({"input", "select", "option"})
+
+#: Attributes allowed per tag ("*": on every tag), besides data-* and aria-*.
+ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir", "align", "role", "hidden"},
+    "a": {"href", "name"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "iframe": {"src", "title", "width", "height", "allow", "allowfullscreen", "loading"},
+    "td": {"colspan", "rowspan", "headers", "scope"},
+    "th": {"colspan", "rowspan", "headers", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "type", "reversed"},
+    "li": {"value"},
+    "details": {"open"},
+    "time": {"datetime"},
+    "input": {"placeholder"},
+    "option": {"value", "selected"},
+}
+GENERIC_ATTRIBUTE_PREFIXES = {"data-", "aria-"}
+
+#: Attribute values restricted to a set (nh3 drops any other value).
+ATTRIBUTE_VALUES = {"input": {"type": {"search", "text"}}}
+
+#: URL schemes a link may use; relative URLs are always allowed. Images must be relative (files of the export).
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+#: The only hosts an iframe may show, each with the path its URLs must start with: the players the
+#: youtube and gvideo shortcodes write.
+IFRAME_SOURCES = {
+    "www.youtube-nocookie.com": "/embed/",
+    "www.youtube.com": "/embed/",
+    "drive.google.com": "/file/d/",
+}
+
+#: Elements removed together with their content: code, styles and other documents.
+REMOVED_WITH_CONTENT = frozenset({
+    "script", "style", "svg", "math", "template", "noscript", "object", "embed", "applet", "textarea", "title",
+    "xmp", "noembed", "noframes", "frameset", "iframe",
+})
+
+#: Containers that an unmatched closing tag would break out of (the page's own blocks) or, left open,
+#: would turn the rest of the page into raw HTML.
+CONTAINERS = frozenset({"div", "table", "details", "blockquote", "ul", "ol", "dl", "figure"})
+
+#: Keys an attribute list (``{: key=value }``, Markdown's attr_list) may set.
+ATTR_LIST_KEYS = frozenset({"title", "width", "height", "alt", "align", "lang", "dir", "loading"})
+
+
+def iframe_allowed(src: str) -> bool:
+    """Whether an iframe may show ``src``: https, an allowed host, and its path.
+
+    >>> iframe_allowed("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ")
+    True
+    >>> iframe_allowed("https://evil.example/embed/x"), iframe_allowed("http://www.youtube.com/embed/x")
+    (False, False)
+    """
+    parts = urlsplit(src.strip())
+    prefix = IFRAME_SOURCES.get(parts.hostname or "")
+    return parts.scheme == "https" and prefix is not None and parts.path.startswith(prefix) and "@" not in parts.netloc
+
+
+def is_local_url(url: str) -> bool:
+    """A URL with no scheme and no host: a file of the site.
+
+    >>> is_local_url("a.assets/x.png"), is_local_url("//evil.example/x.png"), is_local_url("https://x.org/a.png")
+    (True, False, False)
+    """
+    parts = urlsplit(url.strip())
+    return not parts.scheme and not parts.netloc and not url.strip().startswith(("/", "\\"))
+
+
+def _page_attribute(element: str, attribute: str, value: str) -> str | None:
+    if element == "iframe" and attribute == "src":
+        return value if iframe_allowed(value) else None
+    if element == "img" and attribute == "src":
+        return value if is_local_url(value) else None
+    return value
+
+
+def _source_attribute(element: str, attribute: str, value: str) -> str | None:
+    if element == "iframe" and attribute == "src":
+        return value if iframe_allowed(value) else None
+    return value
+
+
+#: nh3's output has every attribute in double quotes and closes every iframe; an iframe's content is raw text.
+_IFRAME_RE = re.compile(r'<iframe\b(?P<attrs>[^>]*)>.*?</iframe>', re.DOTALL)
+
+
+def clean_html(html: str) -> str:
+    """A page's rendered HTML with everything outside the allow-list removed (the MkDocs hook's pass).
+
+    >>> clean_html('<p onclick="x()">Hi <a href="javascript:alert(1)">there</a></p><script>alert(2)</script>')
+    '<p>Hi <a>there</a></p>'
+    >>> clean_html('<iframe src="https://evil.example/x"></iframe><img src="https://evil.example/t.png" alt="t">')
+    '<img alt="t">'
+    """
+    cleaned = nh3.clean(html, tags=set(TAGS | FORM_TAGS), clean_content_tags=set(REMOVED_WITH_CONTENT - {"iframe"}),
+                        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+                        attribute_filter=_page_attribute, url_schemes=set(URL_SCHEMES), link_rel=None,
+                        generic_attribute_prefixes=set(GENERIC_ATTRIBUTE_PREFIXES),
+                        tag_attribute_values=ATTRIBUTE_VALUES, strip_comments=True)
+    if "<iframe" not in cleaned:
+        return cleaned
+    # An iframe whose address was not allowed goes; the others lose their fallback text (never shown, and raw).
+    return _IFRAME_RE.sub(lambda m: f"<iframe{m.group('attrs')}></iframe>" if ' src="' in m.group("attrs") else "",
+                          cleaned)
+
+
+def clean_tag(tag: str) -> str:
+    """One raw opening tag from a doc, cleaned by the policy (``markdown`` may stay for md_in_html).
+
+    >>> clean_tag('<img src="a.png" onerror="alert(1)">'), clean_tag('<div class="x" style="display:none">')
+    ('<img src="a.png">', '<div class="x">')
+    """
+    attributes = {tag_name: set(names) | {"markdown"} for tag_name, names in ATTRIBUTES.items()}
+    cleaned = nh3.clean(tag, tags=set(TAGS), attributes=attributes, attribute_filter=_source_attribute,
+                        url_schemes=set(URL_SCHEMES), link_rel=None,
+                        generic_attribute_prefixes=set(GENERIC_ATTRIBUTE_PREFIXES))
+    end = cleaned.rfind("</")
+    return cleaned[:end] if end > 0 and cleaned.endswith(">") and not tag.rstrip().endswith("/>") else cleaned
+
+
+# --- the Markdown pass ---------------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(
+    r"<!--(?:(?P<comment>.*?)-->|(?P<unclosed>))"
+    r"|<(?P<declaration>[!?])[^<>]*>"
+    r"|<(?P<autolink>(?P<scheme>[A-Za-z][\w+.-]*):[^<>\s]*|[^<>\s@/]+@[^<>\s@]+)>"
+    r"|<(?P<close>/)?(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>[^<>]*)>",
+    re.DOTALL,
+)
+_AUTOLINK_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
+_LINK_DESTINATION_RE = re.compile(r"(?:\]\(|\]:)[ \t]*\Z")
+_ATTR_LIST_RE = re.compile(r"""(?<!\{)\{:?(?P<body>(?:[ \t]*(?:[#.][\w-]+|[\w:.-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}]+)))+)[ \t]*\}""")
+_ATTR_LIST_PAIR_RE = re.compile(r"""(?P<key>[^\s=#.{}]+)=(?:"[^"]*"|'[^']*'|[^\s}]+)""")
+
+
+@dataclass
+class _Edit:
+    """One change to a prose piece: [start, end) becomes ``text`` (None: left as it is)."""
+
+    start: int
+    end: int
+    text: str | None
+    line: int | None = None
+    """File line of the token, for the balance step's reports."""
+    name: str = ""
+    closing: bool = False
+
+
+def sanitize_markdown(doc: Document, original: str | None = None) -> tuple[Document, list[Problem]]:
+    """Clean the raw HTML of a doc's Markdown (outside code) and report every removal.
+
+    ``original`` is the body as exported, to report problems by its lines.
+    """
+    problems: list[Problem] = []
+    body, deep_line = limit_nesting(doc.body)
+    if deep_line is not None:
+        problems.append(Problem(doc.source, doc.line_of(deep_line), "deep-nesting",
+                                f"Doc '{doc.source}': lists or quotes are nested more than {MAX_NESTING} levels deep "
+                                "(Markdown cannot render that); the deeper levels were moved up to the "
+                                f"{MAX_NESTING}th. Flatten the list in the Google Doc."))
+        doc = doc.with_fix("nesting", body)
+    if "<" not in doc.body and "{" not in doc.body:
+        return doc, problems
+    cleaner = _MarkdownCleaner(doc, original if original is not None else doc.body)
+    body = doc.body
+    for _ in range(MAX_PASSES):  # a removal can join the text around it into a new tag: clean until nothing changes
+        cleaned = cleaner.run(body)
+        if cleaned == body:
+            break
+        body = cleaned
+    else:
+        body = _TAG_START_RE.sub("&lt;", body)  # still changing: no '<' of what is left may open a tag
+    return doc.with_fix("html", body), problems + cleaner.problems
+
+
+#: Passes of the Markdown cleaner before what is left is escaped.
+MAX_PASSES = 4
+_TAG_START_RE = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+#: How deep lists and block quotes may nest; Python-Markdown's recursion gives out at about 250.
+MAX_NESTING = 20
+_DEEP_INDENT_RE = re.compile(r"^(?P<indent>[ \t]{%d,})(?=\S)" % (4 * MAX_NESTING + 1), re.MULTILINE)
+_DEEP_QUOTE_RE = re.compile(r"^(?P<quotes>(?:[ ]{0,3}>){%d,})" % (MAX_NESTING + 1), re.MULTILINE)
+
+
+def limit_nesting(body: str) -> tuple[str, int | None]:
+    """Move lines indented (or quoted) deeper than MAX_NESTING levels up to that level, outside code.
+
+    Returns the body and the body line of the first line moved, or None.
+
+    >>> limit_nesting("- a\\n" + " " * 200 + "- deep")[0].split("\\n")[1] == " " * 80 + "- deep"
+    True
+    >>> limit_nesting("> " * 30 + "quote")[0] == ">" * 20 + " quote"
+    True
+    """
+    if not _DEEP_INDENT_RE.search(body) and not _DEEP_QUOTE_RE.search(body):
+        return body, None
+    first: list[int] = []
+
+    def shallower(prose: str, offset: int) -> str:
+        def indent(match: re.Match[str]) -> str:
+            first.append(offset + match.start())
+            return " " * (4 * MAX_NESTING)
+
+        def quotes(match: re.Match[str]) -> str:
+            first.append(offset + match.start())
+            return ">" * MAX_NESTING
+        return _DEEP_QUOTE_RE.sub(quotes, _DEEP_INDENT_RE.sub(indent, prose))
+
+    out, offset = [], 0
+    for is_code, piece in segments(body, inline=False):
+        out.append(piece if is_code else shallower(piece, offset))
+        offset += len(piece)
+    fixed = "".join(out)
+    return fixed, (body.count("\n", 0, min(first)) + 1 if first else None)
+
+
+class _MarkdownCleaner:
+    def __init__(self, doc: Document, original: str):
+        self.doc = doc
+        self.original = original
+        self.lines = LineFinder(original)
+        self.searched_from: dict[str, int] = {}
+        self.problems: list[Problem] = []
+
+    def run(self, body: str) -> str:
+        """Edit every prose piece, then balance the containers across the whole doc, then apply the edits."""
+        pieces = self._pieces(body)
+        edits = {index: self._clean_piece(piece) for index, (is_code, piece) in enumerate(pieces) if not is_code}
+        self._balance([edit for index in sorted(edits) for edit in edits[index]])
+        return "".join(_apply(piece, edits.get(index, [])) for index, (_, piece) in enumerate(pieces))
+
+    @staticmethod
+    def _pieces(body: str) -> list[tuple[bool, str]]:
+        """Prose and code; a raw ``<pre>`` block is HTML, so it counts as prose here."""
+        return [(is_code and not piece.lstrip().lower().startswith("<pre"), piece) for is_code, piece in segments(body)]
+
+    def _clean_piece(self, piece: str) -> list[_Edit]:
+        edits: list[_Edit] = []
+        position = 0
+        while (match := _TOKEN_RE.search(piece, position)) is not None:
+            position = match.end()
+            token = match.group(0)
+            line = self._locate(piece[match.start():match.start() + max(len(token), 40)], token)
+            if match.group("unclosed") is not None:
+                self._report(line, "html-comment", "an HTML comment is opened ('<!--') but never closed, which would "
+                                                    "hide the rest of the page; the '<!--' was removed.")
+                edits.append(_Edit(match.start(), match.end(), ""))
+            elif match.group("comment") is not None:
+                hidden = " ".join(match.group("comment").split())
+                self._report(line, "html-comment", f"an HTML comment hides text from the page ('{_short(hidden)}'); "
+                                                    "it was removed. Delete it in the Google Doc, or make it visible.")
+                edits.append(_Edit(match.start(), match.end(), ""))
+            elif match.group("declaration"):
+                self._report(line, "unsafe-html", f"'{_short(token)}' is not HTML a page may contain; it was removed.")
+                edits.append(_Edit(match.start(), match.end(), ""))
+            elif match.group("autolink") is not None:
+                scheme = (match.group("scheme") or "mailto").lower()
+                if scheme not in _AUTOLINK_SCHEMES:
+                    self._report(line, "unsafe-url", f"the link {_short(token)} is not an address a page may use; "
+                                                      "it was removed. Link to a web page or a doc.")
+                    edits.append(_Edit(match.start(), match.end(), ""))
+            elif _LINK_DESTINATION_RE.search(piece, max(0, match.start() - 8), match.start()):
+                continue  # [text](<a b.md>) and [1]: <a b.md> are link targets, not tags
+            elif match.group("close"):
+                name = match.group("name").lower()
+                edits.append(_Edit(match.start(), match.end(), f"</{name}>" if name in TAGS else "", line, name, True))
+            else:
+                edit = self._opening(piece, match, line)
+                edits.append(edit)
+                position = max(position, edit.end)
+        return edits + self._attribute_lists(piece, edits)
+
+    def _opening(self, piece: str, match: re.Match[str], line: int | None) -> _Edit:
+        token, name = match.group(0), match.group("name").lower()
+        attrs = _attributes(match.group("attrs"))
+        if name in REMOVED_WITH_CONTENT and not (name == "iframe" and iframe_allowed(attrs.get("src", ""))):
+            closer = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(piece, match.end())
+            what = f"<{name}> from '{_short(attrs['src'])}'" if name == "iframe" and attrs.get("src") else f"<{name}>"
+            if closer is None:  # nothing to take with it (<embed> has no content): the text after it stays text
+                self._report(line, "unsafe-html", f"{what} is not allowed on the site; the tag was removed.")
+                return _Edit(match.start(), match.end(), "", line)
+            self._report(line, "unsafe-html", f"{what} is not allowed on the site; it was removed with its content.")
+            return _Edit(match.start(), closer.end(), "", line)
+        if name not in TAGS:
+            self._report(line, "unsafe-html", f"raw HTML <{name}> is not allowed on the site; the tag was removed "
+                                               "and its text kept.")
+            return _Edit(match.start(), match.end(), "", line, name)
+        if not attrs:
+            return _Edit(match.start(), match.end(), None, line, name)  # nothing to clean: most tags of an export
+        cleaned = clean_tag(token)
+        removed = [key for key in attrs if key not in _attributes(cleaned[len(name) + 1:])]
+        unsafe_urls = [key for key in removed if key in ("href", "src")]
+        if unsafe_urls:
+            self._report(line, "unsafe-url", f"<{name} {unsafe_urls[0]}='{_short(attrs[unsafe_urls[0]])}'> is not an "
+                                              "address a page may use; it was removed. Link to a web page or a doc.")
+        if set(removed) - set(unsafe_urls):
+            listed = ", ".join(key for key in removed if key not in unsafe_urls)
+            self._report(line, "unsafe-html", f"<{name}> had attributes the site does not allow ({listed}); "
+                                               "they were removed.")
+        return _Edit(match.start(), match.end(), cleaned if removed else None, line, name)
+
+    def _attribute_lists(self, piece: str, tags: list[_Edit]) -> list[_Edit]:
+        """Markdown's ``{: key=value }`` sets HTML attributes too: keep only the harmless ones."""
+        if "{" not in piece:
+            return []
+        edits = []
+        for match in _ATTR_LIST_RE.finditer(piece):
+            bad = [pair for pair in _ATTR_LIST_PAIR_RE.finditer(match.group("body"))
+                   if not _harmless_attr_key(pair.group("key"))]
+            if not bad or any(tag.start < match.end() and match.start() < tag.end for tag in tags):
+                continue
+            body = match.group("body")
+            for pair in reversed(bad):
+                body = body[:pair.start()] + body[pair.end():]
+            self._report(self._locate(piece[match.start():match.start() + 40], match.group(0)), "unsafe-html",
+                         f"the attribute list '{_short(match.group(0))}' sets "
+                         f"{', '.join(pair.group('key') for pair in bad)}, which the site does not allow; removed.")
+            edits.append(_Edit(match.start(), match.end(), "{: " + " ".join(body.split()) + " }" if body.strip() else ""))
+        return edits
+
+    def _balance(self, edits: list[_Edit]) -> None:
+        """Closing tags nothing opened, and containers never closed, go: they would break the page's own blocks."""
+        open_tags: dict[str, list[_Edit]] = {}
+        for edit in edits:
+            if edit.name not in CONTAINERS or edit.text == "":
+                continue
+            if not edit.closing:
+                open_tags.setdefault(edit.name, []).append(edit)
+            elif open_tags.get(edit.name):
+                open_tags[edit.name].pop()
+            else:
+                self._report(edit.line, "unbalanced-html",
+                             f"</{edit.name}> closes a block that was never opened (it would break out of the page's "
+                             "own blocks); it was removed.")
+                edit.text = ""
+        for name, unclosed in open_tags.items():
+            for edit in unclosed:
+                self._report(edit.line, "unbalanced-html",
+                             f"<{name}> is never closed (the rest of the page would be raw HTML); it was removed.")
+                edit.text = ""
+
+    def _locate(self, *needles: str) -> int | None:
+        """File line of the next occurrence in the exported body of the first needle found there.
+
+        Every token is located in order, with its context first: the same tag can be on many lines. A token
+        that an earlier pass put together is found by the start of its text.
+        """
+        for needle in (*needles, *(needles[-1][:size] for size in (16, 8) if len(needles[-1]) > size)):
+            found = self.original.find(needle, self.searched_from.get(needle, 0))
+            if found >= 0:
+                self.searched_from[needle] = found + len(needle)
+                return self.doc.line_of(self.lines.line(found))
+        return None
+
+    def _report(self, line: int | None, kind: str, message: str) -> None:
+        self.problems.append(Problem(self.doc.source, line, kind, f"Doc '{self.doc.source}': {message}"))
+
+
+def _apply(piece: str, edits: list[_Edit]) -> str:
+    out, position = [], 0
+    for edit in sorted((e for e in edits if e.text is not None), key=lambda e: e.start):
+        out += [piece[position:edit.start], edit.text]
+        position = edit.end
+    return "".join(out) + piece[position:]
+
+
+def _attributes(text: str) -> dict[str, str]:
+    names = {m.group("name").lower(): next(v for v in (m.group("dq"), m.group("sq"), m.group("bare")) if v is not None)
+             for m in HTML_ATTR_RE.finditer(text)}
+    for bare in re.findall(r"(?:^|\s)([A-Za-z_:][\w:.-]*)(?=\s|/?$)", HTML_ATTR_RE.sub(" ", text)):
+        names.setdefault(bare.lower(), "")
+    return names
+
+
+def _harmless_attr_key(key: str) -> bool:
+    key = key.lower()
+    return key in ATTR_LIST_KEYS or key.startswith(tuple(GENERIC_ATTRIBUTE_PREFIXES))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- SVG assets ----------------------------------------------------------------------------------
+
+_SCRIPT_SCHEME_RE = re.compile(r"^\s*(?:javascript|vbscript|data\s*:\s*text/html)", re.IGNORECASE)
+#: Elements that run code or load another document inside an SVG.
+_SVG_ACTIVE = frozenset({"script", "iframe", "embed", "object", "handler", "listener"})
+
+
+def svg_problem(text: str) -> str | None:
+    """What makes an SVG unsafe to serve (a script, an event handler, a script URL), or None.
+
+    A browser runs an SVG's scripts when the image is opened on its own (a click
+    on it), in the site's name; inside ``<img>`` they never run.
+
+    >>> svg_problem('<svg xmlns="http://www.w3.org/2000/svg"><rect width="4" height="4"/></svg>') is None
+    True
+    >>> svg_problem('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    'a <script> element'
+    >>> svg_problem('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
+    "an event handler (onload='alert(1)')"
+    """
+    if re.search(r"<!ENTITY", text, re.IGNORECASE):
+        return "XML entity declarations"
+    try:
+        root = ElementTree.fromstring(text.encode("utf-8"))
+    except (ElementTree.ParseError, ValueError):
+        return "XML that does not parse (so it cannot be checked)"
+    for element in root.iter():
+        name = str(element.tag).rsplit("}", 1)[-1].lower()
+        if name in _SVG_ACTIVE:
+            return f"a <{name}> element"
+        for key, value in element.attrib.items():
+            key = key.rsplit("}", 1)[-1].lower()
+            if key.startswith("on") or key == "attributename" and value.strip().lower().startswith("on"):
+                return f"an event handler ({key}='{_short(value, 30)}')"
+            if _SCRIPT_SCHEME_RE.match(value) or (key == "href" and value.strip().lower().startswith("data:")
+                                                  and name not in ("image", "feimage")):
+                return f"a script address ({key}='{_short(value, 30)}')"
+    return None

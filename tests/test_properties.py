@@ -1,0 +1,111 @@
+"""Properties that hold for any input (hypothesis): the stages never raise, and never undo or lose text.
+
+The settings profile ("ingest": 60 examples, no deadline) is in conftest.py; HYPOTHESIS_PROFILE=thorough
+runs 2,000 a property.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from ingest.model import Document
+from ingest.normalize import normalize_text
+from ingest.read import decode_document, parse_document
+from ingest.sanitize import clean_html, sanitize_markdown
+from ingest.shortcodes import BLOCKS, INLINE, convert_shortcodes
+
+#: Characters the text fixes and the Markdown around them care about, mixed into arbitrary text.
+MARKDOWN_BITS = ["\u00a0", "\u200b", "\uec02", "•", "◦", "- ", "1. ", "\n", "\n\n", "    ", "```", "~~~", "`",
+                 "Ã©", "â€™", "Â\u00a0", "# ", "> ", "<pre>", "</pre>", "{{% pre %}}", "{{% /pre %}}", "\t", "*"]
+markdownish = st.lists(st.one_of(st.text(max_size=12), st.sampled_from(MARKDOWN_BITS)), max_size=40).map("".join)
+
+
+@given(st.one_of(st.text(), markdownish))
+@example("1. Step\n\n   ![](a.png)\n2. Next")
+@example("•\u00a0one\n  ◦ two\n```\nx\u00a0y")
+def test_normalisation_is_idempotent_and_never_raises(text: str) -> None:
+    once, _ = normalize_text(text)
+    twice, applied = normalize_text(once)
+    assert twice == once, applied
+
+
+FRONT_MATTER_BITS = [b"---\n", b"id: ", b"title: ", b"menu:\n  main:\n    weight: ", b"date: 2022-13-45\n", b"&a ",
+                     b"*a", b"[", b"]", b"{", b"}", b"!!python/object:x ", b"\x00", b"\xff", b"\r\n", b"\xef\xbb\xbf",
+                     b"\xfe\xff", b"\x89PNG", b"- ", b": ", b"'", b'"', b"\t", b"\n"]
+frontmatterish = st.lists(st.one_of(st.binary(max_size=12), st.sampled_from(FRONT_MATTER_BITS)),
+                          max_size=40).map(b"".join)
+
+
+@given(st.one_of(st.binary(), frontmatterish))
+@example(b"---\na: &a [*a]\n---\n")
+@example(b"---\ndate: 2022-02-30 10:00:00\n---\nx")
+def test_reading_any_bytes_never_raises(data: bytes) -> None:
+    doc, problems = parse_document("any.md", data)
+    if doc is None:
+        assert any(problem.severity.value == "error" for problem in problems)
+    else:
+        assert isinstance(doc.id, str) and doc.id and isinstance(doc.title, str) and doc.title
+    assert "\x00" not in decode_document(data).text
+
+
+plain_text = st.text(alphabet=st.characters(blacklist_characters="{}%<>`~\\[]!*_#|", blacklist_categories=("Cs",)),
+                     max_size=30)
+
+
+@st.composite
+def shortcode_bodies(draw) -> tuple[str, list[str]]:
+    """A body of plain text with shortcode tags (known, unknown, closers, unclosed) between, and the plain pieces."""
+    names = sorted(BLOCKS | INLINE) + ["unknown-code"]
+    pieces, plain = [], []
+    for _ in range(draw(st.integers(0, 12))):
+        if draw(st.booleans()):
+            text = draw(plain_text)
+            pieces.append(text)
+            plain.append(text)
+        else:
+            name = draw(st.sampled_from(names))
+            close = "/" if draw(st.booleans()) else ""
+            args = draw(st.sampled_from(["", ' "Title"', ' name="x"', " 1abcdefghijk"]))
+            delim = draw(st.sampled_from(["%", "<"]))
+            pieces.append(f"{{{{{delim} {close}{name}{args if not close else ''} {'%' if delim == '%' else '>'}}}}}")
+    return "".join(pieces), plain
+
+
+def _is_subsequence(needles: str, haystack: str) -> bool:
+    """Whether every character of ``needles`` is in ``haystack``, in order (whitespace aside: blocks are indented)."""
+    remaining = iter("".join(haystack.split()))
+    return all(char in remaining for char in "".join(needles.split()))
+
+
+@given(shortcode_bodies())
+@example(("Before {{% note %}}inside{{% /note %}} after", ["Before ", "inside", " after"]))
+@example(("a {{% tip %}} b {{% warning %}} c {{% /tip %}} d", ["a ", " b ", " c ", " d"]))
+def test_shortcode_conversion_never_loses_text_outside_shortcodes(body_and_plain) -> None:
+    body, plain = body_and_plain
+    doc, _ = convert_shortcodes(Document("a.md", {"id": "1a", "title": "A"}, body))
+    assert _is_subsequence("".join(plain), doc.body), doc.body
+
+
+html_bits = ["<script>", "</script>", "<img src=x onerror=alert(1)>", "<a href='javascript:x'>", "</a>", "<div>",
+             "</div>", "<!--", "-->", "<iframe src='https://evil.example'>", "</iframe>", "{: onclick=x }", "`", "\n",
+             "<", ">", '"', "<table>", "</table>", "<details>", "<svg onload=x>"]
+htmlish = st.lists(st.one_of(st.text(max_size=8), st.sampled_from(html_bits)), max_size=30).map("".join)
+
+
+@given(htmlish)
+def test_sanitising_markdown_never_raises_and_is_idempotent(body: str) -> None:
+    doc = Document("a.md", {"id": "1a", "title": "A"}, body)
+    once, _ = sanitize_markdown(doc)
+    twice, problems = sanitize_markdown(once)
+    assert twice.body == once.body
+    assert problems == []
+
+
+@given(htmlish)
+def test_cleaned_html_has_no_script_or_handler(html: str) -> None:
+    cleaned = clean_html(html).lower()
+    assert "<script" not in cleaned and "evil.example" not in cleaned
+    assert not re.search(r"<[^>]*\son\w+=", cleaned)

@@ -1,0 +1,49 @@
+"""Redirect stubs (ingest/redirects.py): chains are followed to a live page, loops and dead ends are reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.links import LinkIndex
+from ingest.model import Document
+from ingest.redirects import stub_redirects
+
+
+def stub(source: str, ident: str, target: str, url: str | None = None) -> Document:
+    meta = {"id": ident, "title": "Redirect", "redirectTo": target, **({"url": url} if url else {})}
+    return Document(source, meta, "Renamed\n", meta_lines={"redirectTo": 4})
+
+
+LIVE = LinkIndex(by_source={"live.md": "live.md", "dir/page.md": "dir/page/index.md"},
+                 by_id={"1live": "live.md", "1page": "dir/page/index.md"})
+
+CASES = [
+    # (label, stubs, redirects, problems as (file, kind))
+    ("to a live doc by id", [stub("old.md", "1live", "1live")], {"old.md": "live.md"}, []),
+    ("by url when the id is unknown", [stub("dir/old.md", "1x", "1gone", url="page.md")],
+     {"dir/old.md": "dir/page/index.md"}, []),
+    ("a chain of stubs", [stub("a.md", "1a", "1b"), stub("b.md", "1b", "1live")],
+     {"a.md": "live.md", "b.md": "live.md"}, []),
+    ("a chain through url", [stub("a.md", "1a", "1none", url="b.md"), stub("b.md", "1b", "1page")],
+     {"a.md": "dir/page/index.md", "b.md": "dir/page/index.md"}, []),
+    ("its own target", [stub("self.md", "1self", "1self")], {}, [("self.md", "redirect-loop")]),
+    ("a loop of three", [stub("a.md", "1a", "1b"), stub("b.md", "1b", "1c"), stub("c.md", "1c", "1a")], {},
+     [("a.md", "redirect-loop"), ("b.md", "redirect-loop"), ("c.md", "redirect-loop")]),
+    ("nowhere", [stub("old.md", "1old", "1gone")], {}, [("old.md", "redirect-target-missing")]),
+    ("a url out of the export", [stub("old.md", "1old", "1gone", url="../../../etc/passwd")], {},
+     [("old.md", "redirect-target-missing")]),
+    ("over a live page", [stub("live.txt", "1old", "1page")], {}, [("live.txt", "redirect-clash")]),
+]
+
+
+@pytest.mark.parametrize("label, stubs, redirects, problems", CASES, ids=[c[0] for c in CASES])
+def test_stub_redirects(label, stubs, redirects, problems):
+    made, found = stub_redirects(stubs, LIVE, live=LIVE.by_source.values())
+    assert made == redirects
+    assert [(p.file, p.kind) for p in found] == problems
+    assert all(p.line == 4 for p in found if p.kind != "redirect-clash")
+
+
+def test_a_stub_never_replaces_a_generated_page():
+    made, found = stub_redirects([stub("index.md", "1home", "1live")], LIVE, live=["index.md"])
+    assert made == {} and [p.kind for p in found] == ["redirect-clash"]
