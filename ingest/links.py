@@ -231,7 +231,8 @@ class _Rewriter:
         if all(candidate == ".." or candidate.startswith("../") for candidate in self._candidates(unquote(path))):
             self._report(target, "link-outside-export",
                          f"links to '{_short(target)}', which is outside the export folder; the link is shown as plain "
-                         "text and the file is never read. Link to a doc in the export.")
+                         "text and the file is never read. Export the folder that holds it too, or link to a doc in "
+                         "this export.")
             return None
         what = "image" if is_image else "doc"
         self._report(target, "missing-image" if is_image else "link-outside-export",

@@ -15,13 +15,12 @@ schemes and iframe hosts below, also listed in the README) is applied twice:
    rendered it: the guarantee, since it also sees what Markdown and the hooks
    produce (a ``javascript:`` link written with entities, say).
 
-``svg_problem`` says why an SVG asset must not be copied.
+``ingest/svg.py`` says why an SVG asset must not be copied.
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -430,43 +429,3 @@ def _harmless_attr_key(key: str) -> bool:
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# --- SVG assets ----------------------------------------------------------------------------------
-
-_SCRIPT_SCHEME_RE = re.compile(r"^\s*(?:javascript|vbscript|data\s*:\s*text/html)", re.IGNORECASE)
-#: Elements that run code or load another document inside an SVG.
-_SVG_ACTIVE = frozenset({"script", "iframe", "embed", "object", "handler", "listener"})
-
-
-def svg_problem(text: str) -> str | None:
-    """What makes an SVG unsafe to serve (a script, an event handler, a script URL), or None.
-
-    A browser runs an SVG's scripts when the image is opened on its own (a click
-    on it), in the site's name; inside ``<img>`` they never run.
-
-    >>> svg_problem('<svg xmlns="http://www.w3.org/2000/svg"><rect width="4" height="4"/></svg>') is None
-    True
-    >>> svg_problem('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
-    'a <script> element'
-    >>> svg_problem('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
-    "an event handler (onload='alert(1)')"
-    """
-    if re.search(r"<!ENTITY", text, re.IGNORECASE):
-        return "XML entity declarations"
-    try:
-        root = ElementTree.fromstring(text.encode("utf-8"))
-    except (ElementTree.ParseError, ValueError):
-        return "XML that does not parse (so it cannot be checked)"
-    for element in root.iter():
-        name = str(element.tag).rsplit("}", 1)[-1].lower()
-        if name in _SVG_ACTIVE:
-            return f"a <{name}> element"
-        for key, value in element.attrib.items():
-            key = key.rsplit("}", 1)[-1].lower()
-            if key.startswith("on") or key == "attributename" and value.strip().lower().startswith("on"):
-                return f"an event handler ({key}='{_short(value, 30)}')"
-            if _SCRIPT_SCHEME_RE.match(value) or (key == "href" and value.strip().lower().startswith("data:")
-                                                  and name not in ("image", "feimage")):
-                return f"a script address ({key}='{_short(value, 30)}')"
-    return None

@@ -309,7 +309,7 @@ def _add_catalog(site: Site, faq_dests: set[str]) -> None:
 
 def _transform(doc: Document, index: LinkIndex, navigation: Navigation,
                labelled: dict[str, list[tuple[str, str]]], original: str) -> tuple[Document, list[Problem]]:
-    """The body stages, in order: shortcodes, HTML tables, links, generated lists, headings."""
+    """The body stages, in order: raw HTML sanitised, shortcodes, HTML tables, links, generated lists, headings."""
     problems: list[Problem] = []
     doc, found = sanitize_markdown(doc, original)
     problems += found

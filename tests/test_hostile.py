@@ -10,7 +10,6 @@ MkDocs site whose pages are checked for scripts, handlers and foreign requests.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
