@@ -13,3 +13,11 @@ def on_page_markdown(markdown, page, config, **kwargs):
 
 def on_page_content(html, page, config, **kwargs):
     return hooks.on_page_content(html, page, config)
+
+
+def on_page_context(context, page, config, nav, **kwargs):
+    hooks.on_page_context(page)
+
+
+def on_post_build(config, **kwargs):
+    hooks.on_post_build(config)
