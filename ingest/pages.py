@@ -39,6 +39,8 @@ def settle_headings(body: str, title: str) -> str:
     >>> settle_headings("```\\n# comment\\n```", "Guide")
     '```\\n# comment\\n```'
     """
+    if not _ATX_RE.search(body):
+        return body  # no heading at all: nothing to drop or demote
     lines = body.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None:
