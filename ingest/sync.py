@@ -182,7 +182,7 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
             index.by_source[stub.source] = target
 
     labelled = _labelled_pages(page_docs, index)
-    asset_sources = sorted(asset.source for asset in export.assets)
+    asset_sources = _assets_by_folder(sorted(asset.source for asset in export.assets))
     progress.stage("transforming docs", len(page_docs))
     for doc in page_docs:
         progress.advance()
@@ -301,7 +301,24 @@ def _stub_redirects(stubs: list[Document], index: LinkIndex, problems: list[Prob
     return redirects
 
 
-def _doc_record(doc: Document, text: str, navigation: Navigation, asset_sources: list[str]) -> dict[str, Any]:
+def _assets_by_folder(asset_sources: list[str]) -> dict[str, list[str]]:
+    """Each ``*.assets/`` or ``*.images/`` folder (with its path) to the assets below it, in order.
+
+    Looked up by ``_doc_record`` for every doc: a scan of all assets per doc grew with docs × assets.
+
+    >>> _assets_by_folder(["a.assets/1.png", "a.assets/x.images/2.png", "b.png"])
+    {'a.assets/': ['a.assets/1.png', 'a.assets/x.images/2.png'], 'a.assets/x.images/': ['a.assets/x.images/2.png']}
+    """
+    folders: dict[str, list[str]] = {}
+    for source in asset_sources:
+        parts = source.split("/")[:-1]
+        for depth, part in enumerate(parts, 1):
+            if part.endswith((".assets", ".images")):
+                folders.setdefault("/".join(parts[:depth]) + "/", []).append(source)
+    return folders
+
+
+def _doc_record(doc: Document, text: str, navigation: Navigation, asset_sources: dict[str, list[str]]) -> dict[str, Any]:
     """What the manifest keeps of a page: enough to tell next time what changed and where its URL should lead."""
     stem = doc.source.rsplit(".", 1)[0]
     own = tuple(stem + suffix + "/" for suffix in (".assets", ".images"))
@@ -317,7 +334,7 @@ def _doc_record(doc: Document, text: str, navigation: Navigation, asset_sources:
         "title": doc.title,
         "version": doc.meta.get("version"),
         "hash": hashlib.sha1(text.encode()).hexdigest()[:16],
-        "assets": [source for source in asset_sources if source.startswith(own)],
+        "assets": sorted(source for folder in own for source in asset_sources.get(folder, ())),
         "parents": parents,
     }
 
