@@ -11,6 +11,7 @@ so ``mkdocs.yml`` stays hand-written: the sync never edits it.
 - ``brand``: keeps ``{{% only sys="<brand>" %}}`` blocks for that brand and drops the
   others; without it every block is kept.
 
+Each built page loses the indentation of the theme's templates (``ingest/minify.py``).
 After the build, the search index Material wrote is made light (``ingest/searchindex.py``):
 one entry a page (FAQ pages keep one per question), a short teaser, the other words once.
 """
@@ -24,6 +25,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ingest.minify import collapse_whitespace
 from ingest.searchindex import compact_index
 from ingest.shortcodes import MARKER_PREFIX
 from ingest.write import MANIFEST, read_manifest
@@ -128,6 +130,16 @@ def on_page_markdown(markdown: str, page: Any, config: Any) -> str:
     if MARKER_PREFIX not in markdown:
         return markdown
     return render_markers(markdown, dict(config.get("extra") or {}), config["site_name"])
+
+
+def on_post_page(output: str) -> str:
+    """Drop the templates' indentation from the page (:func:`ingest.minify.collapse_whitespace`)."""
+    return collapse_whitespace(output)
+
+
+def on_post_template(output: str, template_name: str) -> str:
+    """The same for the theme's own HTML pages (404.html); sitemap.xml is left as it is."""
+    return collapse_whitespace(output) if template_name.endswith(".html") else output
 
 
 #: URLs of the pages whose search sections stay separate results (FAQ pages); kept across
