@@ -13,3 +13,19 @@ def on_page_markdown(markdown, page, config, **kwargs):
 
 def on_page_content(html, page, config, **kwargs):
     return hooks.on_page_content(html, page, config)
+
+
+def on_page_context(context, page, config, nav, **kwargs):
+    hooks.on_page_context(page)
+
+
+def on_post_page(output, page, config, **kwargs):
+    return hooks.on_post_page(output)
+
+
+def on_post_template(output_content, template_name, config, **kwargs):
+    return hooks.on_post_template(output_content, template_name)
+
+
+def on_post_build(config, **kwargs):
+    hooks.on_post_build(config)

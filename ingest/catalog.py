@@ -131,7 +131,7 @@ def activities_page(entries: list[CatalogEntry]) -> str:
         f'<span class="ingest-activity-filters__count" data-filter-count aria-live="polite">{len(data)} of {len(data)}</span>',
         "</div>",
         "",
-        '<div class="ingest-activities" markdown="1">',
+        '<div class="ingest-activities" markdown="1" data-search-exclude>',  # each row is its own page's result
         '<table markdown="1">',
         '<thead><tr><th data-sort-default>ID</th><th>Activity</th><th>Subcategory</th><th>Weighting</th>'
         '<th data-sort-method="number">Year</th></tr></thead>',

@@ -10,11 +10,17 @@ INVISIBLE_RE = re.compile(
     "|(?<![\U0001f000-\U0001faff\u2600-\u27bf])\u200d|\u200d(?![\U0001f000-\U0001faff\u2600-\u27bf])"
 )
 
+#: Any character INVISIBLE_RE might remove: a cheap test before running it.
+INVISIBLE_ANY_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ue000-\uf8ff]")
+
 #: UTF-8 lead bytes (0xC2-0xF4) read as cp1252/latin-1: no mojibake without one of these.
 MOJIBAKE_LEAD_RE = re.compile("[\u00c2-\u00f4]")
 
 #: Non-breaking spaces Google Docs leaves after labels and inside sentences.
 NBSP_RE = re.compile("[\u00a0\u202f\u2007]")
+
+#: Any typographic bullet: a cheap test before the line scan of BULLET_LINE_RE.
+BULLET_ANY_RE = re.compile("[•◦▪‣●]")
 
 #: A line that starts with a typographic bullet, as text scraped from a web page has.
 BULLET_LINE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<bullet>[•◦▪‣●])[ \t\u00a0]*(?P<text>.*)$")

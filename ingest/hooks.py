@@ -10,17 +10,24 @@ so ``mkdocs.yml`` stays hand-written: the sync never edits it.
   without it the text is shown in bold.
 - ``brand``: keeps ``{{% only sys="<brand>" %}}`` blocks for that brand and drops the
   others; without it every block is kept.
+
+Each built page loses the indentation of the theme's templates (``ingest/minify.py``).
+After the build, the search index Material wrote is made light (``ingest/searchindex.py``):
+one entry a page (FAQ pages keep one per question), a short teaser, the other words once.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 from pathlib import Path
 from typing import Any
 
 from ingest.sanitize import clean_html
+from ingest.minify import collapse_whitespace
+from ingest.searchindex import compact_index
 from ingest.shortcodes import MARKER_PREFIX
 from ingest.write import MANIFEST, read_manifest
 
@@ -126,3 +133,34 @@ def on_page_markdown(markdown: str, page: Any, config: Any) -> str:
     if MARKER_PREFIX not in markdown:
         return markdown
     return render_markers(markdown, dict(config.get("extra") or {}), config["site_name"])
+
+
+def on_post_page(output: str) -> str:
+    """Drop the templates' indentation from the page (:func:`ingest.minify.collapse_whitespace`)."""
+    return collapse_whitespace(output)
+
+
+def on_post_template(output: str, template_name: str) -> str:
+    """The same for the theme's own HTML pages (404.html); sitemap.xml is left as it is."""
+    return collapse_whitespace(output) if template_name.endswith(".html") else output
+
+
+#: URLs of the pages whose search sections stay separate results (FAQ pages); kept across
+#: `mkdocs serve --dirty` rebuilds, which see only the pages that changed.
+sectioned_pages: set[str] = set()
+
+
+def on_page_context(page: Any) -> None:
+    """Note the FAQ pages: each of their questions stays its own search result."""
+    if page.meta.get("faq") is True:
+        sectioned_pages.add(page.url)
+
+
+def on_post_build(config: Any) -> None:
+    """Rewrite the search index Material's search plugin wrote with :func:`ingest.searchindex.compact_index`."""
+    path = Path(config["site_dir"]) / "search" / "search_index.json"
+    if not path.is_file():  # no search plugin, or it is disabled
+        return
+    index = json.loads(path.read_text("utf-8"))
+    light = compact_index(index, keep_sections=sectioned_pages)
+    path.write_text(json.dumps(light, separators=(",", ":"), ensure_ascii=False), "utf-8")

@@ -14,7 +14,8 @@ from typing import Callable, NamedTuple
 import ftfy
 import ftfy.badness
 
-from ingest.chardata import BULLET_LINE_RE, FENCE_RE, INVISIBLE_RE, LIST_ITEM_RE, MOJIBAKE_LEAD_RE, NBSP_RE
+from ingest.chardata import (BULLET_ANY_RE, BULLET_LINE_RE, FENCE_RE, INVISIBLE_ANY_RE, INVISIBLE_RE, LIST_ITEM_RE,
+                             MOJIBAKE_LEAD_RE, NBSP_RE)
 from ingest.model import Document
 from ingest.regions import outside_code
 
@@ -64,6 +65,8 @@ def strip_invisible(text: str) -> str:
     >>> strip_invisible("a\\u200bb\\uec02c\\uec03")
     'abc'
     """
+    if not INVISIBLE_ANY_RE.search(text):
+        return text  # the usual case; INVISIBLE_RE's look-arounds are slow on every character
     return INVISIBLE_RE.sub("", text)
 
 
@@ -73,6 +76,8 @@ def nbsp_to_space(text: str) -> str:
     >>> nbsp_to_space("a\\u00a0b `c\\u00a0d`")
     'a b `c\\xa0d`'
     """
+    if not NBSP_RE.search(text):
+        return text
     return outside_code(lambda prose: NBSP_RE.sub(" ", prose), text)
 
 
@@ -88,6 +93,8 @@ def bullets_to_list(text: str) -> str:
     - one;
     - two
     """
+    if not BULLET_ANY_RE.search(text):
+        return text
     return outside_code(_bullets_to_list, text, inline=False)
 
 

@@ -297,7 +297,8 @@ def _add_catalog(site: Site, faq_dests: set[str]) -> None:
     site.pages[ACTIVITIES_PAGE] = render_page({"title": "All activities", "generated": True,
                                                "search": {"boost": 0.5}, "hide": ["toc"]},
                                               activities_page(site.activities))
-    site.pages[TAGS_PAGE] = render_page({"title": "Tags", "generated": True}, tags_page())
+    site.pages[TAGS_PAGE] = render_page({"title": "Tags", "generated": True, "search": {"exclude": True}},
+                                        tags_page())  # a list of page titles: each is its page's own search result
     site.data_files[ACTIVITIES_JSON] = activities_json(data)
     site.data_files[ACTIVITIES_CSV] = activities_csv(data)
     entries = [{"All activities": ACTIVITIES_PAGE}, {"Tags": TAGS_PAGE}]

@@ -1,0 +1,50 @@
+"""ingest/searchindex.py: the search index Material writes, made light without losing a word."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.searchindex import STOP_WORDS, compact_index, word_key
+
+CONFIG = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": ["stopWordFilter"],
+          "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}, "tags": {"boost": 1000000.0}}}
+LONG = " ".join(f"word{n} and the word{n}" for n in range(200))
+INDEX = {"config": CONFIG, "docs": [
+    {"location": "guide/", "title": "Guide", "text": "<p>Open the <code>chart</code>.</p>", "boost": 2, "tags": ["A"]},
+    {"location": "guide/#overview", "title": "Overview", "text": f"<p>{LONG}</p>"},
+    {"location": "faq/", "title": "FAQ", "text": "<p>Questions.</p>"},
+    {"location": "faq/#how-do-i-print", "title": "How do I print?", "text": "<p>Click Print.</p>"},
+]}
+
+
+def words_of(doc: dict) -> set[str]:
+    fields = " ".join(doc.get(name, "") for name in ("title", "text", "words"))
+    return {word_key(token) for token in re.split(r"[\s\-]+", fields)} - {""}
+
+
+def test_sections_join_their_page_but_faq_questions_stay_results():
+    light = compact_index(INDEX, keep_sections={"faq/"})
+    assert [doc["location"] for doc in light["docs"]] == ["guide/", "faq/", "faq/#how-do-i-print"]
+    guide = light["docs"][0]
+    assert guide["boost"] == 2 and guide["tags"] == ["A"] and guide["title"] == "Guide"
+
+
+def test_no_word_is_lost_and_each_is_kept_once():
+    light = compact_index(INDEX, keep_sections={"faq/"})
+    guide = light["docs"][0]
+    before = {word_key(t) for doc in INDEX["docs"][:2] for t in re.split(r"[\s\-]+", re.sub("<[^>]*>", " ", doc["text"] + " " + doc["title"]))}
+    assert before - STOP_WORDS - {""} <= words_of(guide)
+    assert len(guide["text"]) <= 320 and "<" not in guide["text"]
+    assert len(guide["words"].split()) == len(set(guide["words"].split()))
+    assert not set(guide["words"].split()) & STOP_WORDS
+
+
+def test_words_is_a_search_field_like_text_and_the_input_is_untouched():
+    light = compact_index(INDEX)
+    assert light["config"]["fields"]["words"] == {"boost": 1.0}
+    assert INDEX["config"]["fields"].keys() == {"title", "text", "tags"} and len(INDEX["docs"]) == 4
+
+
+def test_compacting_twice_changes_nothing():
+    once = compact_index(INDEX, keep_sections={"faq/"})
+    assert compact_index(once, keep_sections={"faq/"}) == once
