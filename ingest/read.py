@@ -19,6 +19,7 @@ import yaml
 from ingest.decode import Decoded, decode_bytes, decode_document, looks_binary
 from ingest.meta import check_front_matter
 from ingest.model import Asset, Document, Problem, Severity
+from ingest.parallel import map_items
 from ingest.svg import svg_problem
 
 DOCUMENT_SUFFIXES = {".md", ".txt"}
@@ -268,11 +269,12 @@ def read_directory_file(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def read_export(root: Path) -> Export:
+def read_export(root: Path, jobs: int = 1) -> Export:
     """Read every document, asset and sidecar below ``root``, and nothing outside it.
 
     Links in the export (symlinks) are followed only to files inside it; a linked
-    folder is never entered.
+    folder is never entered. ``jobs`` > 1 reads and parses a big export's documents
+    on that many processes.
     """
     export = Export(root=root)
     files: list[str] = []
@@ -315,6 +317,7 @@ def read_export(root: Path) -> Export:
                 sub = f"{folder}/{name}" if folder else str(name)
                 export.folder_titles.setdefault(sub, str(entry["title"]))
 
+    documents: list[tuple[str, dict[str, Any] | None]] = []
     for source in usable:
         kind = classify(source)
         path = root / source
@@ -322,17 +325,7 @@ def read_export(root: Path) -> Export:
             folder, _, name = source.rpartition("/")
             file_map = (directories.get(folder) or {}).get("fileMap")
             entry = file_map.get(name) if isinstance(file_map, dict) else None
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                export.problems.append(Problem(source, None, "unreadable",
-                                               f"Doc '{source}' could not be read ({exc.strerror}); it is left out of "
-                                               "the site. Check the file's permissions and sync again.", Severity.ERROR))
-                continue
-            doc, problems = parse_document(source, data, entry if isinstance(entry, dict) else None)
-            export.problems.extend(problems)
-            if doc is not None:
-                export.documents.append(doc)
+            documents.append((source, entry if isinstance(entry, dict) else None))
         elif kind == "asset":
             asset, problem = _read_asset(path, source)
             if asset is None:
@@ -353,7 +346,25 @@ def read_export(root: Path) -> Export:
         elif kind == "other":
             export.problems.append(Problem(source, None, "skipped-file",
                                            f"'{source}' is neither a document (.md, .txt) nor an image; it was not copied."))
+    for doc, problems in map_items(_read_document, (root, documents), len(documents), jobs):
+        export.problems.extend(problems)
+        if doc is not None:
+            export.documents.append(doc)
     return export
+
+
+def _read_document(context: tuple[Path, list[tuple[str, dict[str, Any] | None]]],
+                   i: int) -> tuple[Document | None, list[Problem]]:
+    """Read and parse the i-th document (a worker's unit of work for a big export)."""
+    root, documents = context
+    source, entry = documents[i]
+    try:
+        data = (root / source).read_bytes()
+    except OSError as exc:
+        return None, [Problem(source, None, "unreadable",
+                              f"Doc '{source}' could not be read ({exc.strerror}); it is left out of "
+                              "the site. Check the file's permissions and sync again.", Severity.ERROR)]
+    return parse_document(source, data, entry)
 
 
 def _is_name(value: Any) -> bool:

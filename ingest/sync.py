@@ -516,7 +516,7 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
         return result
 
     progress.stage("reading the export")
-    export = read_export(export_dir)
+    export = read_export(export_dir, jobs)
     if not export.documents:
         raise SyncError(f"No documents (.md or .txt files) were found in '{export_dir}'. "
                         "Point the sync at the folder wikiGDrive exported to.")

@@ -42,7 +42,8 @@ def _synthetic():
 
 def test_site_is_the_same_on_one_process_or_two(tmp_path):
     _synthetic().write_export(tmp_path / "export", PARALLEL_MIN_ITEMS + 100, seed=7)
-    export = read_export(tmp_path / "export")
+    export = read_export(tmp_path / "export", jobs=1)
+    assert read_export(tmp_path / "export", jobs=2) == export
     one, two = build_site(export, jobs=1), build_site(export, jobs=2)
     assert len(one.pages) > PARALLEL_MIN_ITEMS
     assert one.pages == two.pages and one.data_files == two.data_files
