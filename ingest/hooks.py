@@ -126,7 +126,12 @@ def on_page_content(html_text: str, page: Any, config: Any) -> str:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any) -> str:
-    """Fill markers in; point Material's edit button at the Google Doc."""
+    """Fill markers in; point Material's edit button at the Google Doc; mark plain nav links.
+
+    ``page.ingest_nav_link`` tells ``overrides/partials/nav-item.html`` that the page's nav entry
+    is a plain link (no icon, subtitle or status), which it writes without Material's macros.
+    """
+    page.ingest_nav_link = not any(page.meta.get(key) for key in ("icon", "subtitle", "status"))
     source = page.meta.get("source")
     if isinstance(source, str) and source.startswith("https://"):
         page.edit_url = source

@@ -78,6 +78,8 @@ def word_key(token: str) -> str:
     >>> word_key("(Preceptor),"), word_key("IA_AHE_6"), word_key("e.g.")
     ('preceptor', 'ia_ahe_6', 'e.g')
     """
+    if token.isalnum():
+        return token.casefold()  # most words: no punctuation to strip
     return _EDGE_RE.sub("", token).casefold()
 
 
@@ -90,7 +92,7 @@ def distinct_words(text: str, separator: re.Pattern[str], known: set[str]) -> li
     ['chart', 'charts']
     """
     words = []
-    for token in separator.split(text):
+    for token in dict.fromkeys(separator.split(text)):  # each spelling once: pages repeat their words
         key = word_key(token)
         if key and key not in known and key not in STOP_WORDS:
             known.add(key)
