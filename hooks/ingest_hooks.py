@@ -7,6 +7,10 @@ def on_config(config, **kwargs):
     return hooks.on_config(config)
 
 
+def on_nav(nav, config, files, **kwargs):
+    hooks.on_nav(nav, config)
+
+
 def on_page_markdown(markdown, page, config, **kwargs):
     return hooks.on_page_markdown(markdown, page, config)
 

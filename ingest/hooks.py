@@ -125,6 +125,26 @@ def on_page_content(html_text: str, page: Any, config: Any) -> str:
     return card.render(page, config) + html_text
 
 
+def on_nav(nav: Any, config: Any) -> None:
+    """Give each section the page its pruned nav entry links to (see ``overrides/partials/nav-item.html``).
+
+    Only with ``navigation.prune`` and without ``navigation.tabs`` or ``navigation.sections``,
+    which change how Material writes a section; otherwise the partial renders as Material's.
+    """
+    features = set(config["theme"].get("features") or ())
+    if "navigation.prune" not in features or features & {"navigation.tabs", "navigation.sections"}:
+        return
+    sections = [item for item in nav.items if item.is_section]
+    while sections:
+        section = sections.pop()
+        first = section.children[0] if section.children else None
+        while first is not None and first.children:
+            first = first.children[0]
+        if first is not None:
+            section.ingest_pruned_link = first
+        sections.extend(child for child in section.children if child.is_section)
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any) -> str:
     """Fill markers in; point Material's edit button at the Google Doc; mark plain nav links.
 
