@@ -378,6 +378,20 @@ def serve_lines(serve: dict[str, Any] | None) -> list[str]:
             f"{verdict}, counted from the start of the re-sync."]
 
 
+def derive(f: dict[str, Any]) -> dict[str, Any]:
+    """Recompute the figures made of others (after merging runs)."""
+    f = dict(f)
+    if "sync_s" in f and "build_s" in f:
+        f["total_s"] = f["sync_s"] + f["build_s"]
+        f["total_cpu_s"] = f["sync_cpu_s"] + f["build_cpu_s"]
+    if "total_s" in f and "naive_s" in f:
+        f["total_vs_naive"] = f["total_s"] / f["naive_s"]
+        f["total_cpu_vs_naive"] = f["total_cpu_s"] / f["naive_cpu_s"]
+    if "sync_s" in f and "cp_s" in f:
+        f["sync_vs_cp"] = f["sync_s"] / f["cp_s"]
+    return f
+
+
 def load_previous(path: Path) -> tuple[dict[int, Result], dict[str, Any] | None]:
     """The results of the last run, from the JSON beside the results file."""
     try:
@@ -460,9 +474,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_results:
         if args.merge:
             previous, previous_serve = load_previous(args.results)
-            measured = {r.docs for r in results}
-            results = sorted([*results, *(r for docs, r in previous.items() if docs not in measured)],
-                             key=lambda r: r.docs)
+            for result in results:
+                if result.docs in previous:  # figures measured now replace the last ones; the rest are kept
+                    old = previous.pop(result.docs)
+                    result.figures = derive({**old.figures, **result.figures})
+                    result.skipped = [line for line in dict.fromkeys([*result.skipped, *old.skipped])
+                                      if not (line.startswith("mkdocs build") and "build_s" in result.figures)
+                                      and not (line.startswith("naive build") and "naive_s" in result.figures)]
+            results = sorted([*results, *previous.values()], key=lambda r: r.docs)
             serve = serve or previous_serve
         write_results(args.results, results, serve, args)
         print(f"\nresults written to {args.results}")
