@@ -25,11 +25,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ingest.sanitize import clean_html
+from ingest.manifest import MANIFEST, read_manifest
 from ingest.minify import collapse_whitespace
+from ingest.sanitize import clean_html
 from ingest.searchindex import compact_index
 from ingest.shortcodes import MARKER_PREFIX
-from ingest.write import MANIFEST, read_manifest
 
 log = logging.getLogger("mkdocs.plugins.ingest")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from typing import Any, Callable, TypeVar
 
 Context = TypeVar("Context")
@@ -48,7 +48,7 @@ def map_items(fn: Callable[[Context, int], Result], context: Context, count: int
 
     ``fn`` must be a module-level function (it is sent to the workers by name).
     """
-    if jobs <= 1 or count < PARALLEL_MIN_ITEMS or "fork" not in _start_methods():
+    if jobs <= 1 or count < PARALLEL_MIN_ITEMS or "fork" not in get_all_start_methods():
         results = []
         for i in range(count):
             results.append(fn(context, i))
@@ -63,9 +63,3 @@ def map_items(fn: Callable[[Context, int], Result], context: Context, count: int
             results.extend(part)
             advance(len(part))
     return results
-
-
-def _start_methods() -> list[str]:
-    from multiprocessing import get_all_start_methods
-
-    return get_all_start_methods()

@@ -24,11 +24,11 @@ from typing import Any, Callable, Iterable
 
 import filelock
 
-from ingest.manifest import MANIFEST, manifest_bytes, read_manifest
+from ingest.manifest import MANIFEST, manifest_bytes
 from ingest.model import Asset
 
-__all__ = ["MANIFEST", "OutputError", "LockedError", "OutputFile", "WritePlan", "docs_dir_lock", "plan_write",
-           "read_manifest", "recover", "write_plan"]
+__all__ = ["OutputError", "LockedError", "OutputFile", "WritePlan", "check_owned", "docs_dir_lock", "lock_path",
+           "plan_write", "recover", "write_plan"]
 
 STAGING_PREFIX = ".ingest-staging-"
 RETIRED_PREFIX = ".ingest-old-"
@@ -231,7 +231,7 @@ def write_plan(plan: WritePlan, progress: Callable[[int], None] | None = None) -
     if not plan.changes_anything:
         return
     if not plan.changes_files and out_dir.is_dir():
-        _replace_file(out_dir / MANIFEST, plan.manifest_bytes)
+        _replace_file(out_dir, MANIFEST, plan.manifest_bytes)
         return
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out_dir.name}-", dir=out_dir.parent))
@@ -281,15 +281,14 @@ def _link(existing: Path, target: Path) -> None:
         shutil.copy2(existing, target)
 
 
-def _replace_file(path: Path, data: bytes) -> None:
-    """Replace one file atomically; the temporary file sits outside the docs_dir, so no half file is ever in it."""
-    out_dir = path.parents[len(Path(MANIFEST).parts) - 1]
+def _replace_file(out_dir: Path, dest: str, data: bytes) -> None:
+    """Replace one file of the docs_dir atomically; the temporary file sits beside it, never half in it."""
     handle, temp = tempfile.mkstemp(prefix=f"{STAGING_PREFIX}{out_dir.name}-", dir=out_dir.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.chmod(temp, 0o644)
-        os.replace(temp, path)
+        os.replace(temp, out_dir / dest)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
