@@ -13,7 +13,20 @@ step; ``build_site`` does the same in memory for a ``read_export`` result.
 __version__ = "0.1.0"
 
 from ingest.model import Document, Problem, Severity  # noqa: E402
-from ingest.read import read_export  # noqa: E402
-from ingest.sync import Site, SyncError, build_site, sync  # noqa: E402
+from ingest.sync import SyncError, sync  # noqa: E402
+
+#: The pipeline's stages, imported on first use: ``python -m ingest`` starts quickly,
+#: and a sync with nothing to do never loads them.
+_LAZY = {"read_export": "ingest.read", "Site": "ingest.build", "build_site": "ingest.build"}
 
 __all__ = ["Document", "Problem", "Severity", "Site", "SyncError", "build_site", "read_export", "sync", "__version__"]
+
+
+def __getattr__(name: str) -> object:  # PEP 562
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'ingest' has no attribute {name!r}")

@@ -49,7 +49,7 @@ def manifest_bytes(manifest: dict[str, Any]) -> bytes:
     return (json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _walk_stats(root: Path, prefix: str = "") -> list[tuple[str, int, int]]:
+def _walk_stats(root: Path | str, prefix: str = "") -> list[tuple[str, int, int]]:
     """(relative path, size, mtime_ns) of every file below ``root``, without following symlinks."""
     found: list[tuple[str, int, int]] = []
     try:
@@ -60,7 +60,7 @@ def _walk_stats(root: Path, prefix: str = "") -> list[tuple[str, int, int]]:
         rel = prefix + entry.name
         try:
             if entry.is_dir(follow_symlinks=False):
-                found.extend(_walk_stats(Path(entry.path), rel + "/"))
+                found.extend(_walk_stats(entry.path, rel + "/"))
             else:
                 stat = entry.stat(follow_symlinks=False)
                 found.append((rel, stat.st_size, stat.st_mtime_ns))
@@ -109,3 +109,33 @@ def docs_dir_intact(out_dir: Path, manifest: dict[str, Any]) -> bool:
         if not isinstance(entry, dict) or entry.get("size") != size or mtime > written_at:
             return False
     return True
+
+
+def changes_since(previous: dict[str, Any], docs: dict[str, dict[str, Any]],
+             redirects: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """What changed in Drive since the last sync, doc by doc (by Drive id), each with its title and path.
+
+    A doc is added, updated (its page changed), moved (its path changed, which
+    rewrites its page too), removed (with where its URL now leads) or unchanged.
+    A first sync lists every doc as added.
+    """
+    before = previous.get("docs") or {}
+    changes: dict[str, list[dict[str, Any]]] = {"added": [], "updated": [], "moved": [], "removed": [],
+                                                "unchanged": []}
+    for drive_id, entry in sorted(docs.items(), key=lambda item: item[1]["dest"]):
+        old = before.get(drive_id)
+        item = {"title": entry["title"], "path": entry["dest"], "source": entry["source"]}
+        if not isinstance(old, dict):
+            changes["added"].append(item)
+        elif old.get("dest") != entry["dest"]:
+            changes["moved"].append({"title": entry["title"], "from": old.get("dest"), "to": entry["dest"],
+                                     "source": entry["source"]})
+        elif old.get("hash") != entry["hash"]:
+            changes["updated"].append(item)
+        else:
+            changes["unchanged"].append(item)
+    for drive_id, old in sorted(before.items(), key=lambda item: str(item[1].get("dest"))):
+        if drive_id not in docs and isinstance(old, dict):
+            changes["removed"].append({"title": old.get("title"), "path": old.get("dest"), "source": old.get("source"),
+                                       "redirect": redirects.get(old.get("dest"))})
+    return changes

@@ -199,3 +199,7 @@ class NavNode:
         for child in self.children:
             yield f"{'    ' * depth}{child.title} ({child.dest})"
             yield from child._lines(depth + 1)
+
+
+def problem_order(problem: Problem) -> tuple[Any, ...]:
+    return (problem.file, problem.line or 0, problem.kind, problem.message)

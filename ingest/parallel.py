@@ -10,8 +10,6 @@ workers would cost more than it saves.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_all_start_methods, get_context
 from typing import Any, Callable, TypeVar
 
 Context = TypeVar("Context")
@@ -48,12 +46,16 @@ def map_items(fn: Callable[[Context, int], Result], context: Context, count: int
 
     ``fn`` must be a module-level function (it is sent to the workers by name).
     """
+    from multiprocessing import get_all_start_methods, get_context
+
     if jobs <= 1 or count < PARALLEL_MIN_ITEMS or "fork" not in get_all_start_methods():
         results = []
         for i in range(count):
             results.append(fn(context, i))
             advance(1)
         return results
+    from concurrent.futures import ProcessPoolExecutor
+
     chunk = max(8, count // (jobs * 16))
     tasks = [(fn, start, min(start + chunk, count)) for start in range(0, count, chunk)]
     results = []

@@ -9,9 +9,10 @@ plain line when it ends, with its count and time.
 from __future__ import annotations
 
 import time
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 class Progress(Protocol):
@@ -70,6 +71,8 @@ class BarProgress:
         self._bar: tqdm | None = None
 
     def stage(self, name: str, total: int | None = None) -> None:
+        from tqdm import tqdm  # only on a terminal; a sync in a log or a pipe never loads it
+
         self.close()
         self._bar = tqdm(total=total, desc=f"ingest: {name}", file=self.stream, delay=self.delay, leave=False,
                          unit="file", dynamic_ncols=True)

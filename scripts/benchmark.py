@@ -31,7 +31,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 from ingest.read import read_export  # noqa: E402
-from ingest.sync import build_site, sync  # noqa: E402
+from ingest.build import build_site  # noqa: E402
+from ingest.sync import sync  # noqa: E402
 from ingest.write import plan_write, write_plan  # noqa: E402
 from synthetic_export import write_export  # noqa: E402
 

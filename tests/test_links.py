@@ -16,7 +16,7 @@ import pytest
 from ingest.links import LinkIndex, rewrite_links
 from ingest.model import Document
 from ingest.read import parse_document, read_export
-from ingest.sync import build_site
+from ingest.build import build_site
 
 AHE6_ID = "1SK7EKbmFSxhVveIiR-xLxJ17bRs31KIc0LbV-_yS2Ps"
 EXPORT_ID = "1fIXUIksaSVJH70TO2yATZnOwBlrpLj9yWxGiyh6vQ0O"

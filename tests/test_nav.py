@@ -10,7 +10,7 @@ import pytest
 from ingest.model import Document
 from ingest.nav import build_navigation
 from ingest.read import read_export
-from ingest.sync import build_site
+from ingest.build import build_site
 
 
 def d(source: str, title: str, parent: str | None = None, weight: Any = None, ident: str | None = None,

@@ -9,7 +9,7 @@ import yaml
 
 from ingest.pages import fill_children, render_page, settle_headings
 from ingest.read import read_export
-from ingest.sync import build_site
+from ingest.build import build_site
 
 HEADINGS = [
     # label, title, body, expected

@@ -9,7 +9,8 @@ import yaml
 
 from ingest.model import Severity
 from ingest.read import parse_document, read_export
-from ingest.sync import build_site, sync
+from ingest.build import build_site
+from ingest.sync import sync
 
 DOC = ({"id": "1docAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "title": "A doc"}, "Body text.\n")
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(40))

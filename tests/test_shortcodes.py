@@ -12,7 +12,7 @@ from ingest.model import Document
 from ingest.normalize import normalize
 from ingest.read import parse_document, read_export
 from ingest.shortcodes import convert_shortcodes
-from ingest.sync import build_site
+from ingest.build import build_site
 
 EXTRA = {"system_name": "Acme EHR", "system_url": "", "brand": "acme"}
 

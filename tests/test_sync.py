@@ -13,7 +13,8 @@ from ingest import write
 from ingest.nav import build_navigation
 from ingest.normalize import normalize
 from ingest.read import read_export
-from ingest.sync import SyncError, build_site, sync
+from ingest.build import build_site
+from ingest.sync import SyncError, sync
 from ingest.write import OutputError
 
 
@@ -195,17 +196,16 @@ def test_golden_export(case, tmp_path):
 
 
 def test_a_doc_that_breaks_a_stage_gets_a_page_saying_so_and_the_rest_builds(make_export, monkeypatch):
-    import importlib
+    from ingest import build
 
-    sync_module = importlib.import_module("ingest.sync")  # ingest.sync is also the name of the function
-    real = sync_module.convert_shortcodes
+    real = build.convert_shortcodes
 
     def convert(doc, original=None):
         if doc.source == "guides/edit.md":
             raise RecursionError("maximum recursion depth exceeded")
         return real(doc, original)
 
-    monkeypatch.setattr(sync_module, "convert_shortcodes", convert)
+    monkeypatch.setattr(build, "convert_shortcodes", convert)
     site = build_site(read_export(make_export(BASE)))
     assert "could not be converted" in site.pages["guides/edit.md"]
     assert "About Keep." in site.pages["guides/keep.md"]

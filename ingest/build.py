@@ -1,0 +1,382 @@
+"""Build the site in memory: every stage between the read export and the files to write.
+
+Pure, like MkDocs' ``structure`` package: it takes a read export (and the last
+sync's manifest, for URL history) and returns a ``Site``; nothing here touches
+the disk, so ``sync`` imports it only when the export did change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest import __version__
+from ingest.activities import parse_activity, restructure_activity_body
+from ingest.catalog import (ACTIVITIES_CSV, ACTIVITIES_JSON, ACTIVITIES_PAGE, TAGS_PAGE, CatalogEntry, activities_csv,
+                            activities_json, activities_page, activity_tags, rows, tags_page)
+from ingest.faq import is_faq, strip_scraped_chrome, structure_faq
+from ingest.html import render_tables
+from ingest.links import LinkIndex, relative_url, rewrite_links
+from ingest.manifest import MANIFEST_FORMAT, changes_since
+from ingest.model import Asset, Document, Problem, Severity, problem_order
+from ingest.nav import Navigation, build_navigation, page_dest
+from ingest.normalize import NormalizeConfig, normalize
+from ingest.pages import fill_children, fill_content_by_label, labels_of, link_list, render_page, settle_headings
+from ingest.parallel import map_items
+from ingest.progress import NoProgress, Progress
+from ingest.read import Export
+from ingest.redirects import stub_redirects
+from ingest.sanitize import sanitize_markdown
+from ingest.shortcodes import convert_shortcodes
+from ingest.write import OutputFile
+
+#: Front matter keys that only matter to wikiGDrive or Hugo, not to the site.
+EXPORT_ONLY_KEYS = ("menu", "wikigdrive", "redirectTo", "url", "markup")
+
+
+@dataclass
+class Site:
+    """Everything the sync will write, and what it found on the way."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    """Page path in the docs_dir → full Markdown text."""
+
+    data_files: dict[str, str] = field(default_factory=dict)
+    """Other generated files (activities.json, activities.csv) → their text."""
+
+    activities: list[CatalogEntry] = field(default_factory=list)
+    """Every activity page found, for the index."""
+
+    assets: list[Asset] = field(default_factory=list)
+    nav: list[Any] = field(default_factory=list)
+    """MkDocs' ``nav`` setting, loaded by the hook."""
+
+    redirects: dict[str, str] = field(default_factory=dict)
+    """Old page path → new page path, for mkdocs-redirects."""
+
+    docs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Drive id → {source, dest, title, version, hash, assets, parents}: what the manifest remembers."""
+
+    problems: list[Problem] = field(default_factory=list)
+    fixes: Counter[str] = field(default_factory=Counter)
+    """Fix name → number of docs it changed."""
+
+    documents_read: int = 0
+    changes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """added, updated, moved, removed, unchanged: each doc by title and path (see ``_changes``)."""
+
+    first_sync: bool = True
+    """No earlier sync of this Drive folder into the docs_dir: every page is new."""
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "docs": self.documents_read,
+            "pages": len(self.pages),
+            "redirects": len(self.redirects),
+            "assets": len(self.assets),
+            "warnings": sum(p.severity is Severity.WARNING for p in self.problems),
+            "errors": sum(p.severity is Severity.ERROR for p in self.problems),
+        }
+
+    def output_files(self, export_dir: Path) -> list[OutputFile]:
+        """Every file of the docs_dir but the manifest, in path order."""
+        files = [OutputFile.generated(dest, text) for dest, text in {**self.pages, **self.data_files}.items()]
+        files += [OutputFile.copied(asset, export_dir) for asset in self.assets]
+        return sorted(files, key=lambda f: f.dest)
+
+    def manifest(self, export_dir: Path, fingerprint: str) -> dict[str, Any]:
+        return {
+            "format": MANIFEST_FORMAT,
+            "generator": f"ingest {__version__}",
+            "export": {"path": str(export_dir), "fingerprint": fingerprint},
+            "nav": self.nav,
+            "redirects": self.redirects,
+            "docs": self.docs,
+            "files": {},  # filled in by write.plan_write
+            "report": {"counts": self.counts, "fixes": dict(sorted(self.fixes.items())),
+                       "problems": [p.to_dict() for p in self.problems]},
+        }
+
+
+def build_site(export: Export, previous: dict[str, Any] | None = None,
+               normalize_config: NormalizeConfig = NormalizeConfig(), progress: Progress = NoProgress(),
+               jobs: int = 1) -> Site:
+    """Turn a read export into the pages, nav and redirects of the site. Pure: touches no disk.
+
+    ``jobs`` > 1 spreads the per-document stages over that many processes for a big export;
+    the result is the same.
+    """
+    site = Site(assets=list(export.assets), problems=list(export.problems), documents_read=len(export.documents))
+    progress.stage("normalising docs", len(export.documents))
+    docs = map_items(_normalize_one, (export.documents, normalize_config), len(export.documents), jobs,
+                     progress.advance)
+    stubs = [doc for doc in docs if doc.is_redirect_stub]
+    page_docs = [_as_faq(doc) if is_faq(doc.title, doc.source, doc.meta) else doc
+                 for doc in docs if not doc.is_redirect_stub]
+    faq_sources = frozenset(doc.source for doc in page_docs if doc.meta.get("faq") is True)
+
+    navigation = build_navigation(page_docs, export.folder_titles, export.navigation, top_level=faq_sources)
+    site.problems.extend(navigation.problems)
+
+    index = LinkIndex(assets={asset.source for asset in export.assets}, refused=set(export.refused_assets))
+    for doc in page_docs:
+        dest = navigation.dest_by_source.get(doc.source)
+        if dest is not None:
+            index.by_source[doc.source] = dest
+            index.by_id.setdefault(doc.id, dest)
+    site.redirects.update(_stub_redirects(stubs, index, site.problems, [page.dest for page in navigation.generated]))
+    for stub in stubs:
+        target = site.redirects.get(page_dest(stub.source))
+        if target:
+            index.by_source[stub.source] = target
+
+    placed = [doc for doc in page_docs if doc.source in index.by_source]
+    context = _PageContext(placed, {doc.source: doc.body for doc in export.documents}, index, navigation,
+                           _labelled_pages(page_docs, index), _assets_by_folder(export.assets))
+    progress.stage("transforming docs", len(placed))
+    for page in map_items(_render_one, context, len(placed), jobs, progress.advance):
+        site.problems.extend(page.problems)
+        site.fixes.update(page.fixes)
+        site.pages[page.dest] = page.text
+        site.docs.setdefault(page.doc_id, page.record)
+        if page.activity is not None:
+            site.activities.append(page.activity)
+    for generated in navigation.generated:
+        entries = [(child.title, relative_url(generated.dest, child.dest))
+                   for child in generated.node.children if child.dest]
+        body = link_list(entries) if entries else "*No pages yet.*"
+        site.pages[generated.dest] = render_page({"title": generated.title, "generated": True}, body)
+
+    site.nav = navigation.to_mkdocs()
+    if site.activities:
+        _add_catalog(site, faq_dests={index.by_source[s] for s in faq_sources if s in index.by_source})
+    _carry_redirects(site, previous or {})
+    site.changes = changes_since(previous or {}, site.docs, site.redirects)
+    site.first_sync = previous is None
+    site.problems = sorted(set(site.problems), key=problem_order)  # an image used twice on one line is one problem
+    return site
+
+
+@dataclass(frozen=True)
+class _PageContext:
+    """What every page's transform reads: the docs placed in the nav and the export-wide indexes."""
+
+    docs: list[Document]
+    originals: dict[str, str]
+    """Source path → body as exported, to report problems by the exported file's lines."""
+
+    index: LinkIndex
+    navigation: Navigation
+    labelled: dict[str, list[tuple[str, str]]]
+    assets_by_folder: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class _RenderedPage:
+    """One doc's page and what the sync learns from it; small, so it travels back from a worker cheaply."""
+
+    doc_id: str
+    dest: str
+    text: str
+    problems: list[Problem]
+    fixes: tuple[str, ...]
+    record: dict[str, Any]
+    activity: CatalogEntry | None
+
+
+def _normalize_one(context: tuple[list[Document], NormalizeConfig], i: int) -> Document:
+    documents, config = context
+    return normalize(documents[i], config)
+
+
+def _render_one(context: _PageContext, i: int) -> _RenderedPage:
+    """The body stages of one placed doc, then its page text."""
+    doc = context.docs[i]
+    doc = dataclasses.replace(doc, dest=context.index.by_source[doc.source])
+    try:
+        doc, activity = _as_activity(doc, context.navigation)
+        doc, problems = _transform(doc, context.index, context.navigation, context.labelled,
+                                   context.originals[doc.source])
+    except Exception as exc:  # a bug met by one odd doc must not cost the rest of the site
+        doc, problems = _unconverted(doc, exc)
+        activity = None
+    text = render_page(_page_meta(doc), doc.body)
+    return _RenderedPage(doc.id, doc.dest, text, problems, doc.fixes,
+                         _doc_record(doc, text, context.navigation, context.assets_by_folder), activity)
+
+
+def _as_faq(doc: Document) -> Document:
+    """An FAQ doc: scraped page chrome goes, each question becomes its own heading."""
+    body, removed = strip_scraped_chrome(doc.body)
+    meta = {**doc.meta, "faq": True}
+    if removed and doc.title in removed:
+        meta["title"] = "Frequently Asked Questions"  # the title was only the scraped page's chrome
+    body = structure_faq(body)
+    return dataclasses.replace(doc, body=body, meta=meta, fixes=doc.fixes + (("faq",) if body != doc.body else ()))
+
+
+def _as_activity(doc: Document, navigation: Navigation) -> tuple[Document, CatalogEntry | None]:
+    """An Improvement Activity doc: fields to front matter and tags, sections to headings."""
+    node = navigation.node_by_source.get(doc.source)
+    section_title = node.parent.title if node is not None and node.parent is not None else None
+    activity = parse_activity(doc.title, doc.body, section_title)
+    if activity is None:
+        return doc, None
+    meta = dict(doc.meta)
+    for key, value in activity.to_meta().items():
+        meta.setdefault(key, value)
+    meta["tags"] = list(dict.fromkeys([*(meta.get("tags") or []), *activity_tags(activity)]))
+    meta.setdefault("search", {"boost": 2})
+    entry = CatalogEntry(activity, doc.title, doc.dest, str(doc.meta.get("source") or ""))
+    body = restructure_activity_body(doc.body)
+    return dataclasses.replace(doc, body=body, meta=meta, fixes=doc.fixes + ("activity",)), entry
+
+
+def _add_catalog(site: Site, faq_dests: set[str]) -> None:
+    """The "All activities" page, its JSON and CSV, and the tags index; in the nav before the FAQ."""
+    data = rows(site.activities)
+    site.pages[ACTIVITIES_PAGE] = render_page({"title": "All activities", "generated": True,
+                                               "search": {"boost": 0.5}, "hide": ["toc"]},
+                                              activities_page(site.activities))
+    site.pages[TAGS_PAGE] = render_page({"title": "Tags", "generated": True, "search": {"exclude": True}},
+                                        tags_page())  # a list of page titles: each is its page's own search result
+    site.data_files[ACTIVITIES_JSON] = activities_json(data)
+    site.data_files[ACTIVITIES_CSV] = activities_csv(data)
+    entries = [{"All activities": ACTIVITIES_PAGE}, {"Tags": TAGS_PAGE}]
+    position = next((i for i, item in enumerate(site.nav)
+                     if isinstance(item, dict) and any(v in faq_dests for v in item.values() if isinstance(v, str))),
+                    len(site.nav))
+    site.nav[position:position] = entries
+
+
+def _transform(doc: Document, index: LinkIndex, navigation: Navigation,
+               labelled: dict[str, list[tuple[str, str]]], original: str) -> tuple[Document, list[Problem]]:
+    """The body stages, in order: raw HTML sanitised, shortcodes, HTML tables, links, generated lists, headings."""
+    problems: list[Problem] = []
+    doc, found = sanitize_markdown(doc, original)
+    problems += found
+    doc, found = convert_shortcodes(doc, original)
+    problems += found
+    doc = render_tables(doc)
+    doc, found = rewrite_links(doc, index, original)
+    problems += found
+    children = [(child.title, relative_url(doc.dest, child.dest)) for child in navigation.children_of(doc.source) if child.dest]
+    body = fill_children(doc.body, children)
+    body = fill_content_by_label(body, labelled, doc.dest)
+    body = settle_headings(body, doc.title)
+    return dataclasses.replace(doc, body=body), problems
+
+
+def _unconverted(doc: Document, exc: Exception) -> tuple[Document, list[Problem]]:
+    """A page that says it could not be converted, so the nav still leads somewhere, and an error saying why."""
+    body = "*This page could not be converted from its Google Doc; the sync report says why.*"
+    return dataclasses.replace(doc, body=body), [Problem(
+        doc.source, None, "internal-error",
+        f"Doc '{doc.source}' could not be converted ({type(exc).__name__}: {exc}); its page only says so. "
+        "Please report this, with the doc, to the maintainers of the sync.", Severity.ERROR)]
+
+
+def _page_meta(doc: Document) -> dict[str, Any]:
+    """Front matter of the written page: the doc's own keys less the export-only ones."""
+    meta = {key: value for key, value in doc.meta.items() if key not in EXPORT_ONLY_KEYS}
+    meta["title"] = doc.title
+    meta["ingest_source"] = doc.source
+    return meta
+
+
+def _stub_redirects(stubs: list[Document], index: LinkIndex, problems: list[Problem],
+                    generated: list[str]) -> dict[str, str]:
+    """wikiGDrive leaves a stub with ``redirectTo: <id>`` where a renamed doc used to be (see redirects.py)."""
+    redirects, found = stub_redirects(stubs, index, live=[*index.by_source.values(), *generated])
+    problems.extend(found)
+    return redirects
+
+
+def _assets_by_folder(assets: list[Asset]) -> dict[str, list[str]]:
+    """Asset paths by their top ``*.assets``/``*.images`` folder: a doc ``x.md`` owns ``x.assets/`` and ``x.images/``."""
+    by_folder: dict[str, list[str]] = {}
+    for asset in sorted(assets, key=lambda a: a.source):
+        parts = asset.source.split("/")
+        for depth, part in enumerate(parts[:-1]):
+            if part.endswith((".assets", ".images")):
+                by_folder.setdefault("/".join(parts[:depth + 1]), []).append(asset.source)
+                break
+    return by_folder
+
+
+def _doc_record(doc: Document, text: str, navigation: Navigation,
+                assets_by_folder: dict[str, list[str]]) -> dict[str, Any]:
+    """What the manifest keeps of a page: enough to tell next time what changed and where its URL should lead."""
+    stem = doc.source.rsplit(".", 1)[0]
+    parents = []
+    node = navigation.node_by_source.get(doc.source)
+    parent = node.parent if node is not None else None
+    while parent is not None and parent.dest:
+        parents.append([parent.doc_id or "", parent.dest])
+        parent = parent.parent
+    return {
+        "source": doc.source,
+        "dest": doc.dest,
+        "title": doc.title,
+        "version": doc.meta.get("version"),
+        "hash": hashlib.sha1(text.encode()).hexdigest()[:16],
+        "assets": assets_by_folder.get(stem + ".assets", []) + assets_by_folder.get(stem + ".images", []),
+        "parents": parents,
+    }
+
+
+def _carry_redirects(site: Site, previous: dict[str, Any]) -> None:
+    """Every URL a page ever had keeps working: moved pages, removed pages and earlier redirects.
+
+    A moved doc's old URL leads to its new one; a removed doc's URL leads to its
+    nearest surviving parent section (else the home page); redirects made by earlier
+    syncs are followed to where their target is now. Redirect stubs in the export
+    win, then this sync's moves and removals, then older redirects.
+    """
+    live = set(site.pages)
+    candidates: dict[str, str] = {}
+    for old, target in (previous.get("redirects") or {}).items():
+        if isinstance(old, str) and isinstance(target, str):
+            candidates[old] = target
+    for drive_id, entry in (previous.get("docs") or {}).items():
+        old = entry.get("dest") if isinstance(entry, dict) else None
+        if not isinstance(old, str) or old in live:
+            continue
+        now = site.docs.get(drive_id)
+        target = now["dest"] if now else _surviving_parent(entry, site.docs, live)
+        if target:
+            candidates[old] = target
+    candidates.update(site.redirects)
+    resolved: dict[str, str] = {}
+    for old, target in candidates.items():
+        seen = {old}
+        while target not in live and target in candidates and target not in seen:
+            seen.add(target)
+            target = candidates[target]
+        if target in live and old not in live:
+            resolved[old] = target
+    site.redirects = dict(sorted(resolved.items()))
+
+
+def _surviving_parent(entry: dict[str, Any], docs: dict[str, dict[str, Any]], live: set[str]) -> str | None:
+    """Where a removed doc's URL should lead: its nearest nav parent still in the site, else the home page."""
+    for parent_id, parent_dest in entry.get("parents") or []:
+        if parent_id and parent_id in docs:
+            return docs[parent_id]["dest"]
+        if parent_dest in live:
+            return parent_dest
+    return "index.md" if "index.md" in live else None
+
+
+def _labelled_pages(docs: list[Document], index: LinkIndex) -> dict[str, list[tuple[str, str]]]:
+    labelled: dict[str, list[tuple[str, str]]] = {}
+    for doc in sorted(docs, key=lambda d: d.title.casefold()):
+        for label in labels_of(doc.meta):
+            if doc.source in index.by_source:
+                labelled.setdefault(label.casefold(), []).append((doc.title, index.by_source[doc.source]))
+    return labelled
