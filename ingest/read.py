@@ -16,6 +16,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+from ingest.flatyaml import parse_flat_yaml
 from ingest.decode import Decoded, decode_bytes, decode_document, looks_binary
 from ingest.meta import check_front_matter
 from ingest.model import Asset, Document, Problem, Severity
@@ -118,8 +119,10 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     except ValueError:
         raise FrontMatterError(1, "front matter starts with '---' but is never closed with '---'")
     try:
-        _refuse_aliases(raw)
-        meta = _YAML_HANDLER.load(raw, Loader=_LOADER) if raw.strip() else {}
+        meta = parse_flat_yaml(raw) if raw.strip() else {}
+        if meta is None:  # not the plain YAML wikiGDrive writes: the full YAML reader
+            _refuse_aliases(raw)
+            meta = _YAML_HANDLER.load(raw, Loader=_LOADER)
     except _YAML_FAILURES as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1

@@ -109,3 +109,56 @@ def test_cleaned_html_has_no_script_or_handler(html: str) -> None:
     cleaned = clean_html(html).lower()
     assert "<script" not in cleaned and "evil.example" not in cleaned
     assert not re.search(r"<[^>]*\son\w+=", cleaned)
+
+
+# The fast reader of wikiGDrive's front matter (flatyaml) must mean exactly what PyYAML means, or step aside.
+YAML_KEYS = ["id", "title", "menu", "main", "weight", "parent", "links", "on", "Yes", "null", "a-b", "_x", "x y", "1a"]
+YAML_VALUES = ["'text'", "'it''s'", "''", "'''", "'a' 'b'", "'a: b'", "'# c'", "12", "-0", "007", "1_000", "0x1f",
+               "true", "True", "false", "[]", "{}", "~", "null", "plain", "'x' # c", "'\u00a0é\U0001f600'", "3.5",
+               "2023-01-20", "'\u2028'", "'\x85'", "'\ufeff'", "&a 'x'", "*a", "!!str 5", "'a", "\"dq\""]
+
+
+@st.composite
+def flatish_yaml(draw) -> str:
+    """Lines that are mostly wikiGDrive's subset (quoted strings, numbers, nesting, lists) with YAML traps mixed in."""
+    lines = []
+    for _ in range(draw(st.integers(1, 12))):
+        indent = " " * draw(st.sampled_from([0, 0, 0, 2, 4, 1, 3]))
+        key = draw(st.sampled_from(YAML_KEYS))
+        kind = draw(st.sampled_from(["value", "value", "nested", "item", "blank", "raw"]))
+        if kind == "value":
+            lines.append(f"{indent}{key}: {draw(st.sampled_from(YAML_VALUES))}")
+        elif kind == "nested":
+            lines.append(f"{indent}{key}:")
+        elif kind == "item":
+            lines.append(f"{indent}- {draw(st.sampled_from(YAML_VALUES))}")
+        elif kind == "blank":
+            lines.append(draw(st.sampled_from(["", " ", "#", "..."])))
+        else:
+            lines.append(draw(st.text(max_size=10)))
+    return "\n".join(lines)
+
+
+def _typed(value):
+    """A value with every type spelled out, so True == 1 and 1 == 1.0 do not pass for equal."""
+    if isinstance(value, dict):
+        return ("dict", [(_typed(k), _typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed(v) for v in value])
+    return (type(value).__name__, value)
+
+
+@given(st.one_of(flatish_yaml(), st.text(max_size=60)))
+@example("menu:\n  main:\n    weight: 10\nlinks:\n- 'a'\ntitle: 'x'")
+@example("a: 'x'\n  b: 1")
+@example("on: 'x'")
+def test_fast_front_matter_reader_agrees_with_pyyaml(raw: str) -> None:
+    import yaml
+
+    from ingest.flatyaml import parse_flat_yaml
+    from ingest.read import _LOADER
+
+    fast = parse_flat_yaml(raw)
+    if fast is None:
+        return  # not the subset: the sync uses PyYAML itself
+    assert _typed(fast) == _typed(yaml.load(raw, Loader=_LOADER))
