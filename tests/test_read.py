@@ -361,3 +361,20 @@ def test_unreadable_doc_is_an_error_and_the_rest_is_read(make_export, monkeypatc
     [problem] = export.problems
     assert (problem.file, problem.kind, problem.severity) == ("b.md", "unreadable", Severity.ERROR)
     assert "Permission denied" in problem.message
+
+
+def test_fast_front_matter_reader_reads_every_real_export_like_pyyaml(shared_dir):
+    """Every front matter block of the seeds and the corpus takes the fast path, and means what PyYAML says."""
+    from ingest.flatyaml import parse_flat_yaml
+    from ingest.read import _LOADER, _YAML_HANDLER
+
+    blocks = []
+    for path in sorted([*shared_dir.glob("seeds/*"), *shared_dir.glob("corpus/**/*.md")]):
+        text = path.read_text("utf-8", errors="replace")
+        if _YAML_HANDLER.detect(text):
+            blocks.append((path, _YAML_HANDLER.split(text)[0]))
+    assert len(blocks) > 300
+    for path, raw in blocks:
+        fast = parse_flat_yaml(raw)
+        assert fast is not None, f"{path}: wikiGDrive's front matter should take the fast path"
+        assert fast == yaml.load(raw, Loader=_LOADER), path
