@@ -120,11 +120,11 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
             raise StrictError(result)
         return result
 
+    progress.stage("reading the export")
     # The stages are imported only now: a sync with nothing to do never needs them.
     from ingest.build import build_site
     from ingest.read import read_export
 
-    progress.stage("reading the export")
     export = read_export(export_dir, jobs)
     if not export.documents:
         raise SyncError(f"No documents (.md or .txt files) were found in '{export_dir}'. "
