@@ -14,16 +14,21 @@ read it (a property test and the corpus test check that both give the same).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
-#: A key PyYAML reads as a string: a plain word that is not a YAML 1.1 bool or null.
-_KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
-_NOT_STRING_KEYS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+import yaml
+
+#: A key that may be a plain YAML scalar: no indicator first, no ':', '#' or tab, no space at either end.
+_PLAIN_KEY_RE = re.compile(r"""[^\s\-?:,\[\]{}#&*!|>'"%@`][^:#\t]*(?<! )\Z""")
+_STRING_TAG = "tag:yaml.org,2002:str"
 _INT_RE = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
 #: Characters outside this set make YAML fold lines, refuse the text or treat it specially.
 _ODD_CHARACTER_RE = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|\u2028|\u2029")
 _SCALARS = {"true": True, "false": False, "[]": [], "{}": {}}
+
+_RESOLVER = yaml.resolver.Resolver()
 
 Lines = list[tuple[int, str]]
 
@@ -67,7 +72,7 @@ def _mapping(lines: Lines, start: int, indent: int) -> tuple[dict[str, Any], int
         if content.startswith("- "):
             break
         key, sep, rest = content.partition(":")
-        if not sep or not _KEY_RE.match(key) or key.lower() in _NOT_STRING_KEYS or key in result:
+        if not sep or not _is_string_key(key) or key in result:
             raise _NotFlat
         if rest and not rest.startswith(" "):
             raise _NotFlat
@@ -97,6 +102,12 @@ def _sequence(lines: Lines, start: int, indent: int) -> tuple[list[Any], int]:
     if i < len(lines) and lines[i][0] > indent:
         raise _NotFlat
     return items, i
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_string_key(key: str) -> bool:
+    """Whether PyYAML reads ``key`` as this very string (not a number, date, bool or null)."""
+    return bool(_PLAIN_KEY_RE.match(key)) and _RESOLVER.resolve(yaml.ScalarNode, key, (True, False)) == _STRING_TAG
 
 
 def _scalar(text: str, in_list: bool = False) -> Any:

@@ -264,6 +264,9 @@ def classify(source: str) -> str:
 
 def read_directory_file(text: str) -> dict[str, Any]:
     """Parse a ``.wgd-directory.yaml``; a broken one is simply not used."""
+    data = parse_flat_yaml(text)
+    if data is not None:
+        return data
     try:
         _refuse_aliases(text)
         data = yaml.load(text, Loader=_LOADER)

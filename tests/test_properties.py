@@ -112,7 +112,9 @@ def test_cleaned_html_has_no_script_or_handler(html: str) -> None:
 
 
 # The fast reader of wikiGDrive's front matter (flatyaml) must mean exactly what PyYAML means, or step aside.
-YAML_KEYS = ["id", "title", "menu", "main", "weight", "parent", "links", "on", "Yes", "null", "a-b", "_x", "x y", "1a"]
+YAML_KEYS = ["id", "title", "menu", "main", "weight", "parent", "links", "on", "Yes", "null", "a-b", "_x", "x y", "1a",
+             "x.md", "a,b (c)", "2018-01-01", "1.5", ".inf", "~", "12", "-x", "é", "a#b", "a #b", "&a", "!x", "? x",
+             "0x1f", "1_0", "<<", "=", "x  "]
 YAML_VALUES = ["'text'", "'it''s'", "''", "'''", "'a' 'b'", "'a: b'", "'# c'", "12", "-0", "007", "1_000", "0x1f",
                "true", "True", "false", "[]", "{}", "~", "null", "plain", "'x' # c", "'\u00a0é\U0001f600'", "3.5",
                "2023-01-20", "'\u2028'", "'\x85'", "'\ufeff'", "&a 'x'", "*a", "!!str 5", "'a", "\"dq\""]

@@ -364,14 +364,18 @@ def test_unreadable_doc_is_an_error_and_the_rest_is_read(make_export, monkeypatc
 
 
 def test_fast_front_matter_reader_reads_every_real_export_like_pyyaml(shared_dir):
-    """Every front matter block of the seeds and the corpus takes the fast path, and means what PyYAML says."""
+    """Every front matter block and .wgd-directory.yaml of the seeds and the corpus takes the fast path,
+    and means what PyYAML says."""
     from ingest.flatyaml import parse_flat_yaml
     from ingest.read import _LOADER, _YAML_HANDLER
 
     blocks = []
-    for path in sorted([*shared_dir.glob("seeds/*"), *shared_dir.glob("corpus/**/*.md")]):
+    for path in sorted([*shared_dir.glob("seeds/*"), *shared_dir.glob("corpus/**/*.md"),
+                        *shared_dir.glob("corpus/**/.wgd-directory.yaml")]):
         text = path.read_text("utf-8", errors="replace")
-        if _YAML_HANDLER.detect(text):
+        if path.name == ".wgd-directory.yaml":
+            blocks.append((path, text))
+        elif _YAML_HANDLER.detect(text):
             blocks.append((path, _YAML_HANDLER.split(text)[0]))
     assert len(blocks) > 300
     for path, raw in blocks:
