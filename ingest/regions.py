@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from ingest.chardata import CODE_SPAN_RE, FENCE_RE
 
 _NEWLINE_RE = re.compile("\n")
-_MAYBE_CODE_RE = re.compile(r"^ *(?:```|~~~)|<pre\b|\{\{[%<]\s*pre\b", re.MULTILINE | re.IGNORECASE)
+_PRE_SHORTCODE_RE = re.compile(r"\{\{[%<]\s*pre\b", re.IGNORECASE)
 #: Openers and closers of raw ``<pre>`` blocks and Hugo ``pre`` shortcodes.
 _PRE_PAIRS = (
     (re.compile(r"<pre\b", re.IGNORECASE), re.compile(r"</pre>", re.IGNORECASE)),
@@ -43,6 +43,15 @@ def element_spans(text: str, opener: re.Pattern[str], closer: re.Pattern[str]) -
         position = end.end()
 
 
+def _may_have_code(text: str) -> bool:
+    """A cheap first look (substring tests, then the regex only where they found something)."""
+    if "```" in text or "~~~" in text:
+        return True
+    if "<" in text and "<pre" in text.lower():
+        return True
+    return "{{" in text and _PRE_SHORTCODE_RE.search(text) is not None
+
+
 @functools.lru_cache(maxsize=32)
 def code_blocks(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) character ranges of fenced code blocks, ``<pre>`` and ``pre`` shortcodes.
@@ -54,7 +63,7 @@ def code_blocks(text: str) -> tuple[tuple[int, int], ...]:
     >>> [t[s:e] for s, e in code_blocks(t)]
     ['```\\nx\\n```\\n']
     """
-    if not _MAYBE_CODE_RE.search(text):
+    if not _may_have_code(text):
         return ()  # most docs have no code: skip the line scan
     ranges: list[tuple[int, int]] = []
     offset = 0

@@ -188,7 +188,7 @@ class _Edit:
     end: int
     text: str | None
     line: int | None = None
-    """File line of the token, for the balance step's reports."""
+    """Where the token is (a ``_MarkdownCleaner._locate`` reference), for the balance step's reports."""
     name: str = ""
     closing: bool = False
 
@@ -270,6 +270,9 @@ class _MarkdownCleaner:
         self.lines = LineFinder(original)
         self.searched_from: dict[str, int] = {}
         self.problems: list[Problem] = []
+        self._tokens: list[tuple[str, int, int, str]] = []
+        """Every token met, in order (see ``_locate``), and the file lines of the first ones asked for."""
+        self._lines: list[int | None] = []
 
     def run(self, body: str) -> str:
         """Edit every prose piece, then balance the containers across the whole doc, then apply the edits."""
@@ -289,7 +292,7 @@ class _MarkdownCleaner:
         while (match := _TOKEN_RE.search(piece, position)) is not None:
             position = match.end()
             token = match.group(0)
-            line = self._locate(piece[match.start():match.start() + max(len(token), 40)], token)
+            line = self._locate(piece, match.start(), max(len(token), 40), token)
             if match.group("unclosed") is not None:
                 self._report(line, "html-comment", "an HTML comment is opened ('<!--') but never closed, which would "
                                                     "hide the rest of the page; the '<!--' was removed.")
@@ -361,7 +364,7 @@ class _MarkdownCleaner:
             body = match.group("body")
             for pair in reversed(bad):
                 body = body[:pair.start()] + body[pair.end():]
-            self._report(self._locate(piece[match.start():match.start() + 40], match.group(0)), "unsafe-html",
+            self._report(self._locate(piece, match.start(), 40, match.group(0)), "unsafe-html",
                          f"the attribute list '{_short(match.group(0))}' sets "
                          f"{', '.join(pair.group('key') for pair in bad)}, which the site does not allow; removed.")
             edits.append(_Edit(match.start(), match.end(), "{: " + " ".join(body.split()) + " }" if body.strip() else ""))
@@ -388,7 +391,24 @@ class _MarkdownCleaner:
                              f"<{name}> is never closed (the rest of the page would be raw HTML); it was removed.")
                 edit.text = ""
 
-    def _locate(self, *needles: str) -> int | None:
+    def _locate(self, piece: str, start: int, length: int, token: str) -> int:
+        """A reference to where a token is; its file line is worked out only if a problem is reported.
+
+        Tokens are found in the exported body in the order they were met (see ``_find``), so a
+        reference remembers the token, and ``_line`` finds every token up to it, in order.
+        """
+        self._tokens.append((piece, start, length, token))
+        return len(self._tokens) - 1
+
+    def _line(self, reference: int | None) -> int | None:
+        if reference is None:
+            return None
+        while len(self._lines) <= reference:
+            piece, start, length, token = self._tokens[len(self._lines)]
+            self._lines.append(self._find(piece[start:start + length], token))
+        return self._lines[reference]
+
+    def _find(self, *needles: str) -> int | None:
         """File line of the next occurrence in the exported body of the first needle found there.
 
         Every token is located in order, with its context first: the same tag can be on many lines. A token
@@ -401,8 +421,9 @@ class _MarkdownCleaner:
                 return self.doc.line_of(self.lines.line(found))
         return None
 
-    def _report(self, line: int | None, kind: str, message: str) -> None:
-        self.problems.append(Problem(self.doc.source, line, kind, f"Doc '{self.doc.source}': {message}"))
+    def _report(self, reference: int | None, kind: str, message: str) -> None:
+        self.problems.append(Problem(self.doc.source, self._line(reference), kind,
+                                     f"Doc '{self.doc.source}': {message}"))
 
 
 def _apply(piece: str, edits: list[_Edit]) -> str:
@@ -414,6 +435,8 @@ def _apply(piece: str, edits: list[_Edit]) -> str:
 
 
 def _attributes(text: str) -> dict[str, str]:
+    if not text.strip(" \t\n/"):
+        return {}  # <td>, <br/>: most tags of an export
     names = {m.group("name").lower(): next(v for v in (m.group("dq"), m.group("sq"), m.group("bare")) if v is not None)
              for m in HTML_ATTR_RE.finditer(text)}
     for bare in re.findall(r"(?:^|\s)([A-Za-z_:][\w:.-]*)(?=\s|/?$)", HTML_ATTR_RE.sub(" ", text)):

@@ -164,3 +164,17 @@ def test_fast_front_matter_reader_agrees_with_pyyaml(raw: str) -> None:
     if fast is None:
         return  # not the subset: the sync uses PyYAML itself
     assert _typed(fast) == _typed(yaml.load(raw, Loader=_LOADER))
+
+
+docs_path = st.lists(st.sampled_from(["a", "b", "ab", "c.md", "index.md", "a.assets", "y z", "é", ".", ".."]),
+                     min_size=1, max_size=5).map("/".join)
+
+
+@given(docs_path, docs_path)
+@example("a/b/c.md", "a/b")
+def test_relative_url_is_posixpath_relpath_without_the_working_directory(from_page: str, to_path: str) -> None:
+    import posixpath
+
+    from ingest.links import relative_url
+
+    assert relative_url(from_page, to_path) == posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")
