@@ -233,6 +233,9 @@ def _check_source(fm: FrontMatter) -> None:
                                     "'Edit in Google Docs' link. Re-export the doc.")
 
 
+_NOT_IN_WEB_URL_RE = re.compile("[<>\"'` \x00-\x1f]")
+
+
 def is_web_url(value: str) -> bool:
     """An absolute http(s) URL with a host and nothing that could end an HTML attribute.
 
@@ -241,7 +244,7 @@ def is_web_url(value: str) -> bool:
     >>> is_web_url('https://x.org/" onclick="y'), is_web_url("https:///etc/passwd")
     (False, False)
     """
-    if any(char in value for char in '<>"\'` ') or any(ord(char) < 32 for char in value):
+    if _NOT_IN_WEB_URL_RE.search(value):
         return False
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.hostname)
