@@ -251,5 +251,8 @@ def normalize(doc: Document, config: NormalizeConfig = NormalizeConfig()) -> Doc
     """Normalise a document's body and its title (titles carry mojibake too)."""
     body, applied = normalize_text(doc.body, config)
     title, _ = normalize_text(doc.title, config._replace(bullets=False, list_indent=False))
+    if body == doc.body and title == doc.title:
+        return doc  # the same object: a big export's text is held once
     meta = {**doc.meta, "title": title.strip()} if title != doc.title else doc.meta
-    return dataclasses.replace(doc, body=body, meta=meta, fixes=doc.fixes + tuple(applied))
+    return dataclasses.replace(doc, body=doc.body if body == doc.body else body, meta=meta,
+                               fixes=doc.fixes + tuple(applied))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import write
+from ingest import build, read, write
 from ingest.sync import sync
 
 sync_module = import_module("ingest.sync")
@@ -29,7 +29,9 @@ PYTHON = sys.executable
 #: The steps of a sync a kill may land between; each call of one is a kill point.
 STEPS = {
     write: ("_write_file", "_copy_file", "_link", "_replace_file", "_exchange"),
-    sync_module: ("read_export", "build_site", "plan_write", "recover"),
+    read: ("read_export",),
+    build: ("build_site",),
+    sync_module: ("plan_write", "recover"),
     shutil: ("rmtree",),  # after the swap, the old docs_dir is removed
 }
 
