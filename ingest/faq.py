@@ -18,7 +18,6 @@ All functions are pure: strings in, strings out.
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 from typing import Any
 
 from ingest.chardata import FENCE_START_RE, HEADING_RE, LIST_START_RE
@@ -56,7 +55,7 @@ def is_faq(title: str, source_path: str, meta: dict[str, Any]) -> bool:
     flag = _as_bool(meta.get("faq"))
     if flag is not None:
         return flag
-    name = PurePosixPath(source_path.replace("\\", "/")).name
+    name = source_path.replace("\\", "/").rsplit("/", 1)[-1]
     return bool(FAQ_WORD_RE.search(title) or FAQ_WORD_RE.search(name))
 
 

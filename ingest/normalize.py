@@ -9,6 +9,7 @@ gives the same text as running it once.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Callable, NamedTuple
 
 import ftfy
@@ -52,7 +53,7 @@ def fix_mojibake(text: str) -> str:
     >>> fix_mojibake("naïve café")
     'naïve café'
     """
-    if not MOJIBAKE_LEAD_RE.search(text) or not ftfy.badness.is_bad(text):
+    if text.isascii() or not MOJIBAKE_LEAD_RE.search(text) or not ftfy.badness.is_bad(text):
         return text  # most docs need no repair, and fix_text is slow: test cheaply first
     return ftfy.fix_text(text, _FTFY_CONFIG)
 
@@ -65,7 +66,7 @@ def strip_invisible(text: str) -> str:
     >>> strip_invisible("a\\u200bb\\uec02c\\uec03")
     'abc'
     """
-    if not INVISIBLE_ANY_RE.search(text):
+    if text.isascii() or not INVISIBLE_ANY_RE.search(text):
         return text  # the usual case; INVISIBLE_RE's look-arounds are slow on every character
     return INVISIBLE_RE.sub("", text)
 
@@ -76,7 +77,7 @@ def nbsp_to_space(text: str) -> str:
     >>> nbsp_to_space("a\\u00a0b `c\\u00a0d`")
     'a b `c\\xa0d`'
     """
-    if not NBSP_RE.search(text):
+    if text.isascii() or not NBSP_RE.search(text):
         return text
     return outside_code(lambda prose: NBSP_RE.sub(" ", prose), text)
 
@@ -93,7 +94,7 @@ def bullets_to_list(text: str) -> str:
     - one;
     - two
     """
-    if not BULLET_ANY_RE.search(text):
+    if text.isascii() or not BULLET_ANY_RE.search(text):
         return text
     return outside_code(_bullets_to_list, text, inline=False)
 
@@ -129,7 +130,16 @@ def indent_list_continuations(text: str) -> str:
         ![](a.png)
     2. Next
     """
-    return _indent_list_continuations(text)  # it steps over fences itself: a fence in a step moves with it
+    first = _LIST_OR_FENCE_RE.search(text)
+    if first is None:
+        return text  # no list (and no fence): nothing moves
+    # Lines before the first list item or fence are never moved: start there. The loop steps over
+    # fences itself, so a fence in a step moves with it.
+    return text[:first.start()] + _indent_list_continuations(text[first.start():])
+
+
+#: The first line where the list fix can have work: a list item or a fence (see LIST_ITEM_RE, FENCE_RE).
+_LIST_OR_FENCE_RE = re.compile(r"^ *(?:\d{1,9}[.)]|[-*+])(?: |$)|^ *(?:`{3,}|~{3,})", re.MULTILINE)
 
 
 class _Item(NamedTuple):
@@ -217,6 +227,10 @@ class NormalizeConfig(NamedTuple):
     list_indent: bool = True
 
 
+#: Fixes that only move lines (spaces, blank lines), so never give the character fixes before them
+#: new work: a round in which nothing else changed is the last.
+SPACING_ONLY = frozenset({"list-indent"})
+
 #: Rounds of the fixes at most; one fix can make work for an earlier one (a C1 control that ftfy turns
 #: into '€' next to a non-breaking space, say), so they run again until nothing changes, as ftfy's do.
 MAX_ROUNDS = 4
@@ -233,17 +247,18 @@ def normalize_text(text: str, config: NormalizeConfig = NormalizeConfig()) -> tu
     """
     applied: list[str] = []
     for _ in range(MAX_ROUNDS):
-        before = text
+        changed_by: list[str] = []
         for name, fixer in FIXERS.items():
             if not getattr(config, name.replace("-", "_")):
                 continue
             fixed = fixer(text)
             if fixed != text:
+                changed_by.append(name)
                 if name not in applied:
                     applied.append(name)
                 text = fixed
-        if text == before:
-            break
+        if not set(changed_by) - SPACING_ONLY:
+            break  # nothing changed, or only spacing that gives no earlier fix new work
     return text, applied
 
 
