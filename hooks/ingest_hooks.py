@@ -3,6 +3,10 @@
 from ingest import hooks
 
 
+def on_startup(command, dirty, **kwargs):
+    hooks.on_startup(command, dirty)
+
+
 def on_config(config, **kwargs):
     return hooks.on_config(config)
 

@@ -26,6 +26,7 @@ the page.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Iterable
 
@@ -148,12 +149,26 @@ def compact_entry(doc: dict[str, Any], separator: re.Pattern[str], limit: int = 
     return entry
 
 
-def compact_index(index: dict[str, Any], keep_sections: Iterable[str] = (), limit: int = TEASER) -> dict[str, Any]:
-    """The index Material wrote, made light (see the module docstring); the input is left as it was."""
+def compact_index(index: dict[str, Any], keep_sections: Iterable[str] = (), limit: int = TEASER,
+                  memo: dict[Any, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The index Material wrote, made light (see the module docstring); the input is left as it was.
+
+    ``memo`` keeps each entry's compact form from one call to the next (the entries of the last call
+    only): `mkdocs serve` rebuilds the index after every edit, and most of its pages did not change.
+    """
     config = dict(index.get("config") or {})
     separator = re.compile(config.get("separator") or r"[\s\-]+")
     fields = dict(config.get("fields") or {})
     fields.setdefault(WORDS_FIELD, dict(fields.get("text") or {"boost": 1.0}))
     config["fields"] = fields
     docs = merge_sections(index.get("docs") or [], keep_sections)
-    return {**index, "config": config, "docs": [compact_entry(doc, separator, limit) for doc in docs]}
+    if memo is None:
+        return {**index, "config": config, "docs": [compact_entry(doc, separator, limit) for doc in docs]}
+    compacted, known = [], dict(memo)
+    memo.clear()
+    for doc in docs:
+        key = (separator.pattern, limit, json.dumps(doc, sort_keys=True, ensure_ascii=False))
+        entry = known.get(key) or compact_entry(doc, separator, limit)
+        memo[key] = entry
+        compacted.append(entry)
+    return {**index, "config": config, "docs": compacted}

@@ -97,3 +97,28 @@ def test_brand_and_system_name_come_from_mkdocs_yml(other_brand_site):
     assert "overnight" not in page.get_text()
     assert "Start." in page.get_text()
     assert page.find("a", string="Quick View")["href"] == "https://ehr.globex.example/app?func=omniscope"
+
+
+def test_a_dirty_serve_rebuild_keeps_the_404_page_and_sitemap_and_updates_the_edited_page(synced, monkeypatch):
+    """`mkdocs serve --dirty` renders the site-wide pages once; a rebuild after an edit renders only the page."""
+    from mkdocs.commands.build import build
+
+    monkeypatch.setattr(hooks, "dirty_serve", False)
+    site = synced.parent / "site"
+
+    def rebuild(dirty: bool) -> None:
+        config = config_for(synced)
+        config.plugins.on_startup(command="serve", dirty=dirty)
+        build(config, dirty=dirty)
+
+    rebuild(dirty=True)
+    assert hooks.dirty_serve
+    stamps = {name: (site / name).stat().st_mtime_ns for name in ("404.html", "sitemap.xml")}
+    page = synced / "guides" / "export.md"
+    page.write_text(page.read_text("utf-8").replace("Start.", "Start here."), "utf-8")
+    rebuild(dirty=True)
+    assert "Start here." in (site / "guides" / "export" / "index.html").read_text("utf-8")
+    assert {name: (site / name).stat().st_mtime_ns for name in stamps} == stamps
+    rebuild(dirty=False)  # a clean build renders them again
+    assert not hooks.dirty_serve
+    assert all((site / name).stat().st_mtime_ns != stamp for name, stamp in stamps.items())

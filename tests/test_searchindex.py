@@ -48,3 +48,15 @@ def test_words_is_a_search_field_like_text_and_the_input_is_untouched():
 def test_compacting_twice_changes_nothing():
     once = compact_index(INDEX, keep_sections={"faq/"})
     assert compact_index(once, keep_sections={"faq/"}) == once
+
+
+def test_a_memo_gives_the_same_index_and_recompacts_only_what_changed():
+    memo: dict = {}
+    first = compact_index(INDEX, keep_sections={"faq/"}, memo=memo)
+    assert first == compact_index(INDEX, keep_sections={"faq/"})
+    edited = {**INDEX, "docs": [{**INDEX["docs"][0], "text": "<p>Open the new chart.</p>"}, *INDEX["docs"][1:]]}
+    second = compact_index(edited, keep_sections={"faq/"}, memo=memo)
+    assert second == compact_index(edited, keep_sections={"faq/"})
+    assert second["docs"][0]["text"].startswith("Open the new chart.") and second["docs"][0] is not first["docs"][0]
+    assert second["docs"][1] is first["docs"][1]  # the FAQ page did not change: its entry was reused
+    assert len(memo) == len(second["docs"])  # the memo holds the last index's entries, no more
