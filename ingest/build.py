@@ -12,17 +12,17 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ingest import __version__
-from ingest.activities import parse_activity, restructure_activity_body
+from ingest.activities import Activity, parse_activity, restructure_activity_body
 from ingest.catalog import (ACTIVITIES_CSV, ACTIVITIES_JSON, ACTIVITIES_PAGE, TAGS_PAGE, CatalogEntry, activities_csv,
                             activities_json, activities_page, activity_tags, rows, tags_page)
 from ingest.faq import is_faq, strip_scraped_chrome, structure_faq
 from ingest.html import render_tables
 from ingest.links import LinkIndex, relative_url, rewrite_links
-from ingest.manifest import MANIFEST_FORMAT, changes_since
-from ingest.model import Asset, Document, Problem, Severity, problem_order
+from ingest.manifest import MANIFEST_FORMAT, changes_since, code_stamp
+from ingest.model import Asset, Document, NavNode, Problem, Severity, problem_order
 from ingest.nav import Navigation, build_navigation, page_dest
 from ingest.normalize import NormalizeConfig, normalize
 from ingest.pages import fill_children, fill_content_by_label, labels_of, link_list, render_page, settle_headings
@@ -105,11 +105,13 @@ class Site:
 
 def build_site(export: Export, previous: dict[str, Any] | None = None,
                normalize_config: NormalizeConfig = NormalizeConfig(), progress: Progress = NoProgress(),
-               jobs: int = 1) -> Site:
+               jobs: int = 1, previous_page: Callable[[str], str | None] | None = None) -> Site:
     """Turn a read export into the pages, nav and redirects of the site. Pure: touches no disk.
 
     ``jobs`` > 1 spreads the per-document stages over that many processes for a big export;
-    the result is the same.
+    the result is the same. ``previous_page`` (path → the text the last sync wrote there, if it
+    is still as written) lets a doc whose page would come out the same skip the body stages:
+    the last sync's manifest (``previous``) records what each page was made from.
     """
     site = Site(assets=list(export.assets), problems=list(export.problems), documents_read=len(export.documents))
     progress.stage("normalising docs", len(export.documents))
@@ -138,10 +140,17 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
             index.by_source[stub.source] = target
 
     placed = [doc for doc in page_docs if doc.source in index.by_source]
-    context = _PageContext(placed, {doc.source: doc.body for doc in export.documents}, index, navigation,
-                           _labelled_pages(page_docs, index), _assets_by_folder(export.assets))
-    progress.stage("transforming docs", len(placed))
-    for page in map_items(_render_one, context, len(placed), jobs, progress.advance):
+    originals = {doc.source: doc.body for doc in export.documents}
+    labelled = _labelled_pages(page_docs, index)
+    digest = _context_digest(index, navigation, labelled, normalize_config)
+    inputs = [_input_key(digest, doc, originals[doc.source], index.by_source[doc.source]) for doc in placed]
+    context = _PageContext(placed, originals, index, navigation, labelled, _assets_by_folder(export.assets), inputs)
+    reused = _reusable_pages(placed, inputs, previous, previous_page)
+    todo = [i for i in range(len(placed)) if i not in reused]
+    progress.stage("transforming docs", len(todo))
+    rendered = iter(map_items(_render_listed, (context, todo), len(todo), jobs, progress.advance))
+    for i in range(len(placed)):
+        page = reused.get(i) or next(rendered)
         site.problems.extend(page.problems)
         site.fixes.update(page.fixes)
         site.pages[page.dest] = page.text
@@ -176,6 +185,8 @@ class _PageContext:
     navigation: Navigation
     labelled: dict[str, list[tuple[str, str]]]
     assets_by_folder: dict[str, list[str]]
+    inputs: list[str]
+    """Each doc's input key (see ``_input_key``), recorded in the manifest with what its page was."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +207,11 @@ def _normalize_one(context: tuple[list[Document], NormalizeConfig], i: int) -> D
     return normalize(documents[i], config)
 
 
+def _render_listed(context: tuple[_PageContext, list[int]], j: int) -> _RenderedPage:
+    page_context, todo = context
+    return _render_one(page_context, todo[j])
+
+
 def _render_one(context: _PageContext, i: int) -> _RenderedPage:
     """The body stages of one placed doc, then its page text."""
     doc = context.docs[i]
@@ -208,8 +224,72 @@ def _render_one(context: _PageContext, i: int) -> _RenderedPage:
         doc, problems = _unconverted(doc, exc)
         activity = None
     text = render_page(_page_meta(doc), doc.body)
-    return _RenderedPage(doc.id, doc.dest, text, problems, doc.fixes,
-                         _doc_record(doc, text, context.navigation, context.assets_by_folder), activity)
+    record = _doc_record(doc, text, context.navigation, context.assets_by_folder)
+    record["input"] = context.inputs[i]
+    record["made"] = {"problems": [p.to_dict() for p in problems], "fixes": list(doc.fixes),
+                      "activity": _entry_to_dict(activity)}
+    return _RenderedPage(doc.id, doc.dest, text, problems, doc.fixes, record, activity)
+
+
+# --- pages the last sync made from the same input ------------------------------------------------
+
+def _context_digest(index: LinkIndex, navigation: Navigation, labelled: dict[str, list[tuple[str, str]]],
+                    normalize_config: NormalizeConfig) -> str:
+    """A digest of everything a page is made from besides its own doc: the ingest code, the fixes
+    chosen, where every doc and asset goes, the nav (titles, order, parents) and the labelled pages."""
+
+    def shape(node: NavNode) -> tuple[Any, ...]:
+        return node.title, node.dest, node.doc_id, tuple(shape(child) for child in node.children)
+
+    parts = (code_stamp(), tuple(normalize_config), sorted(index.by_source.items()), sorted(index.by_id.items()),
+             sorted(index.assets), sorted(index.refused),
+             sorted((source, node.dest, node.title) for source, node in navigation.node_by_source.items()),
+             shape(navigation.root), sorted(labelled.items()))
+    return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _input_key(digest: str, doc: Document, original: str, dest: str) -> str:
+    """What a doc's page is made from: the context digest, the doc as normalised, its body as exported
+    (problems are reported by its lines) and the page's path. Equal keys make equal pages."""
+    fields = repr((doc.source, doc.meta, doc.body_line, doc.fixes, doc.dest, doc.encoding, doc.meta_lines))
+    data = "\0".join((digest, fields, doc.body, original, dest))  # every field of Document (a test checks)
+    return hashlib.sha1(data.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def _reusable_pages(placed: list[Document], inputs: list[str], previous: dict[str, Any] | None,
+                    previous_page: Callable[[str], str | None] | None) -> dict[int, _RenderedPage]:
+    """The docs whose page the last sync made from the same input, with what it learnt then."""
+    if not previous or previous_page is None:
+        return {}
+    before = previous.get("docs") or {}
+    reused: dict[int, _RenderedPage] = {}
+    for i, doc in enumerate(placed):
+        record = before.get(doc.id)
+        if not isinstance(record, dict) or record.get("input") != inputs[i]:
+            continue
+        try:
+            made = record["made"]
+            text = previous_page(record["dest"])
+            if text is None:
+                continue  # gone or edited by hand since: made again
+            reused[i] = _RenderedPage(doc.id, record["dest"], text, [Problem.from_dict(p) for p in made["problems"]],
+                                      tuple(made["fixes"]), record, _entry_from_dict(made["activity"]))
+        except (KeyError, TypeError, ValueError):
+            continue  # a record this version did not write: made again
+    return reused
+
+
+def _entry_to_dict(entry: CatalogEntry | None) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    return {"activity": dataclasses.asdict(entry.activity), "title": entry.title, "dest": entry.dest,
+            "source": entry.source}
+
+
+def _entry_from_dict(data: dict[str, Any] | None) -> CatalogEntry | None:
+    if data is None:
+        return None
+    return CatalogEntry(Activity(**data["activity"]), data["title"], data["dest"], data["source"])
 
 
 def _as_faq(doc: Document) -> Document:

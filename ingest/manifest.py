@@ -6,7 +6,10 @@ with it, so it always describes the docs_dir it sits in. It records:
 - ``export``: the export folder and a fingerprint of it (every file's path, size
   and mtime, plus the ingest version): equal fingerprints mean nothing to do;
 - ``docs``: Drive id → output path, title, Drive version, content hash, assets,
-  nav parents; what moved, changed or went since the last sync is read from here;
+  nav parents; what moved, changed or went since the last sync is read from here.
+  Also what the page was made from (``input``, a key over the doc and everything
+  around it) and what making it found (``made``: problems, fixes, activity), so the
+  next sync keeps a page that would come out the same instead of making it again;
 - ``files``: every file of the docs_dir → content key and size, to leave unchanged
   files alone and to notice a docs_dir edited by hand;
 - ``redirects``: every URL a page ever had → where it is now, kept across syncs;

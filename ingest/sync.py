@@ -15,7 +15,7 @@ from ingest.manifest import MANIFEST_FORMAT, changes_since, docs_dir_intact, exp
 from ingest.model import Document, Problem, problem_order
 from ingest.parallel import default_jobs
 from ingest.progress import NoProgress, Progress
-from ingest.write import check_owned, docs_dir_lock, plan_write, recover, write_plan
+from ingest.write import check_owned, docs_dir_lock, page_reader, plan_write, recover, write_plan
 
 if TYPE_CHECKING:
     from ingest.build import Site
@@ -131,7 +131,8 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
                         "Point the sync at the folder wikiGDrive exported to.")
     history = previous if previous is not None and same_site(previous, export.documents) else None
     # Without history (first sync, or another Drive folder) moves and redirects start afresh.
-    site = build_site(export, history, progress=progress, jobs=jobs)
+    reader = page_reader(out_dir, history) if history is not None and _same_format(history) else None
+    site = build_site(export, history, progress=progress, jobs=jobs, previous_page=reader)
     files = site.output_files(export_dir)
     plan = plan_write(out_dir, files, site.manifest(export_dir, fingerprint), previous)
     result = SyncResult.of_site(site, plan.summary(), dry_run)
@@ -141,6 +142,10 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
         progress.stage("writing the docs_dir", len(plan.files) if plan.changes_files else 0)
         write_plan(plan, progress.advance)
     return result
+
+
+def _same_format(previous: dict[str, Any]) -> bool:
+    return previous.get("format") == MANIFEST_FORMAT
 
 
 def _up_to_date(previous: dict[str, Any], fingerprint: str, export_dir: Path, out_dir: Path) -> bool:

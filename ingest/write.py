@@ -207,6 +207,39 @@ def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: dict[str, A
     return plan
 
 
+def page_reader(out_dir: Path, manifest: dict[str, Any]) -> Callable[[str], str | None]:
+    """``dest`` → the text the last sync wrote there, or None if the file is gone or not as written.
+
+    The build reuses such a page when it would come out the same (see ``ingest.build``); its
+    content key is checked too, so a page edited by hand is always made again.
+    """
+    files = manifest.get("files") or {}
+    try:
+        written_at = os.stat(Path(out_dir) / MANIFEST).st_mtime_ns
+    except OSError:
+        return lambda dest: None
+
+    root = os.fspath(out_dir)
+
+    def read(dest: str) -> str | None:
+        entry = files.get(dest)
+        if not isinstance(entry, dict):
+            return None
+        try:
+            with open(os.path.join(root, dest), "rb") as handle:
+                stat = os.fstat(handle.fileno())
+                if stat.st_size != entry.get("size") or stat.st_mtime_ns > written_at:
+                    return None
+                data = handle.read()
+            if "sha1:" + hashlib.sha1(data).hexdigest() != entry.get("key"):
+                return None
+            return data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    return read
+
+
 def _untouched(path: Path, size: int, written_at: int) -> bool:
     """The file the last sync wrote is still there, as it was written."""
     try:
