@@ -11,9 +11,6 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
-import charset_normalizer
-import ftfy.fixes
-
 from ingest.chardata import BINARY_BYTES, CONTROL_RE, NON_ASCII_BYTES, UTF8_SEQUENCE_RE
 
 
@@ -82,6 +79,8 @@ def decode_document(data: bytes) -> Decoded:
     control = CONTROL_RE.search(text)
     if control is not None:
         control_line = text.count("\n", 0, control.start()) + 1
+        import ftfy.fixes  # here only: most exports never need it, and it takes ~0.1 s to import
+
         text = ftfy.fixes.remove_control_chars(text)
         return Decoded(text, encoding, bad_bytes_line, control_line)
     return Decoded(text, encoding, bad_bytes_line)
@@ -113,7 +112,11 @@ def looks_binary(data: bytes) -> bool:
     controls = len(head) - len(head.translate(None, BINARY_BYTES))
     if not controls:
         return False
-    return controls * 10 > len(head) or charset_normalizer.from_bytes(head).best() is None
+    if controls * 10 > len(head):
+        return True
+    import charset_normalizer  # imported for the odd file only (~25 ms)
+
+    return charset_normalizer.from_bytes(head).best() is None
 
 
 def _decode_legacy(data: bytes) -> tuple[str, str]:
@@ -122,6 +125,8 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         pass
+    import charset_normalizer
+
     best = charset_normalizer.from_bytes(data).best()
     if best is not None and best.encoding:
         return str(best), best.encoding

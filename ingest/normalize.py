@@ -9,35 +9,41 @@ gives the same text as running it once.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
-from typing import Callable, NamedTuple
-
-import ftfy
-import ftfy.badness
+from typing import Any, Callable, NamedTuple
 
 from ingest.chardata import (BULLET_ANY_RE, BULLET_LINE_RE, FENCE_RE, INVISIBLE_ANY_RE, INVISIBLE_RE, LIST_ITEM_RE,
                              MOJIBAKE_LEAD_RE, NBSP_RE)
 from ingest.model import Document
 from ingest.regions import outside_code
 
-# Only the encoding repairs: quotes, ligatures and widths are the author's choice.
-_FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=True,
-    fix_encoding=True,
-    restore_byte_a0=True,
-    replace_lossy_sequences=True,
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=True,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=True,
-    remove_control_chars=False,
-    normalization=None,
-    explain=False,
-)
+
+@functools.cache
+def _ftfy() -> tuple[Any, Any]:
+    """ftfy and the repairs it makes here: imported on the first doc that may need them (~0.1 s)."""
+    import ftfy
+    import ftfy.badness
+
+    # Only the encoding repairs: quotes, ligatures and widths are the author's choice.
+    config = ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=True,
+        fix_encoding=True,
+        restore_byte_a0=True,
+        replace_lossy_sequences=True,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=True,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=True,
+        remove_control_chars=False,
+        normalization=None,
+        explain=False,
+    )
+    return ftfy, config
 
 
 def fix_mojibake(text: str) -> str:
@@ -53,9 +59,12 @@ def fix_mojibake(text: str) -> str:
     >>> fix_mojibake("naïve café")
     'naïve café'
     """
-    if text.isascii() or not MOJIBAKE_LEAD_RE.search(text) or not ftfy.badness.is_bad(text):
+    if text.isascii() or not MOJIBAKE_LEAD_RE.search(text):
         return text  # most docs need no repair, and fix_text is slow: test cheaply first
-    return ftfy.fix_text(text, _FTFY_CONFIG)
+    ftfy, config = _ftfy()
+    if not ftfy.badness.is_bad(text):
+        return text
+    return ftfy.fix_text(text, config)
 
 
 def strip_invisible(text: str) -> str:
