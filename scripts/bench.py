@@ -9,6 +9,8 @@ fresh process as a user runs it:
 - ``cp -r`` of the export (the floor for a sync that reads and writes every file);
 - a full sync (``python -m ingest sync``) into an empty docs_dir: wall and CPU time, peak RSS;
 - a no-op re-sync (nothing changed): time and how many files in the docs_dir it wrote;
+- a re-sync after one doc's text was edited (a new paragraph before each run): time, and the files
+  those runs wrote in all (the page and the manifest);
 - ``mkdocs build`` of the synced docs with this repo's mkdocs.yml: time, site size, HTML per page and
   the search index size;
 - a naive build: the export copied into a default Material site (``theme: material`` and the search
@@ -198,6 +200,21 @@ def bench_size(docs: int, work: Path, args: argparse.Namespace) -> Result:
     print(f"  no-op re-sync     {noop.wall:7.2f} s ({noop.wall * 1000 / docs:.3f} ms/doc), "
           f"{written} of {len(after)} files written", flush=True)
 
+    # An editor's re-sync: one doc's text edited in Drive (a new paragraph each run).
+    manifest = json.loads((out / ".ingest" / "manifest.json").read_text("utf-8"))
+    edited = export / next(e["source"] for e in manifest["docs"].values() if e.get("dest", "").count("/") >= 2)
+    edits = iter(range(1, args.repeat + 1))
+    before = snapshot(out)
+
+    def edit() -> None:
+        edited.write_text(edited.read_text("utf-8") + f"\n\nEdited for the benchmark ({next(edits)}).\n", "utf-8")
+
+    one = median_run(lambda: run(sync_args), args.repeat, edit)
+    after = snapshot(out)
+    f.update(edit_s=one.wall, edit_written=sum(1 for path, key in after.items() if before.get(path) != key))
+    print(f"  one doc edited    {one.wall:7.2f} s, {f['edit_written']} files written after {args.repeat} edit(s)",
+          flush=True)
+
     with_naive = docs <= args.naive_max
     repeat = args.build_repeat if args.build_repeat is not None else (args.repeat if with_naive else 1)
     naive = work / "naive"
@@ -327,6 +344,7 @@ def table(results: list[Result]) -> str:
         ("full sync (docs/s)", "docs_per_s", ",.0f"), ("full sync ÷ cp -r", "sync_vs_cp", ".1f"),
         ("sync peak RSS (MB)", "peak_rss_mb", ".0f"), ("no-op re-sync (s)", "noop_s", ".3f"),
         ("no-op re-sync (ms/doc)", "noop_ms_per_doc", ".3f"), ("no-op files written", "noop_written", ".0f"),
+        ("re-sync, one doc edited (s)", "edit_s", ".2f"), ("files written by the edits", "edit_written", ".0f"),
         ("mkdocs build (s, wall)", "build_s", ".1f"), ("mkdocs build (s, CPU)", "build_cpu_s", ".1f"),
         ("sync + build (s, wall)", "total_s", ".1f"), ("sync + build (s, CPU)", "total_cpu_s", ".1f"),
         ("pages built", "pages", ",.0f"),
