@@ -20,6 +20,7 @@ restructured body no longer has the field lines.
 
 from __future__ import annotations
 
+import functools
 import difflib
 import re
 from dataclasses import dataclass
@@ -321,6 +322,7 @@ def restructure_activity_body(body: str) -> str:
 
 # --- helpers -----------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=8)  # parse_activity and restructure_activity_body split the same body; callers only read
 def _split(body: str) -> tuple[dict[str, str], list[str], int, dict[str, list[str]]] | None:
     """Cut an activity body into (field values, head, description start, sections).
 

@@ -55,6 +55,8 @@ def google_id(url: str) -> str | None:
     >>> google_id("https://example.com") is None
     True
     """
+    if not url.startswith(("http", "gdoc:")):
+        return None  # a relative link, most of them: no pattern can match
     for pattern in GOOGLE_URL_RES:
         match = pattern.match(url)
         if match:

@@ -31,7 +31,7 @@ THEME_FILE_KEYS = ("template", "icon")
 RESERVED_KEYS = ("generated", "ingest_source", "activity")
 
 #: Characters that end an HTML attribute or start a tag: escaped in every value written to a page (see escape_html).
-_HTML_ESCAPES = str.maketrans({"<": "&lt;", ">": "&gt;", '"': "&quot;"})
+HTML_ESCAPES = str.maketrans({"<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
 @dataclass
@@ -281,7 +281,7 @@ def escape_html(value: Any) -> Any:
     {'title': 'LVEF &lt;40% &quot;x&quot;', 'tags': ['a&gt;b'], 'version': 3}
     """
     if isinstance(value, str):
-        return value.translate(_HTML_ESCAPES)
+        return value.translate(HTML_ESCAPES)
     if isinstance(value, dict):
         return {key: escape_html(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

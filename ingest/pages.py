@@ -16,7 +16,7 @@ import yaml
 
 from ingest.chardata import HEADING_RE
 from ingest.links import relative_url
-from ingest.meta import escape_html
+from ingest.meta import HTML_ESCAPES
 from ingest.regions import outside_code
 from ingest.shortcodes import MARKER_PREFIX
 
@@ -124,7 +124,7 @@ def render_page(meta: dict[str, Any], body: str) -> str:
     <BLANKLINE>
     Hello
     """
-    return f"---\n{front_matter(escape_html(_plain_data(meta)))}---\n\n{body.strip()}\n"
+    return f"---\n{front_matter(_page_value(meta))}---\n\n{body.strip()}\n"
 
 
 #: Characters a JSON string may hold that YAML would not read back as they are: C0/C1 controls, DEL,
@@ -169,12 +169,16 @@ def _json_safe(value: Any) -> bool:
     return True
 
 
-def _plain_data(value: Any) -> Any:
-    """Front matter values YAML can write back (dates from YAML come back as strings)."""
+def _page_value(value: Any) -> Any:
+    """A front matter value as the page gets it: each string escaped for the theme (as ``meta.escape_html``
+    does), and what is not plain data (a date read from YAML) written as text; one pass, as every page's
+    front matter goes through it."""
+    if isinstance(value, str):
+        return value.translate(HTML_ESCAPES)
     if isinstance(value, dict):
-        return {str(k): _plain_data(v) for k, v in value.items()}
+        return {str(key): _page_value(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain_data(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
+        return [_page_value(item) for item in value]
+    if value is None or isinstance(value, (int, float, bool)):
         return value
-    return str(value)
+    return str(value).translate(HTML_ESCAPES)

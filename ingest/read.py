@@ -254,7 +254,7 @@ def classify(source: str) -> str:
         return "asset" if not name.startswith(".") else "skip"
     if any(part.startswith(".") for part in parts):
         return "skip"
-    suffix = PurePosixPath(name).suffix.lower()
+    suffix = os.path.splitext(name)[1].lower()
     if suffix in DOCUMENT_SUFFIXES:
         return "document"
     if suffix in IMAGE_SUFFIXES:
@@ -295,8 +295,9 @@ def read_export(root: Path, jobs: int = 1) -> Export:
             files.append(name if rel_dir == "." else f"{rel_dir}/{name}")
 
     usable: list[str] = []
+    kinds = {source: classify(source) for source in files}
     for source in files:
-        kind = classify(source)
+        kind = kinds[source]
         refusal = _refusal(root, source, kind) if kind != "skip" else None
         if refusal is not None:
             export.problems.append(refusal)
@@ -307,7 +308,7 @@ def read_export(root: Path, jobs: int = 1) -> Export:
 
     directories: dict[str, dict[str, Any]] = {}
     for source in usable:
-        if classify(source) == "directory":
+        if kinds[source] == "directory":
             folder = source.rsplit("/", 1)[0] if "/" in source else ""
             try:
                 info = read_directory_file((root / source).read_text("utf-8", errors="replace"))
@@ -325,7 +326,7 @@ def read_export(root: Path, jobs: int = 1) -> Export:
 
     documents: list[tuple[str, dict[str, Any] | None]] = []
     for source in usable:
-        kind = classify(source)
+        kind = kinds[source]
         path = root / source
         if kind == "document":
             folder, _, name = source.rpartition("/")
@@ -379,14 +380,15 @@ def _is_name(value: Any) -> bool:
 
 def _refusal(root: Path, source: str, kind: str) -> Problem | None:
     """Why a file must not be read: a link out of the export, not a regular file, or too big."""
-    path = root / source
+    path = os.path.join(root, source)
     what = "Doc" if kind == "document" else "File"
-    if path.is_symlink():
-        target = Path(os.path.realpath(path))
-        if not target.is_relative_to(Path(os.path.realpath(root))):
-            return _link_problem(root, source, folder=False)
     try:
-        status = path.stat()
+        status = os.lstat(path)
+        if stat.S_ISLNK(status.st_mode):
+            target = Path(os.path.realpath(path))
+            if not target.is_relative_to(Path(os.path.realpath(root))):
+                return _link_problem(root, source, folder=False)
+            status = os.stat(path)
     except OSError as exc:
         return Problem(source, None, "unreadable", f"{what} '{source}' could not be read ({exc.strerror}); it is left "
                                                    "out of the site. Check that it exists and sync again.", Severity.ERROR)
