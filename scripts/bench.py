@@ -22,7 +22,8 @@ figures to benchmarks/results.json; ``--merge`` keeps the last figures of sizes 
 Times are medians of ``--repeat`` runs. Where the naive build runs (up to ``--naive-max`` docs), ours
 and the naive one take turns ``--repeat`` times, so other work on a shared machine slows both alike;
 larger sizes are built once (minutes at 20,000 docs). Wall times are noisy on a shared machine, so
-CPU times are given too. Nothing here is asserted by the test suite.
+CPU times are given too, and each size starts by timing a fixed Python loop (the "reference loop"), so
+figures measured at different times can be compared. Nothing here is asserted by the test suite.
 
 With ``--serve-docs N`` (default 2,000) it also starts ``mkdocs serve --dirty`` on a synced N-doc
 export, edits one doc, re-syncs, and times until the page is served with the edit.
@@ -165,6 +166,13 @@ class Result:
     skipped: list[str] = field(default_factory=list)
 
 
+def reference_loop() -> float:
+    """Seconds of a fixed pure-Python loop (in a fresh process), the best of three: the machine's speed at
+    the time, since a shared machine's changes by 2x over an hour and every figure with it."""
+    code = "sum(i * i for i in range(5_000_000))"
+    return min(run([PYTHON, "-c", code]).wall for _ in range(3))
+
+
 def bench_size(docs: int, work: Path, args: argparse.Namespace) -> Result:
     result = Result(docs)
     f = result.figures
@@ -178,6 +186,8 @@ def bench_size(docs: int, work: Path, args: argparse.Namespace) -> Result:
     f["export_files"] = summary["files"]
     f["export_mb"] = summary["bytes"] / 2**20
     print(f"\n{docs:,} docs: export of {summary['files']:,} files, {f['export_mb']:.1f} MB", flush=True)
+    f["reference_s"] = reference_loop()
+    print(f"  reference loop    {f['reference_s']:7.2f} s (this machine's speed just now)", flush=True)
 
     cp = median_run(lambda: run(["cp", "-r", str(export), str(copy)]), args.repeat, lambda: rmtree(copy))
     rmtree(copy)
@@ -354,7 +364,7 @@ def table(results: list[Result]) -> str:
         ("naive HTML per page (KB)", "naive_html_kb_per_page", ".1f"), ("naive search index (KB)", "naive_index_kb", ",.0f"),
         ("sync + build ÷ naive build (wall)", "total_vs_naive", ".2f"),
         ("sync + build ÷ naive build (CPU)", "total_cpu_vs_naive", ".2f"), ("search index ÷ naive", "index_vs_naive", ".2f"),
-        ("measured on", "date", "s"),
+        ("reference loop (s; machine speed)", "reference_s", ".2f"), ("measured on", "date", "s"),
     ]
     head = "| | " + " | ".join(f"{r.docs:,} docs" for r in results) + " |"
     lines = [head, "|---" * (len(results) + 1) + "|"]
