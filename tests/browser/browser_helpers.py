@@ -8,8 +8,14 @@ modules with one basename cannot be collected in one run.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
+import threading
 import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
 
 #: The AHE 6 activity page, in the sample site and in the 2022 corpus site.
 AHE6_SLUG = "ahe-6-provide-education-opportunities-for-new-clinicians/"
@@ -115,3 +121,25 @@ def strip_hash(href: str) -> str:
 def texts(locator) -> list[str]:
     """Whitespace-normalised inner texts of every element the locator matches."""
     return [re.sub(r"\s+", " ", t).strip() for t in locator.all_inner_texts()]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on a free local port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)  # port 0: a free port
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    try:
+        yield f"http://{host}:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

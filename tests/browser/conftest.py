@@ -45,15 +45,12 @@ shared_page, corpus_shared_page (module)
 from __future__ import annotations
 
 import contextlib
-import functools
 import html
 import importlib.util
 import json
 import re
 import sys
-import threading
 from collections import Counter, defaultdict
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
@@ -86,6 +83,8 @@ VIEWPORT = {"width": 1280, "height": 900}  # wide enough for Material's desktop 
 # import mode (pytest's default "prepend" adds this folder to sys.path; "importlib" does not).
 if str(BROWSER_TESTS_DIR) not in sys.path:
     sys.path.insert(0, str(BROWSER_TESTS_DIR))
+
+from browser_helpers import serve_directory  # noqa: E402 - needs the path above
 
 try:  # playwright is optional at import time: tests skip cleanly without it
     from playwright.sync_api import sync_playwright
@@ -319,28 +318,6 @@ def search_probe(_site_source, built_site_dir: Path) -> SearchProbe:
     if probe := getattr(_site_source, "SEARCH_PROBE", None):
         return SearchProbe(*probe)
     return _derive_search_probe(built_site_dir)
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
-@contextlib.contextmanager
-def serve_directory(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on a free local port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)  # port 0: a free port
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    try:
-        yield f"http://{host}:{port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,6 @@ scripts are the site's own (those of the plain home page).
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -22,6 +17,7 @@ try:
 except ImportError:  # conftest skips too; this keeps collection from erroring
     pytest.skip("playwright is not installed (pip install playwright==1.65.2)", allow_module_level=True)
 
+from browser_helpers import serve_directory
 from hostile.catalogue import load_cases
 
 pytestmark = pytest.mark.browser
@@ -39,28 +35,9 @@ SCRIPTS_JS = """() => [...document.scripts].filter(s => s.type !== 'application/
     : 'inline:' + s.text.replace(/new URL\\("[.\\/]*",location\\)/, 'URL').slice(0, 60))"""
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
-@contextlib.contextmanager
-def _serve(directory: Path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 @pytest.fixture(scope="module")
 def hostile_server(hostile_site):
-    with _serve(hostile_site.site_dir) as url:
+    with serve_directory(hostile_site.site_dir) as url:
         yield url
 
 
