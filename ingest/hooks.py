@@ -39,7 +39,9 @@ _ONLY_RE = re.compile(re.escape(MARKER_PREFIX) + r'only sys="(?P<sys>[^"]*)"-->(
                       + re.escape(MARKER_PREFIX) + r"/only-->", re.DOTALL)
 
 
-#: Whether this process is a `mkdocs serve --dirty` (set by ``on_startup``).
+#: Whether this process is a `mkdocs serve`, which builds again after every change, and a dirty one
+#: (set by ``on_startup``).
+serving = False
 dirty_serve = False
 
 #: The theme's pages that show no page of the docs: a dirty rebuild keeps the ones already built.
@@ -47,8 +49,9 @@ SITE_WIDE_TEMPLATES = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz"})
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global dirty_serve
-    dirty_serve = command == "serve" and dirty
+    global serving, dirty_serve
+    serving = command == "serve"
+    dirty_serve = serving and dirty
 
 
 def on_config(config: Any) -> Any:
@@ -199,7 +202,7 @@ def on_page_context(page: Any) -> None:
         sectioned_pages.add(page.url)
 
 
-#: Each search entry's compact form, from the last build to the next (see ``compact_index``).
+#: Each search entry's compact form, from the last build to the next under `mkdocs serve` (see ``compact_index``).
 _compacted_entries: dict[Any, dict[str, Any]] = {}
 
 
@@ -209,5 +212,6 @@ def on_post_build(config: Any) -> None:
     if not path.is_file():  # no search plugin, or it is disabled
         return
     index = json.loads(path.read_text("utf-8"))
-    light = compact_index(index, keep_sections=sectioned_pages, memo=_compacted_entries)
+    # Only `mkdocs serve` builds again; a one-off build would key every entry for nothing.
+    light = compact_index(index, keep_sections=sectioned_pages, memo=_compacted_entries if serving else None)
     path.write_text(json.dumps(light, separators=(",", ":"), ensure_ascii=False), "utf-8")

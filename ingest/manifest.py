@@ -18,6 +18,7 @@ with it, so it always describes the docs_dir it sits in. It records:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -72,8 +73,11 @@ def _walk_stats(root: Path | str, prefix: str = "") -> list[tuple[str, int, int]
     return found
 
 
+@functools.cache
 def code_stamp() -> str:
-    """The ingest version and its modules' sizes and mtimes: a changed ingest is a reason to re-sync."""
+    """The ingest version and its modules' sizes and mtimes: a changed ingest is a reason to re-sync.
+
+    Worked out once a process (the fingerprint and the build's context digest both use it)."""
     stats = sorted((name, size, mtime) for name, size, mtime in _walk_stats(_PACKAGE_DIR) if name.endswith(".py"))
     return __version__ + ":" + hashlib.sha1(repr(stats).encode()).hexdigest()[:12]
 

@@ -145,13 +145,14 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
 
 
 def _same_format(previous: dict[str, Any]) -> bool:
+    """The manifest is of this layout (an older one is treated as a first sync's)."""
     return previous.get("format") == MANIFEST_FORMAT
 
 
 def _up_to_date(previous: dict[str, Any], fingerprint: str, export_dir: Path, out_dir: Path) -> bool:
     """The last sync read this very export with this very ingest, and its docs_dir is as it left it."""
     export = previous.get("export")
-    return (previous.get("format") == MANIFEST_FORMAT and isinstance(export, dict)
+    return (_same_format(previous) and isinstance(export, dict)
             and export.get("fingerprint") == fingerprint and export.get("path") == str(export_dir)
             and docs_dir_intact(out_dir, previous))
 

@@ -227,8 +227,7 @@ def page_reader(out_dir: Path, manifest: dict[str, Any]) -> Callable[[str], str 
             return None
         try:
             with open(os.path.join(root, dest), "rb") as handle:
-                stat = os.fstat(handle.fileno())
-                if stat.st_size != entry.get("size") or stat.st_mtime_ns > written_at:
+                if not _as_written(os.fstat(handle.fileno()), entry.get("size", -1), written_at):
                     return None
                 data = handle.read()
             if "sha1:" + hashlib.sha1(data).hexdigest() != entry.get("key"):
@@ -243,9 +242,13 @@ def page_reader(out_dir: Path, manifest: dict[str, Any]) -> Callable[[str], str 
 def _untouched(path: Path, size: int, written_at: int) -> bool:
     """The file the last sync wrote is still there, as it was written."""
     try:
-        stat = os.stat(path, follow_symlinks=False)
+        return _as_written(os.stat(path, follow_symlinks=False), size, written_at)
     except OSError:
         return False
+
+
+def _as_written(stat: os.stat_result, size: int, written_at: int) -> bool:
+    """A file of the size the manifest gives, not touched since the manifest was written."""
     return stat.st_size == size and stat.st_mtime_ns <= written_at
 
 

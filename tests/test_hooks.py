@@ -104,6 +104,7 @@ def test_a_dirty_serve_rebuild_keeps_the_404_page_and_sitemap_and_updates_the_ed
     from mkdocs.commands.build import build
 
     monkeypatch.setattr(hooks, "dirty_serve", False)
+    monkeypatch.setattr(hooks, "serving", False)
     site = synced.parent / "site"
 
     def rebuild(dirty: bool) -> None:
