@@ -274,8 +274,8 @@ def _reusable_pages(placed: list[Document], inputs: list[str], previous: dict[st
                 continue  # gone or edited by hand since: made again
             reused[i] = _RenderedPage(doc.id, record["dest"], text, [Problem.from_dict(p) for p in made["problems"]],
                                       tuple(made["fixes"]), record, _entry_from_dict(made["activity"]))
-        except (KeyError, TypeError, ValueError):
-            continue  # a record this version did not write: made again
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue  # a record this version did not write (or one edited by hand): made again
     return reused
 
 

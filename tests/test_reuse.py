@@ -107,3 +107,25 @@ def test_the_input_key_covers_every_field_of_a_document():
     assert build._input_key("other", doc, "Body", "a.md") != key
     assert build._input_key("digest", doc, "Body as exported", "a.md") != key
     assert build._input_key("digest", doc, "Body", "b/a.md") != key
+
+
+@pytest.mark.parametrize("made", [None, "x", {"problems": ["x"], "fixes": [], "activity": None},
+                                  {"problems": [], "fixes": 5, "activity": None},
+                                  {"problems": [], "fixes": [], "activity": {"title": "x"}}])
+def test_a_manifest_record_edited_by_hand_makes_the_page_again(make_export, tmp_path, rendered, made):
+    import json
+
+    out = tmp_path / "docs"
+    export = make_export(EXPORT)
+    sync(export, out)
+    fresh = snapshot(out)
+    manifest_path = out / ".ingest" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest["docs"]["1keep"]["made"] = made
+    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    (export / "index.md").touch()  # the export "changed": the sync runs its stages
+    rendered.clear()
+    sync(export, out)
+    assert "guides/keep.md" in rendered
+    assert {k: v for k, v in snapshot(out).items() if k != ".ingest/manifest.json"} == \
+        {k: v for k, v in fresh.items() if k != ".ingest/manifest.json"}
