@@ -11,6 +11,7 @@ import click
 from ingest import __version__
 from ingest.report import format_summary
 from ingest.progress import progress_for
+from ingest.settings import SettingsError, read_settings
 from ingest.sync import StrictError, SyncError, SyncResult, sync
 from ingest.write import OutputError
 
@@ -32,6 +33,10 @@ def cli() -> None:
                    "files written/unchanged/removed, changes since the last sync (added, updated, moved, removed, "
                    "unchanged, each doc by title and path), text fixes and every problem with file, line, kind "
                    "and message.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"),
+              show_default=True,
+              help="The site's mkdocs.yml, for the settings the pages depend on (brand, published URLs); "
+                   "without the file, the defaults.")
 @click.option("--strict", is_flag=True,
               help="Treat warnings as errors: if anything is reported, write nothing and exit with 1.")
 @click.option("--dry-run", is_flag=True,
@@ -43,8 +48,8 @@ def cli() -> None:
               help="Processes for a big export (default: every core; small exports always use one).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems and the one-line summary; no progress.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the unchanged docs (and every doc of a first sync).")
-def sync_command(export_dir: Path, out_dir: Path, report_path: Path | None, strict: bool, dry_run: bool,
-                 lock_timeout: float, jobs: int | None, quiet: bool, verbose: bool) -> None:
+def sync_command(export_dir: Path, out_dir: Path, report_path: Path | None, config_file: Path, strict: bool,
+                 dry_run: bool, lock_timeout: float, jobs: int | None, quiet: bool, verbose: bool) -> None:
     """Read EXPORT_DIR (a folder exported by wikiGDrive) and bring the docs_dir MkDocs builds from up to date.
 
     Documents are .md and .txt files; images and *.assets/ or *.images/ folders are copied;
@@ -63,10 +68,14 @@ def sync_command(export_dir: Path, out_dir: Path, report_path: Path | None, stri
     when nothing was written (an unusable export or output folder, another sync holding the
     folder, or --strict with problems), 2 for a usage error.
     """
+    try:
+        settings = read_settings(config_file)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc))
     progress = progress_for(sys.stderr, quiet=quiet)
     try:
         result = sync(export_dir, out_dir, strict=strict, dry_run=dry_run, lock_timeout=lock_timeout,
-                      progress=progress, jobs=jobs)
+                      progress=progress, jobs=jobs, settings=settings)
     except StrictError as exc:
         _emit(exc.result, export_dir, out_dir, report_path, quiet, verbose, written=False)
         raise click.ClickException(str(exc))

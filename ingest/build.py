@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +20,7 @@ from ingest.activities import Activity, parse_activity, restructure_activity_bod
 from ingest.catalog import (ACTIVITIES_CSV, ACTIVITIES_JSON, ACTIVITIES_PAGE, TAGS_PAGE, CatalogEntry, activities_csv,
                             activities_json, activities_page, activity_tags, rows, tags_page)
 from ingest.faq import is_faq, strip_scraped_chrome, structure_faq
-from ingest.html import render_tables
-from ingest.links import LinkIndex, relative_url, rewrite_links
+from ingest.links import LinkIndex, relative_url, rewrite_links, unlink_broken_fragments
 from ingest.manifest import MANIFEST_FORMAT, changes_since, code_stamp
 from ingest.model import Asset, Document, NavNode, Problem, Severity, problem_order
 from ingest.nav import Navigation, build_navigation, page_dest
@@ -29,9 +29,10 @@ from ingest.pages import fill_children, fill_content_by_label, labels_of, link_l
 from ingest.parallel import map_items
 from ingest.progress import NoProgress, Progress
 from ingest.read import Export
-from ingest.redirects import stub_redirects
+from ingest.redirects import stub_redirects, stub_targets
 from ingest.sanitize import sanitize_markdown
-from ingest.shortcodes import convert_shortcodes
+from ingest.settings import SiteSettings
+from ingest.shortcodes import convert_shortcodes, unwrap_fenced_pre
 from ingest.write import OutputFile
 
 #: Front matter keys that only matter to wikiGDrive or Hugo, not to the site.
@@ -105,13 +106,15 @@ class Site:
 
 def build_site(export: Export, previous: dict[str, Any] | None = None,
                normalize_config: NormalizeConfig = NormalizeConfig(), progress: Progress = NoProgress(),
-               jobs: int = 1, previous_page: Callable[[str], str | None] | None = None) -> Site:
+               jobs: int = 1, previous_page: Callable[[str], str | None] | None = None,
+               settings: SiteSettings = SiteSettings()) -> Site:
     """Turn a read export into the pages, nav and redirects of the site. Pure: touches no disk.
 
     ``jobs`` > 1 spreads the per-document stages over that many processes for a big export;
     the result is the same. ``previous_page`` (path → the text the last sync wrote there, if it
     is still as written) lets a doc whose page would come out the same skip the body stages:
-    the last sync's manifest (``previous``) records what each page was made from.
+    the last sync's manifest (``previous``) records what each page was made from. ``settings``
+    are the site's (``mkdocs.yml``): its brand and the addresses it is published at.
     """
     site = Site(assets=list(export.assets), problems=list(export.problems), documents_read=len(export.documents))
     progress.stage("normalising docs", len(export.documents))
@@ -119,15 +122,18 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
     # object, where a worker would send back a copy of every doc (memory, and time to pickle it).
     docs = map_items(_normalize_one, (export.documents, normalize_config), len(export.documents), 1,
                      progress.advance)
+    site.problems.extend(brand_problems(docs, settings.brand))
     stubs = [doc for doc in docs if doc.is_redirect_stub]
     page_docs = [_as_faq(doc) if is_faq(doc.title, doc.source, doc.meta) else doc
                  for doc in docs if not doc.is_redirect_stub]
     faq_sources = frozenset(doc.source for doc in page_docs if doc.meta.get("faq") is True)
 
-    navigation = build_navigation(page_docs, export.folder_titles, export.navigation, top_level=faq_sources)
+    navigation = build_navigation(page_docs, export.folder_titles, export.navigation, top_level=faq_sources,
+                                  redirects=stub_targets(stubs, page_docs))
     site.problems.extend(navigation.problems)
 
-    index = LinkIndex(assets={asset.source for asset in export.assets}, refused=set(export.refused_assets))
+    index = LinkIndex(assets={asset.source for asset in export.assets}, refused=set(export.refused_assets),
+                      published=settings.published_urls)
     for doc in page_docs:
         dest = navigation.dest_by_source.get(doc.source)
         if dest is not None:
@@ -142,9 +148,10 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
     placed = [doc for doc in page_docs if doc.source in index.by_source]
     originals = {doc.source: doc.body for doc in export.documents}
     labelled = _labelled_pages(page_docs, index)
-    digest = _context_digest(index, navigation, labelled, normalize_config)
+    digest = _context_digest(index, navigation, labelled, normalize_config, settings)
     inputs = [_input_key(digest, doc, originals[doc.source], index.by_source[doc.source]) for doc in placed]
-    context = _PageContext(placed, originals, index, navigation, labelled, _assets_by_folder(export.assets), inputs)
+    context = _PageContext(placed, originals, index, navigation, labelled, _assets_by_folder(export.assets), inputs,
+                           _diagrams(index.assets), settings.system_name)
     reused = _reusable_pages(placed, inputs, previous, previous_page)
     todo = [i for i in range(len(placed)) if i not in reused]
     progress.stage("transforming docs", len(todo))
@@ -188,6 +195,12 @@ class _PageContext:
     inputs: list[str]
     """Each doc's input key (see ``_input_key``), recorded in the manifest with what its page was."""
 
+    diagrams: tuple[str, ...] = ()
+    """The export's drawings (``diagrams/``), which ``drawio`` shortcodes show by name."""
+
+    system_name: str = ""
+    """What ``{{% system-name %}}`` will show, to match a link to a heading that has it."""
+
 
 @dataclass(frozen=True)
 class _RenderedPage:
@@ -219,7 +232,7 @@ def _render_one(context: _PageContext, i: int) -> _RenderedPage:
     try:
         doc, activity = _as_activity(doc, context.navigation)
         doc, problems = _transform(doc, context.index, context.navigation, context.labelled,
-                                   context.originals[doc.source])
+                                   context.originals[doc.source], context.diagrams, context.system_name)
     except Exception as exc:  # a bug met by one odd doc must not cost the rest of the site
         doc, problems = _unconverted(doc, exc)
         activity = None
@@ -234,7 +247,7 @@ def _render_one(context: _PageContext, i: int) -> _RenderedPage:
 # --- pages the last sync made from the same input ------------------------------------------------
 
 def _context_digest(index: LinkIndex, navigation: Navigation, labelled: dict[str, list[tuple[str, str]]],
-                    normalize_config: NormalizeConfig) -> str:
+                    normalize_config: NormalizeConfig, settings: SiteSettings = SiteSettings()) -> str:
     """A digest of everything a page is made from besides its own doc: the ingest code, the fixes
     chosen, where every doc and asset goes, the nav (titles, order, parents) and the labelled pages."""
 
@@ -242,7 +255,7 @@ def _context_digest(index: LinkIndex, navigation: Navigation, labelled: dict[str
         return node.title, node.dest, node.doc_id, tuple(shape(child) for child in node.children)
 
     parts = (code_stamp(), tuple(normalize_config), sorted(index.by_source.items()), sorted(index.by_id.items()),
-             sorted(index.assets), sorted(index.refused),
+             sorted(index.assets), sorted(index.refused), repr(settings),
              sorted((source, node.dest, node.title) for source, node in navigation.node_by_source.items()),
              shape(navigation.root), sorted(labelled.items()))
     return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
@@ -337,21 +350,60 @@ def _add_catalog(site: Site, faq_dests: set[str]) -> None:
 
 
 def _transform(doc: Document, index: LinkIndex, navigation: Navigation,
-               labelled: dict[str, list[tuple[str, str]]], original: str) -> tuple[Document, list[Problem]]:
-    """The body stages, in order: raw HTML sanitised, shortcodes, HTML tables, links, generated lists, headings."""
+               labelled: dict[str, list[tuple[str, str]]], original: str,
+               diagrams: tuple[str, ...] = (), system_name: str = "") -> tuple[Document, list[Problem]]:
+    """The body stages, in order: raw HTML sanitised, shortcodes, links, generated lists, headings."""
     problems: list[Problem] = []
+    doc = unwrap_fenced_pre(doc)
     doc, found = sanitize_markdown(doc, original)
     problems += found
-    doc, found = convert_shortcodes(doc, original)
+    doc, found = convert_shortcodes(doc, original, diagrams=diagrams)
     problems += found
-    doc = render_tables(doc)
     doc, found = rewrite_links(doc, index, original)
     problems += found
-    children = [(child.title, relative_url(doc.dest, child.dest)) for child in navigation.children_of(doc.source) if child.dest]
-    body = fill_children(doc.body, children)
+    def listed(nodes: list[NavNode]) -> list[tuple[str, str]]:
+        return [(child.title, relative_url(doc.dest, child.dest)) for child in nodes if child.dest]
+
+    def children_of(title: str) -> list[tuple[str, str]] | None:
+        node = navigation.node_titled(title)
+        return listed(node.children) if node is not None else None
+
+    body = fill_children(doc.body, listed(navigation.children_of(doc.source)), children_of)
     body = fill_content_by_label(body, labelled, doc.dest)
     body = settle_headings(body, doc.title)
-    return dataclasses.replace(doc, body=body), problems
+    doc, found = unlink_broken_fragments(dataclasses.replace(doc, body=body), original, system_name)
+    return doc, problems + found
+
+
+_ONLY_TAG_RE = re.compile(r"\{\{[%<]\s*only\s+(?:sys\s*=\s*)?[\"']?(?P<sys>[^\"'%>}]*)", re.IGNORECASE)
+
+
+def brand_problems(docs: list[Document], brand: str) -> list[Problem]:
+    """A warning when the site's brand is none of the brands the export's ``only`` blocks name.
+
+    Every block would be dropped, silently: the site's brand is most likely another site's
+    (a copied mkdocs.yml).
+    """
+    if not brand:
+        return []
+    found: Counter[str] = Counter()
+    for doc in docs:
+        if "only" in doc.body:
+            for match in _ONLY_TAG_RE.finditer(doc.body):
+                found.update(part.strip().casefold() for part in match.group("sys").split(",") if part.strip())
+    if not found or brand.casefold() in found:
+        return []
+    names = ", ".join(sorted(found))
+    blocks = sum(found.values())
+    return [Problem("", None, "brand-not-in-export",
+                    f"The site's brand '{brand}' (mkdocs.yml) is none of the brands the export's "
+                    f"{{{{% only %}}}} blocks name ({names}); all {blocks} of those blocks are left out of the site. "
+                    "Set brand to one of them, or leave it empty to keep every block.")]
+
+
+def _diagrams(assets: set[str]) -> tuple[str, ...]:
+    """The export's drawings: images in its top ``diagrams/`` folder (what ``drawio`` shortcodes show)."""
+    return tuple(sorted(path for path in assets if path.startswith("diagrams/") and path.count("/") == 1))
 
 
 def _unconverted(doc: Document, exc: Exception) -> tuple[Document, list[Problem]]:

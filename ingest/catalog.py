@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ingest.activities import SUBCATEGORIES, Activity
-from ingest.links import relative_url
+from ingest.links import encode_path, relative_url
 
 ACTIVITIES_PAGE = "all-activities.md"
 ACTIVITIES_JSON = "activities.json"
@@ -131,23 +131,23 @@ def activities_page(entries: list[CatalogEntry]) -> str:
         f'<span class="ingest-activity-filters__count" data-filter-count aria-live="polite">{len(data)} of {len(data)}</span>',
         "</div>",
         "",
-        '<div class="ingest-activities" markdown="1" data-search-exclude>',  # each row is its own page's result
-        '<table markdown="1">',
+        '<div class="ingest-activities" data-search-exclude>',  # each row is its own page's result
+        '<table>',
         '<thead><tr><th data-sort-default>ID</th><th>Activity</th><th>Subcategory</th><th>Weighting</th>'
         '<th data-sort-method="number">Year</th></tr></thead>',
-        '<tbody markdown="1">',
+        '<tbody>',
     ]
     for row in data:
         entry = by_dest[row["url"]]
         search = " ".join(str(row[k] or "") for k in ("id", "cms_id", "title", "subcategory", "description")).casefold()
-        link = relative_url(ACTIVITIES_PAGE, entry.dest)
-        title = (row["title"] or entry.title).replace("[", "\\[").replace("]", "\\]")
+        link = encode_path(relative_url(ACTIVITIES_PAGE, entry.dest))
+        title = html.escape(row["title"] or entry.title)
         lines.append(
-            f'<tr markdown="1" data-subcategory="{html.escape(row["subcategory"] or "")}" '
+            f'<tr data-subcategory="{html.escape(row["subcategory"] or "")}" '
             f'data-weighting="{html.escape(row["weighting"] or "")}" data-year="{row["performance_year"] or ""}" '
             f'data-search="{html.escape(search)}">'
             f'<td data-sort="{natural_key(row["id"])}">{html.escape(row["id"] or "")}</td>'
-            f'<td markdown="1">[{title}]({link})</td>'
+            f'<td><a href="{html.escape(link)}">{title}</a></td>'
             f'<td>{html.escape(row["subcategory"] or "—")}</td>'
             f'<td data-sort="{_weighting_rank(row["weighting"])}">{_badge(row["weighting"])}</td>'
             f'<td>{row["performance_year"] or ""}</td></tr>'

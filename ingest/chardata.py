@@ -67,7 +67,6 @@ MD_LINK_RE = re.compile(
 #: Raw HTML tags whose URLs the link stage resolves. A tag's attributes never span a '<': without that bound,
 #: a long line of '<a ' with no '>' costs time quadratic in its length.
 HTML_IMG_RE = re.compile(r"<img\b(?P<attrs>[^<>]*?)/?>", re.IGNORECASE)
-HTML_HREF_RE = re.compile(r"(?P<pre><a\b[^<>]*?\bhref\s*=\s*)(?P<q>[\"'])(?P<url>[^\"'<>]*)(?P=q)", re.IGNORECASE)
 HTML_ATTR_RE = re.compile(r"""(?P<name>[\w:-]+)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+))""")
 
 #: An ATX heading (up to 3 spaces in); a closing run of '#' counts only after a space, as in CommonMark.

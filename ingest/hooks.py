@@ -6,6 +6,7 @@ so ``mkdocs.yml`` stays hand-written: the sync never edits it.
 ``extra:`` settings read here:
 
 - ``system_name``: what ``{{% system-name %}}`` shows (default: ``site_name``).
+- ``system_abbr``: what ``{{% sys-name %}}`` shows, the short form (default: ``system_name``).
 - ``system_url``: base URL ``{{% syslink "Text" "query" %}}`` links to (``<url>?<query>``);
   without it the text is shown in bold.
 - ``brand``: keeps ``{{% only sys="<brand>" %}}`` blocks for that brand and drops the
@@ -34,6 +35,7 @@ from ingest.shortcodes import MARKER_PREFIX
 log = logging.getLogger("mkdocs.plugins.ingest")
 
 _SYSTEM_NAME_RE = re.compile(re.escape(MARKER_PREFIX) + r"system-name-->")
+_SYS_NAME_RE = re.compile(re.escape(MARKER_PREFIX) + r"sys-name-->")
 _SYSLINK_RE = re.compile(re.escape(MARKER_PREFIX) + r'syslink text="(?P<text>[^"]*)" query="(?P<query>[^"]*)"-->')
 _ONLY_RE = re.compile(re.escape(MARKER_PREFIX) + r'only sys="(?P<sys>[^"]*)"-->(?P<body>.*?)'
                       + re.escape(MARKER_PREFIX) + r"/only-->", re.DOTALL)
@@ -93,6 +95,8 @@ def render_markers(markdown: str, extra: dict[str, Any], site_name: str) -> str:
     """
     system_name = str(extra.get("system_name") or site_name)
     markdown = _SYSTEM_NAME_RE.sub(lambda m: system_name, markdown)
+    system_abbr = str(extra.get("system_abbr") or system_name)
+    markdown = _SYS_NAME_RE.sub(lambda m: system_abbr, markdown)
     system_url = str(extra.get("system_url") or "")
 
     def syslink(match: re.Match[str]) -> str:

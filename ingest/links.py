@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from ingest.chardata import GOOGLE_URL_RES, HTML_ATTR_RE, HTML_HREF_RE, HTML_IMG_RE, MD_LINK_RE
+from ingest.chardata import GOOGLE_URL_RES, HTML_ATTR_RE, HTML_IMG_RE, MD_LINK_RE
 from ingest.model import Document, Problem
+from ingest.markup import loose_key, parser
 from ingest.regions import LineFinder, outside_code
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -26,6 +27,8 @@ _LINK_DEFINITION_RE = re.compile(
     r"^(?P<indent> {0,3})\[(?P<label>[^\]\n]+)\]:[ \t]*(?P<target><[^>\n]*>|[^\s<>]+)(?P<rest>[^\n]*)$", re.MULTILINE)
 _REFERENCE_RE = re.compile(r"\[(?P<text>[^\[\]\n]+)\]\[(?P<label>[^\[\]\n]*)\]")
 _HTML_A_RE = re.compile(r"<a\b(?P<attrs>[^<>]*)>(?P<text>[^<]*)</a>", re.IGNORECASE)
+#: A raw ``<a>`` start tag, with its text and end tag when the text is plain.
+_HTML_A_TAG_RE = re.compile(r"<a\b(?P<attrs>[^<>]*)>(?:(?P<text>[^<]*)</a>)?", re.IGNORECASE)
 
 
 @dataclass
@@ -43,6 +46,9 @@ class LinkIndex:
 
     refused: set[str] = field(default_factory=set)
     """Assets the read stage would not copy (unsafe SVGs, already reported): shown as text."""
+
+    published: tuple[str, ...] = ()
+    """Base URLs where this wiki is published (each ending in '/'): links under them are links to its pages."""
 
 
 def google_id(url: str) -> str | None:
@@ -108,6 +114,96 @@ def rewrite_links(doc: Document, index: LinkIndex, original: str | None = None) 
     return doc.with_fix("links", body), rewriter.problems
 
 
+def unlink_broken_fragments(doc: Document, original: str | None = None,
+                            system_name: str = "") -> tuple[Document, list[Problem]]:
+    """Report the links to a heading of the same page that no heading or anchor of it matches; show them as text.
+
+    Google Docs links a heading by a bookmark of its own, and wikiGDrive writes the fragment
+    its own way, so a fragment is matched loosely, as the build matches it (see
+    ``ingest.mkdocs.commonmark``): with an anchor's id or a heading's text, case and punctuation
+    aside, or by the link's text. A link that matches nothing was broken in the doc already
+    (a bookmark deleted in Drive); it would fail ``mkdocs build --strict``.
+
+    >>> doc = Document("a.md", {}, "## Set up\\n\\nSee [setup](#set-up) and [gone](#h.x1).\\n", dest="a.md")
+    >>> fixed, problems = unlink_broken_fragments(doc)
+    >>> print(fixed.body.splitlines()[-1])
+    See [setup](#set-up) and <span class="ingest-missing ingest-broken-anchor" title="No heading or anchor on this page is #h.x1">gone</span>.
+    >>> [p.kind for p in problems]
+    ['broken-anchor']
+    """
+    body = doc.body
+    if "(#" not in body and 'href="#' not in body and "href='#" not in body:
+        return doc, []
+    targets = fragment_targets(body, system_name)
+    problems: list[Problem] = []
+    lines = LineFinder(original if original is not None else body)
+    searched = [0]
+
+    def broken(fragment: str, text: str) -> bool:
+        key = loose_key(unquote(fragment))
+        return bool(key) and key not in targets and loose_key(_markup_text(text)) not in targets
+
+    def replace(text: str, fragment: str) -> str:
+        source = original if original is not None else body
+        found = source.find(f"#{fragment}", searched[0])
+        if found >= 0:
+            searched[0] = found + 1
+        problems.append(Problem(doc.source, doc.line_of(lines.line(found)) if found >= 0 else None, "broken-anchor",
+                                f"Doc '{doc.source}' links to '#{_short(fragment)}' ('{_short(_markup_text(text))}'), "
+                                "but no heading or anchor of the doc is that; the link is shown as text. Link the "
+                                "heading again in the Google Doc (Insert > Link > Headings)."))
+        title = html.escape(f"No heading or anchor on this page is #{fragment}", quote=True)
+        return f'<span class="ingest-missing ingest-broken-anchor" title="{title}">{text}</span>'
+
+    def markdown_link(match: re.Match[str]) -> str:
+        target = match.group("target").strip("<>")
+        if match.group("bang") or not target.startswith("#") or not broken(target[1:], match.group("text")):
+            return match.group(0)
+        return replace(match.group("text"), target[1:])
+
+    def html_link(match: re.Match[str]) -> str:
+        href = _attrs(match.group("attrs")).get("href", "")
+        if not href.startswith("#") or not broken(href[1:], match.group("text")):
+            return match.group(0)
+        return replace(match.group("text"), href[1:])
+
+    def prose(text: str) -> str:
+        if "](#" in text:
+            text = MD_LINK_RE.sub(markdown_link, text)
+        if "<a" in text.lower():
+            text = _HTML_A_RE.sub(html_link, text)
+        return text
+
+    fixed = outside_code(prose, body)
+    return doc.with_fix("broken-anchors", fixed), problems
+
+
+def fragment_targets(body: str, system_name: str = "") -> set[str]:
+    """The loose keys (``markup.loose_key``) of every heading's text and every id and anchor name of a body."""
+    keys: set[str] = set()
+    tokens = parser().parse(body)
+    for i, token in enumerate(tokens):
+        if token.type == "html_block":
+            keys.update(loose_key(value) for value in _ID_ATTR_RE.findall(token.content))
+        elif token.type == "inline":
+            keys.update(loose_key(child_id) for child in token.children or [] if child.type == "html_inline"
+                        for child_id in _ID_ATTR_RE.findall(child.content))
+            if i and tokens[i - 1].type == "heading_open":
+                keys.add(loose_key(_markup_text(token.content.replace(MARKER_SYSTEM_NAME, system_name))))
+    keys.discard("")
+    return keys
+
+
+_ID_ATTR_RE = re.compile(r"""\b(?:id|name)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+MARKER_SYSTEM_NAME = "<!--ingest:system-name-->"
+_TAG_OR_MARKUP_RE = re.compile(r"<[^>]*>|[*_`]|\[|\]\([^)]*\)|\]")
+
+
+def _markup_text(text: str) -> str:
+    """Text with its tags and Markdown marks taken out (close enough to what a reader sees, to match it)."""
+    return _TAG_OR_MARKUP_RE.sub("", text)
+
+
 class _Rewriter:
     def __init__(self, doc: Document, index: LinkIndex, original: str):
         self.doc = doc
@@ -129,8 +225,7 @@ class _Rewriter:
                 text = HTML_IMG_RE.sub(self._html_img, text)
                 lower = text.lower()
             if "<a" in lower:
-                text = _HTML_A_RE.sub(self._html_a, text)
-                text = HTML_HREF_RE.sub(self._html_href, text)
+                text = _HTML_A_TAG_RE.sub(self._html_a, text)
         return self._definitions(text) if "]:" in text else text
 
     # -- Markdown -----------------------------------------------------------
@@ -148,39 +243,35 @@ class _Rewriter:
         return f"{match.group('bang')}[{text}]({_quote_target(new)}{title})"
 
     def _html_img(self, match: re.Match[str]) -> str:
-        """Raw ``<img>`` becomes a Markdown image, so MkDocs fixes its path for directory URLs."""
+        """A raw ``<img>`` keeps its tag (CommonMark leaves Markdown in raw HTML as text); its ``src`` is re-pointed.
+
+        The page's HTML is built into MkDocs' tree with the raw HTML in it, so MkDocs makes the path
+        a URL and checks it, as it does for a Markdown image.
+        """
         attrs = _attrs(match.group("attrs"))
-        src = attrs.pop("src", "")
-        alt = attrs.pop("alt", "")
+        src = attrs.get("src", "")
+        alt = attrs.get("alt", "")
         if not src:
             return match.group(0)
-        refused = self._refuse(src, True, alt)
+        refused = self._refuse(src, True, alt, raw_html=True)
         if refused is not None:
             return refused
         new = self.resolve(src, True, alt)
         if new is None:
             return self._missing(alt, src, True)
-        extra = " ".join(f'{key}="{html.escape(value)}"' for key, value in attrs.items() if key in ("width", "height", "title"))
-        return f"![{alt}]({_quote_target(new)})" + (f"{{ {extra} }}" if extra else "")
+        return _with_attribute(match.group(0), "src", src, new)
 
     def _html_a(self, match: re.Match[str]) -> str:
-        """A raw ``<a href>`` around plain text becomes a Markdown link, for the same reason."""
+        """A raw ``<a href>`` keeps its tag with the href re-pointed; one that points nowhere, its text alone."""
         attrs = _attrs(match.group("attrs"))
         href = attrs.get("href")
-        if href is None or (_SCHEME_RE.match(href) and not google_id(href)):
+        if href is None or href.startswith("#"):
             return match.group(0)
         text = match.group("text")
-        new = self.resolve(href, False, text)
+        new = self.resolve(href, False, text if text is not None else href)
         if new is None:
-            return self._missing(text, href, False)
-        return f"[{text}]({_quote_target(new)})"
-
-    def _html_href(self, match: re.Match[str]) -> str:
-        url = match.group("url")
-        new = self.resolve(url, False, url) if not url.startswith("#") else url
-        if new is None or not _SCHEME_RE.match(new) and new.endswith(".md"):
-            return match.group(0)
-        return f"{match.group('pre')}{match.group('q')}{new}{match.group('q')}"
+            return self._missing(text, href, False) if text is not None else match.group(0)
+        return _with_attribute(match.group(0), "href", href, new)
 
     def _definitions(self, text: str) -> str:
         """Reference definitions (``[1]: target``) are links too; one that points nowhere goes, with its uses."""
@@ -202,8 +293,11 @@ class _Rewriter:
         return _REFERENCE_RE.sub(lambda m: m.group("text") if " ".join((m.group("label") or m.group("text")).split())
                                  .casefold() in dropped else m.group(0), text)
 
-    def _refuse(self, target: str, is_image: bool, text: str) -> str | None:
-        """What to show instead of a link the site must not have: a script URL, a local file, an outside image."""
+    def _refuse(self, target: str, is_image: bool, text: str, raw_html: bool = False) -> str | None:
+        """What to show instead of a link the site must not have: a script URL, a local file, an outside image.
+
+        ``raw_html``: the link is a raw HTML tag, where Markdown is not read, so the replacement is HTML.
+        """
         scheme = _SCHEME_RE.match(target)
         if google_id(target) is not None or not (scheme or target.startswith("//")):
             return None
@@ -219,6 +313,8 @@ class _Rewriter:
                          f"shows an image from another site ('{_short(target)}'); the site only shows images from the "
                          "export (no tracking, works offline), so it is a link to the image. Put the image in the Google "
                          "Doc instead.")
+            if raw_html:
+                return f'<a href="{html.escape(target, quote=True)}">{html.escape(text or "image")}</a>'
             return f"[{_escape_brackets(text) or 'image'}]({_quote_target(target)})"
         return None
 
@@ -237,6 +333,8 @@ class _Rewriter:
                          f"links to Google doc '{drive_id}', which is not in this export; the link opens it in Google Drive. "
                          "Export the folder it is in too, or link to a doc in this export.")
             return target if not target.startswith("gdoc:") else f"https://drive.google.com/open?id={drive_id}"
+        if self.index.published and self._published(target):
+            return self._resolve_published(target)
         if _SCHEME_RE.match(target) or target.startswith("//"):
             return target
         path, fragment = _split_fragment(target)
@@ -263,6 +361,34 @@ class _Rewriter:
                      f"links to {what} '{target}', which is not in this export; the link is shown as plain text. "
                      f"Fix the link in the Google Doc, or export the folder that holds the {what}.")
         return None
+
+    def _published(self, url: str) -> str | None:
+        """The path below a published base URL that ``url`` starts with (http and https alike), or None."""
+        lower = url.lower()
+        for base in self.index.published:
+            for variant in (base, base.replace("https://", "http://", 1), base.replace("http://", "https://", 1)):
+                if lower.startswith(variant.lower()):
+                    return url[len(variant):] or "/"
+                if lower == variant[:-1].lower():
+                    return "/"
+        return None
+
+    def _resolve_published(self, url: str) -> str:
+        """A link to a page of the published wiki: to that page of this export, or kept as it is (reported)."""
+        path, fragment = _split_fragment(self._published(url) or "")
+        path = unquote(path).strip("/")
+        stem = path[:-5] if path.endswith(".html") else path[:-3] if path.endswith(".md") else path
+        candidates = [f"{stem}.md", f"{stem}/_index.md", f"{stem}/index.md", f"{stem}.txt"] if stem else \
+            ["_index.md", "index.md"]
+        for candidate in candidates:
+            dest = self.index.by_source.get(candidate)
+            if dest is not None:
+                return encode_path(relative_url(self.doc.dest, dest)) + (fragment if fragment.startswith("#") else "")
+        self._report(url, "published-link-missing",
+                     f"links to '{_short(url)}' on the published wiki, but no doc of this export is that page; "
+                     "the link still goes to the published site. Point it at a doc in the export, or export the "
+                     "doc it shows.")
+        return url
 
     def _candidates(self, path: str) -> list[str]:
         """Where a relative path may point: from the exported file, then from the page's URL.
@@ -317,6 +443,25 @@ def _escape_brackets(text: str) -> str:
 def _attrs(text: str) -> dict[str, str]:
     return {m.group("name").lower(): next(v for v in (m.group("dq"), m.group("sq"), m.group("bare")) if v is not None)
             for m in HTML_ATTR_RE.finditer(text)}
+
+
+def _with_attribute(tag: str, name: str, old: str, new: str) -> str:
+    """``tag`` with the value of attribute ``name`` changed from ``old`` to ``new`` (quoted as it was).
+
+    >>> _with_attribute("<img alt='a' src='x.png' width=3>", "src", "x.png", "../x.png")
+    "<img alt='a' src='../x.png' width=3>"
+    >>> _with_attribute('<a href=x.md>', "href", "x.md", "../x.md")
+    '<a href="../x.md">'
+    """
+    if old == new:
+        return tag
+    pattern = re.compile(rf"""(\b{name}\s*=\s*)(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+    match = pattern.search(tag)
+    if match is None:
+        return tag
+    value = match.group(0)[len(match.group(1)):]
+    quote = value[0] if value[:1] in "\"'" else '"'
+    return tag[:match.start()] + match.group(1) + quote + html.escape(new, quote=True) + quote + tag[match.end():]
 
 
 def _quote_target(target: str) -> str:

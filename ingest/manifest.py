@@ -82,14 +82,14 @@ def code_stamp() -> str:
     return __version__ + ":" + hashlib.sha1(repr(stats).encode()).hexdigest()[:12]
 
 
-def export_fingerprint(export_dir: Path) -> str:
-    """A digest of every file in the export (path, size, mtime) and of ingest itself.
+def export_fingerprint(export_dir: Path, settings: Any = None) -> str:
+    """A digest of every file in the export (path, size, mtime), of ingest itself and of the site's settings.
 
     Cheap (one stat a file, nothing read), and it changes whenever wikiGDrive
     rewrites, adds or removes a file, so an unchanged fingerprint means the last
     sync's docs_dir is still the right one.
     """
-    digest = hashlib.sha1(code_stamp().encode())
+    digest = hashlib.sha1((code_stamp() + repr(settings)).encode())
     for rel, size, mtime in sorted(_walk_stats(Path(export_dir))):
         digest.update(f"{rel}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -127,7 +128,27 @@ class Document:
 
     @property
     def is_redirect_stub(self) -> bool:
-        return self.redirect_to is not None
+        """A stub wikiGDrive left where a renamed or moved doc was: ``redirectTo``, or a rename placeholder."""
+        return self.redirect_to is not None or self.is_rename_placeholder
+
+    @property
+    def is_rename_placeholder(self) -> bool:
+        """Current wikiGDrive marks a renamed doc with a doc titled ``Redirect to: X`` (``Conflict: Redirect
+        to: X`` when two docs took the name) whose body is ``Renamed to: [X](x.md)``, without ``redirectTo``."""
+        return bool(_PLACEHOLDER_TITLE_RE.match(self.title)) and _PLACEHOLDER_BODY_RE.match(self.body) is not None
+
+    @property
+    def is_conflict_placeholder(self) -> bool:
+        return self.is_rename_placeholder and self.title.startswith("Conflict:")
+
+    @property
+    def redirect_url(self) -> str | None:
+        """Where a stub says its doc went, as a path relative to the stub: its ``url``, else a placeholder's link."""
+        url = self.meta.get("url")
+        if isinstance(url, str) and url.strip():
+            return url.strip()
+        match = _PLACEHOLDER_BODY_RE.match(self.body) if self.is_rename_placeholder else None
+        return match.group("target").strip("<>") if match else None
 
     @property
     def is_clash_copy(self) -> bool:
@@ -154,6 +175,21 @@ class Asset:
     """Path relative to the export root; also its path in the docs_dir."""
 
     size: int = 0
+
+
+@dataclass(frozen=True)
+class NavigationDocument:
+    """The navigation document at the export root (``navigation.md``): the nav editors laid out in Drive."""
+
+    source: str
+    """Its path in the export."""
+
+    text: str
+    """Its body: a nested list of links. Its front matter is not the nav (wikiGDrive lists every
+    doc's path there, as ``links:``)."""
+
+    first_line: int = 1
+    """The file line the body starts on, to report an entry by its line."""
 
 
 @dataclass
@@ -199,6 +235,10 @@ class NavNode:
         for child in self.children:
             yield f"{'    ' * depth}{child.title} ({child.dest})"
             yield from child._lines(depth + 1)
+
+
+_PLACEHOLDER_TITLE_RE = re.compile(r"^(?:Conflict:\s*)?Redirect to:", re.IGNORECASE)
+_PLACEHOLDER_BODY_RE = re.compile(r"\A\s*Renamed to:\s*\[[^\]]*\]\((?P<target><[^>]*>|[^)\s]+)[^)]*\)", re.IGNORECASE)
 
 
 def problem_order(problem: Problem) -> tuple[Any, ...]:

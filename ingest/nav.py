@@ -3,7 +3,8 @@
 Each doc is placed by the first source that knows it:
 
 1. the navigation document at the export root (``navigation.md`` or
-   ``.navigation.md``, a nested list of links, 4 spaces a level), in its order;
+   ``.navigation.md``: the nested list of links of its body, read as CommonMark), in its
+   order and with its labels;
 2. its ``menu.main.parent`` and ``weight``;
 3. the folder tree: a folder ``x/`` and its sibling ``x.md`` (or ``x/_index.md``)
    are one section whose page is ``x.md``.
@@ -21,11 +22,12 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
-from ingest.chardata import LIST_ITEM_RE, MD_LINK_RE
 from ingest.links import google_id
+from ingest.markup import parser, plain_text
 from ingest.meta import escape_html, menu_weight
-from ingest.model import Document, NavNode, Problem, Severity
+from ingest.model import Document, NavigationDocument, NavNode, Problem, Severity
 
 HOME_NAMES = ("index.md", "_index.md", "index.txt", "_index.txt")
 SECTION_NAMES = ("_index.md", "index.md", "_index.txt", "index.txt")
@@ -53,6 +55,11 @@ class Navigation:
     def children_of(self, source: str) -> list[NavNode]:
         node = self.node_by_source.get(source)
         return list(node.children) if node else []
+
+    def node_titled(self, title: str) -> NavNode | None:
+        """The first node in nav order whose title is ``title`` (case aside)."""
+        wanted = title.strip().casefold()
+        return next((node for node in self.root.walk() if node.title.strip().casefold() == wanted), None)
 
     def to_mkdocs(self) -> list[Any]:
         """MkDocs' ``nav``: the home page first, then the tree; titles escaped, as the theme writes them as HTML."""
@@ -117,24 +124,68 @@ def section_dest(source: str) -> str:
     return safe_path(posixpath.join(folder, posixpath.splitext(name)[0], "index.md"))
 
 
-def parse_navigation(text: str) -> list[tuple[int, str, str | None]]:
-    """Entries of a navigation document: (depth, title, link target or None).
+@dataclass(frozen=True)
+class NavigationEntry:
+    """One link (or plain label) of the navigation document."""
 
-    >>> parse_navigation("- [A](a.md)\\n    - [B](gdoc:1234567890ab)\\n- Plain section\\n")
-    [(0, 'A', 'a.md'), (1, 'B', 'gdoc:1234567890ab'), (0, 'Plain section', None)]
+    depth: int
+    """0 for a top-level item, 1 for an item in its sub-list, and so on."""
+
+    title: str
+    """The label editors gave the entry: what the nav shows for it."""
+
+    target: str | None
+    """Where it links (a path in the export, a Drive URL, ``gdoc:id``), or None for a plain label."""
+
+    line: int
+    """1-based line of the navigation document's body."""
+
+
+def parse_navigation(text: str) -> list[NavigationEntry]:
+    """The entries of a navigation document's body: its nested lists, read as CommonMark.
+
+    wikiGDrive writes ``* [Label](path.md)`` items nested 3 spaces a level (4 by hand works too).
+    An item with two links is two entries (an editor joined two lines); children go under the last.
+
+    >>> [(e.depth, e.title, e.target) for e in parse_navigation("* [A](a.md)\\n   * [B](gdoc:1234567890ab)\\n* Plain\\n")]
+    [(0, 'A', 'a.md'), (1, 'B', 'gdoc:1234567890ab'), (0, 'Plain', None)]
     """
-    entries = []
-    for line in text.splitlines():
-        item = LIST_ITEM_RE.match(line.replace("\t", "    "))
-        if not item or not item.group("text").strip():
-            continue
-        depth = (len(item.group("indent")) + 2) // 4  # 4 spaces a level; 2 or 6 are read kindly
-        link = MD_LINK_RE.search(item.group("text"))
-        if link:
-            entries.append((depth, link.group("text").strip(), link.group("target").strip("<>")))
-        else:
-            entries.append((depth, item.group("text").strip(), None))
-    return entries
+    entries: list[NavigationEntry] = []
+    depth = -1
+    line = 1
+    for token in parser().parse(text):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif token.type == "list_item_open":
+            line = token.map[0] + 1 if token.map else line
+            entries.append(NavigationEntry(depth, "", None, line))  # filled by the item's first inline
+        elif token.type == "inline" and depth >= 0 and entries and not entries[-1].title and entries[-1].depth == depth:
+            item = entries.pop()
+            found = _links_of(token.children or [])
+            if found:
+                entries.extend(NavigationEntry(depth, title, target, item.line) for title, target in found)
+            elif plain_text(token.children or []).strip():
+                entries.append(NavigationEntry(depth, " ".join(plain_text(token.children or []).split()), None,
+                                               item.line))
+    return [entry for entry in entries if entry.title]
+
+
+def _links_of(tokens: list[Any]) -> list[tuple[str, str]]:
+    """(label, href) of each link in an item's inline tokens."""
+    links: list[tuple[str, str]] = []
+    inside: list[Any] | None = None
+    href = ""
+    for token in tokens:
+        if token.type == "link_open":
+            inside, href = [], str(token.attrs.get("href", ""))
+        elif token.type == "link_close" and inside is not None:
+            links.append((" ".join(plain_text(inside).split()) or href, href))
+            inside = None
+        elif inside is not None:
+            inside.append(token)
+    return links
 
 
 def _weight(doc: Document, problems: list[Problem]) -> float:
@@ -150,12 +201,13 @@ def _weight(doc: Document, problems: list[Problem]) -> float:
 
 
 def build_navigation(docs: list[Document], folder_titles: dict[str, str],
-                     navigation: tuple[str, str] | None = None, site_title: str | None = None,
-                     top_level: frozenset[str] = frozenset()) -> Navigation:
+                     navigation: NavigationDocument | None = None, site_title: str | None = None,
+                     top_level: frozenset[str] = frozenset(), redirects: dict[str, str] | None = None) -> Navigation:
     """Place ``docs`` (pages only: no redirect stubs) and return the tree and page paths.
 
     Docs in ``top_level`` (FAQ pages) go to the end of the top level unless the
-    navigation document places them.
+    navigation document places them. ``redirects`` maps each redirect stub's source to the
+    source of the doc it leads to, for navigation entries that still link to a stub.
     """
     problems: list[Problem] = []
     docs = sorted(docs, key=lambda d: d.source)
@@ -174,9 +226,11 @@ def build_navigation(docs: list[Document], folder_titles: dict[str, str],
     title = site_title or (home.title if home else folder_titles.get("", "Home"))
     root = NavNode(title=title, dest=None)
     placements: dict[str, _Placement] = {}
+    labels: dict[str, str] = {}
 
     if navigation is not None:
-        placements.update(_from_navigation(navigation, by_source, by_id, problems))
+        found, labels = _from_navigation(navigation, by_source, by_id, redirects or {}, problems)
+        placements.update(found)
 
     copies = [doc for doc in docs if doc.is_clash_copy and _clash_original(doc.source) in by_source]
     pages = [doc for doc in docs if doc is not home and doc not in copies]
@@ -208,41 +262,66 @@ def build_navigation(docs: list[Document], folder_titles: dict[str, str],
             placements[doc.source] = _Placement(_folder_parent(doc.source, by_source), key, "folder")
 
     _break_cycles(placements, problems)
-    return _assemble(root, home, pages, copies, placements, by_source, folder_titles, problems)
+    return _assemble(root, home, pages, copies, placements, by_source, folder_titles, labels, problems)
 
 
-def _from_navigation(navigation: tuple[str, str], by_source: dict[str, Document], by_id: dict[str, Document],
-                     problems: list[Problem]) -> dict[str, _Placement]:
-    nav_source, text = navigation
+def _from_navigation(navigation: NavigationDocument, by_source: dict[str, Document], by_id: dict[str, Document],
+                     redirects: dict[str, str], problems: list[Problem]) -> tuple[dict[str, _Placement], dict[str, str]]:
+    """Placements from the navigation document, and the label it gives each doc it places.
+
+    An entry that points to a redirect stub places the stub's target; an entry whose doc is not in
+    the export is reported and left out, and the entries under it go under its nearest ancestor.
+    A plain label with nothing under it leads nowhere and is left out too.
+    """
     placements: dict[str, _Placement] = {}
+    labels: dict[str, str] = {}
     stack: list[tuple[int, str | None]] = []
-    for position, (depth, title, target) in enumerate(parse_navigation(text)):
-        while stack and stack[-1][0] >= depth:
+    entries = parse_navigation(navigation.text)
+    for position, entry in enumerate(entries):
+        while stack and stack[-1][0] >= entry.depth:
             stack.pop()
         parent = stack[-1][1] if stack else None
-        doc = None
-        if target is not None:
-            drive_id = google_id(target)
-            if drive_id:
-                doc = by_id.get(drive_id)
-            else:
-                path = posixpath.normpath(target.split("#")[0].lstrip("/"))
-                doc = by_source.get(path) or by_source.get(posixpath.splitext(path)[0] + ".txt")
+        line = navigation.first_line + entry.line - 1
+        doc = _entry_doc(entry.target, by_source, by_id, redirects) if entry.target is not None else None
         key: str | None
         if doc is not None:
             if doc.source not in placements:
                 placements[doc.source] = _Placement(parent, (0, position), "navigation")
+                labels[doc.source] = entry.title
             key = doc.source
-        elif target is None:
-            key = f"nav:{position}:{title}"
-            placements[key] = _Placement(parent, (0, position), "navigation")
+        elif entry.target is None:
+            following = entries[position + 1] if position + 1 < len(entries) else None
+            if following is None or following.depth <= entry.depth:
+                problems.append(Problem(navigation.source, line, "navigation-entry",
+                                        f"Navigation entry '{entry.title}' links to no doc and has no entries under "
+                                        "it; it was left out of the nav. Link it to a doc, or delete it."))
+                key = parent
+            else:
+                key = f"nav:{position}:{entry.title}"
+                placements[key] = _Placement(parent, (0, position), "navigation")
         else:
-            problems.append(Problem(nav_source, None, "navigation-entry",
-                                    f"Navigation entry '{title}' links to '{target}', which is not a doc in this export; "
-                                    "it was left out of the nav."))
+            problems.append(Problem(navigation.source, line, "navigation-entry",
+                                    f"Navigation entry '{entry.title}' links to '{entry.target}', which is not a doc "
+                                    "in this export; it was left out of the nav (the entries under it moved up a "
+                                    "level). Fix the link in the navigation doc, or export the doc."))
             key = parent
-        stack.append((depth, key))
-    return placements
+        stack.append((entry.depth, key))
+    return placements, labels
+
+
+def _entry_doc(target: str, by_source: dict[str, Document], by_id: dict[str, Document],
+               redirects: dict[str, str]) -> Document | None:
+    """The doc a navigation entry links to, through a redirect stub to the doc it leads to."""
+    drive_id = google_id(target)
+    if drive_id:
+        return by_id.get(drive_id)
+    path = posixpath.normpath(unquote(target.split("#")[0]).lstrip("/"))
+    for candidate in (path, posixpath.splitext(path)[0] + ".txt", posixpath.splitext(path)[0] + ".md"):
+        if candidate in by_source:
+            return by_source[candidate]
+        if candidate in redirects and redirects[candidate] in by_source:
+            return by_source[redirects[candidate]]
+    return None
 
 
 def _folder_parent(source: str, by_source: dict[str, Document]) -> str | None:
@@ -286,7 +365,7 @@ def _clash_original(source: str) -> str:
 
 def _assemble(root: NavNode, home: Document | None, pages: list[Document], copies: list[Document],
               placements: dict[str, _Placement], by_source: dict[str, Document], folder_titles: dict[str, str],
-              problems: list[Problem]) -> Navigation:
+              labels: dict[str, str], problems: list[Problem]) -> Navigation:
     nodes: dict[str, NavNode] = {}
 
     def node_for(key: str | None) -> NavNode:
@@ -308,7 +387,7 @@ def _assemble(root: NavNode, home: Document | None, pages: list[Document], copie
             node.sort_key = placements[key].order
         else:
             doc = by_source[key]
-            node = NavNode(title=doc.title, doc_id=doc.id)
+            node = NavNode(title=labels.get(key) or doc.title, doc_id=doc.id)
             nodes[key] = node
             placement = placements[key]
             parent = node_for(placement.parent if placement.parent != key else None)

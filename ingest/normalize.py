@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 from typing import Any, Callable, NamedTuple
 
-from ingest.chardata import (BULLET_ANY_RE, BULLET_LINE_RE, FENCE_RE, INVISIBLE_ANY_RE, INVISIBLE_RE, LIST_ITEM_RE,
+from ingest.chardata import (BULLET_ANY_RE, BULLET_LINE_RE, INVISIBLE_ANY_RE, INVISIBLE_RE, LIST_ITEM_RE,
                              MOJIBAKE_LEAD_RE, NBSP_RE)
 from ingest.model import Document
 from ingest.regions import outside_code
@@ -125,97 +124,11 @@ def _bullets_to_list(text: str) -> str:
     return "\n".join(out)
 
 
-def indent_list_continuations(text: str) -> str:
-    """Re-indent list item content to the four spaces Python-Markdown needs.
-
-    wikiGDrive writes CommonMark, where the content of ``1. item`` starts in
-    column 3; Python-Markdown (and so MkDocs) wants 4, or the image or note under
-    step 3 ends the list and step 4 restarts the numbering at 1. Lines already
-    indented far enough are left as they are, which makes the fix idempotent.
-
-    >>> print(indent_list_continuations("1. Step\\n\\n   ![](a.png)\\n2. Next"))
-    1. Step
-    <BLANKLINE>
-        ![](a.png)
-    2. Next
-    """
-    first = _LIST_OR_FENCE_RE.search(text)
-    if first is None:
-        return text  # no list (and no fence): nothing moves
-    # Lines before the first list item or fence are never moved: start there. The loop steps over
-    # fences itself, so a fence in a step moves with it.
-    return text[:first.start()] + _indent_list_continuations(text[first.start():])
-
-
-#: The first line where the list fix can have work: a list item or a fence (see LIST_ITEM_RE, FENCE_RE).
-_LIST_OR_FENCE_RE = re.compile(r"^ *(?:\d{1,9}[.)]|[-*+])(?: |$)|^ *(?:`{3,}|~{3,})", re.MULTILINE)
-
-
-class _Item(NamedTuple):
-    content_col: int
-    """Where the item's content starts, by CommonMark's rule."""
-    new_indent: int
-    """Where it starts once re-indented for Python-Markdown."""
-
-
-def _indent_list_continuations(text: str) -> str:
-    out: list[str] = []
-    stack: list[_Item] = []
-    previous_blank = True
-    fence: tuple[str, int] | None = None  # the open fence's marker, and how far its lines move
-    after_fence = False
-    for line in text.split("\n"):
-        stripped = line.lstrip(" ")
-        if fence is not None:
-            marker, shift = fence
-            out.append(" " * shift + line if line.strip() else line)
-            if stripped.startswith(marker) and not stripped[len(marker):].strip(marker[0] + " "):
-                fence, after_fence = None, bool(stack)
-            continue
-        if after_fence and line.strip():
-            out.append("")  # Python-Markdown needs a blank line after a fence inside a list item
-        after_fence = False
-        if not line.strip():
-            out.append(line)
-            previous_blank = True
-            continue
-        indent = len(line) - len(stripped)
-        item = LIST_ITEM_RE.match(line)
-        if item:
-            while stack and stack[-1].content_col > indent:
-                stack.pop()
-            new = stack[-1].new_indent if stack else 0
-            marker, space = item.group("marker"), item.group("space")
-            content_col = indent + len(marker) + (len(space) if 0 < len(space) <= 4 else 1)
-            stack.append(_Item(content_col, new + 4))
-        elif stack and (indent >= stack[-1].content_col or not previous_blank):
-            top = stack[-1]
-            if indent < top.content_col:
-                new = indent  # a lazy continuation of the item's paragraph
-            else:
-                new = indent if indent >= top.new_indent else top.new_indent + (indent - top.content_col)
-        else:
-            while stack and stack[-1].content_col > indent:
-                stack.pop()
-            if stack:
-                top = stack[-1]
-                new = indent if indent >= top.new_indent else top.new_indent + (indent - top.content_col)
-            else:
-                new = indent
-        opening = FENCE_RE.match(stripped)
-        if opening and not item:
-            fence = (opening.group("fence"), new - indent)
-        out.append(" " * new + stripped if new != indent else line)
-        previous_blank = False
-    return "\n".join(out)
-
-
 FIXERS: dict[str, Callable[[str], str]] = {
     "mojibake": fix_mojibake,
     "invisible": strip_invisible,
     "nbsp": nbsp_to_space,
     "bullets": bullets_to_list,
-    "list-indent": indent_list_continuations,
 }
 
 
@@ -226,19 +139,13 @@ class NormalizeConfig(NamedTuple):
     - ``invisible``: drop zero-width and private-use characters.
     - ``nbsp``: non-breaking spaces become plain spaces outside code.
     - ``bullets``: lines starting with "•" become "- " list items.
-    - ``list_indent``: list item content is indented by 4, as Python-Markdown needs.
     """
 
     mojibake: bool = True
     invisible: bool = True
     nbsp: bool = True
     bullets: bool = True
-    list_indent: bool = True
 
-
-#: Fixes that only move lines (spaces, blank lines), so never give the character fixes before them
-#: new work: a round in which nothing else changed is the last.
-SPACING_ONLY = frozenset({"list-indent"})
 
 #: Rounds of the fixes at most; one fix can make work for an earlier one (a C1 control that ftfy turns
 #: into '€' next to a non-breaking space, say), so they run again until nothing changes, as ftfy's do.
@@ -266,15 +173,15 @@ def normalize_text(text: str, config: NormalizeConfig = NormalizeConfig()) -> tu
                 if name not in applied:
                     applied.append(name)
                 text = fixed
-        if not set(changed_by) - SPACING_ONLY:
-            break  # nothing changed, or only spacing that gives no earlier fix new work
+        if not changed_by:
+            break
     return text, applied
 
 
 def normalize(doc: Document, config: NormalizeConfig = NormalizeConfig()) -> Document:
     """Normalise a document's body and its title (titles carry mojibake too)."""
     body, applied = normalize_text(doc.body, config)
-    title, _ = normalize_text(doc.title, config._replace(bullets=False, list_indent=False))
+    title, _ = normalize_text(doc.title, config._replace(bullets=False))
     if body == doc.body and title == doc.title:
         return doc  # the same object: a big export's text is held once
     meta = {**doc.meta, "title": title.strip()} if title != doc.title else doc.meta

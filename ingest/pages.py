@@ -7,10 +7,11 @@ sections has every heading moved down a level: the title stays the only H1.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -20,7 +21,8 @@ from ingest.meta import HTML_ESCAPES
 from ingest.regions import outside_code
 from ingest.shortcodes import MARKER_PREFIX
 
-CHILDREN_MARKER = MARKER_PREFIX + "children-->"
+CHILDREN_MARKER = MARKER_PREFIX + "children"
+_CHILDREN_RE = re.compile(re.escape(MARKER_PREFIX) + r'children(?: page="(?P<page>[^"]*)")?-->')
 _CONTENTBYLABEL_RE = re.compile(re.escape(MARKER_PREFIX) + r'contentbylabel label="(?P<label>[^"]*)"-->')
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when available: 20x faster
 _ATX_RE = re.compile(r"^(?P<indent> {0,3})(?P<hashes>#{1,6})(?=[ \t]|$)", re.MULTILINE)
@@ -80,12 +82,31 @@ def _escape_link_text(text: str) -> str:
     return text.replace("[", "\\[").replace("]", "\\]").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def fill_children(body: str, children: list[tuple[str, str]]) -> str:
-    """Replace the ``children`` shortcode's marker with the list of child pages, in nav order."""
+def fill_children(body: str, children: list[tuple[str, str]],
+                  children_of: Callable[[str], list[tuple[str, str]] | None] = lambda title: None) -> str:
+    """Replace the ``children`` shortcode's marker with the list of child pages, in nav order.
+
+    ``children`` are this page's; ``{{% children page="Title" %}}`` lists those of the page with that
+    nav title (``children_of``; None when there is no such page).
+
+    >>> print(fill_children("A<!--ingest:children-->B", [("x", "x.md")]))
+    A
+    <BLANKLINE>
+    - [x](x.md)
+    <BLANKLINE>
+    B
+    """
     if CHILDREN_MARKER not in body:
         return body
-    listing = link_list(children) if children else "*This section has no pages yet.*"
-    return body.replace(CHILDREN_MARKER, "\n\n" + listing + "\n\n")
+
+    def listing(match: re.Match[str]) -> str:
+        page = match.group("page")
+        entries = children if page is None else children_of(html.unescape(page))
+        if entries is None:
+            return f"\n\n*There is no page “{html.unescape(page or '')}” to list the pages of.*\n\n"
+        return "\n\n" + (link_list(entries) if entries else "*This section has no pages yet.*") + "\n\n"
+
+    return _CHILDREN_RE.sub(listing, body)
 
 
 def fill_content_by_label(body: str, labelled: dict[str, list[tuple[str, str]]], page_dest: str) -> str:

@@ -19,13 +19,20 @@ import yaml
 from ingest.flatyaml import parse_flat_yaml
 from ingest.decode import Decoded, decode_bytes, decode_document, looks_binary
 from ingest.meta import check_front_matter
-from ingest.model import Asset, Document, Problem, Severity
+from ingest.model import Asset, Document, NavigationDocument, Problem, Severity
 from ingest.parallel import map_items
 from ingest.svg import svg_problem
 
 DOCUMENT_SUFFIXES = {".md", ".txt"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".ico", ".tif", ".tiff"}
 ASSET_FOLDER_SUFFIXES = (".assets", ".images")
+#: Files a browser would run in the site's name if opened from it (pages, scripts, XML that can carry
+#: XHTML) or that a reader's computer would run: attachments of these kinds are not copied.
+UNSAFE_ATTACHMENT_SUFFIXES = frozenset({
+    ".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".xml", ".xsl", ".xslt", ".svgz", ".js", ".mjs",
+    ".swf", ".hta", ".php", ".phtml", ".exe", ".msi", ".bat", ".cmd", ".com", ".scr", ".dll", ".jar", ".sh",
+    ".ps1", ".vbs", ".wsf", ".app", ".dmg",
+})
 NAVIGATION_DOCUMENTS = ("navigation.md", ".navigation.md")
 DIRECTORY_FILE = ".wgd-directory.yaml"
 #: A doc bigger than this is not read (the largest real ones are well under 1 MB).
@@ -68,8 +75,8 @@ class Export:
     assets: list[Asset] = field(default_factory=list)
     """Files copied as they are, sorted by source path."""
 
-    navigation: tuple[str, str] | None = None
-    """(source path, text) of the navigation document at the export root, if any."""
+    navigation: NavigationDocument | None = None
+    """The navigation document at the export root, if any."""
 
     folder_titles: dict[str, str] = field(default_factory=dict)
     """Folder path ('' for the root) to the folder's Drive title, from ``.wgd-directory.yaml``."""
@@ -237,10 +244,13 @@ def _decoding_problems(source: str, decoded: Decoded) -> list[Problem]:
 
 
 def classify(source: str) -> str:
-    """What a file in the export is: 'document', 'asset', 'navigation', 'directory' or 'skip'.
+    """What a file in the export is: 'document', 'asset' (an image or an attachment, copied), 'navigation',
+    'directory', 'skip' (wikiGDrive's bookkeeping) or 'unsafe' (an attachment that is not copied).
 
-    >>> [classify(p) for p in ["a/b.md", "a/b.assets/c.png", "navigation.md", "a/.wgd-directory.yaml", "a/toc.md", "a/x.csv"]]
-    ['document', 'asset', 'navigation', 'directory', 'skip', 'other']
+    >>> [classify(p) for p in ["a/b.md", "a/b.assets/c.png", "navigation.md", "a/.wgd-directory.yaml", "a/toc.md"]]
+    ['document', 'asset', 'navigation', 'directory', 'skip']
+    >>> [classify(p) for p in ["a/x.csv", "a/report.PDF", "a/page.html"]]
+    ['asset', 'asset', 'unsafe']
     """
     parts = source.split("/")
     name = parts[-1]
@@ -250,16 +260,18 @@ def classify(source: str) -> str:
         return "navigation"
     if _SIDECAR_RE.match(name):
         return "skip"
+    suffix = os.path.splitext(name)[1].lower()
     if any(part.endswith(ASSET_FOLDER_SUFFIXES) for part in parts[:-1]):
-        return "asset" if not name.startswith(".") else "skip"
+        if name.startswith("."):
+            return "skip"
+        return "unsafe" if suffix in UNSAFE_ATTACHMENT_SUFFIXES else "asset"
     if any(part.startswith(".") for part in parts):
         return "skip"
-    suffix = os.path.splitext(name)[1].lower()
     if suffix in DOCUMENT_SUFFIXES:
         return "document"
-    if suffix in IMAGE_SUFFIXES:
-        return "asset"
-    return "other"
+    if suffix in UNSAFE_ATTACHMENT_SUFFIXES:
+        return "unsafe"
+    return "asset"
 
 
 def read_directory_file(text: str) -> dict[str, Any]:
@@ -344,15 +356,16 @@ def read_export(root: Path, jobs: int = 1) -> Export:
             else:
                 export.assets.append(asset)
         elif kind == "navigation":
-            try:
-                export.navigation = (source, decode_bytes(path.read_bytes())[0])
-            except OSError as exc:
-                export.problems.append(Problem(source, None, "unreadable",
-                                               f"The navigation document '{source}' could not be read ({exc.strerror}); "
-                                               "the nav comes from the docs' menus and folders instead."))
-        elif kind == "other":
-            export.problems.append(Problem(source, None, "skipped-file",
-                                           f"'{source}' is neither a document (.md, .txt) nor an image; it was not copied."))
+            export.navigation, problem = _read_navigation(path, source)
+            if problem is not None:
+                export.problems.append(problem)
+        elif kind == "unsafe":
+            export.problems.append(Problem(source, None, "unsafe-attachment",
+                                           f"'{source}' is a {os.path.splitext(source)[1].lower()} file, which a "
+                                           "browser or a reader's computer would run if it were opened from the "
+                                           "site; it was not copied, and links to it are shown as text. Attach it "
+                                           "as a PDF or a zip, or link to where it is published."))
+            export.refused_assets.add(source)
     for doc, problems in map_items(_read_document, (root, documents), len(documents), jobs):
         export.problems.extend(problems)
         if doc is not None:
@@ -372,6 +385,23 @@ def _read_document(context: tuple[Path, list[tuple[str, dict[str, Any] | None]]]
                               f"Doc '{source}' could not be read ({exc.strerror}); it is left out of "
                               "the site. Check the file's permissions and sync again.", Severity.ERROR)]
     return parse_document(source, data, entry)
+
+
+def _read_navigation(path: Path, source: str) -> tuple[NavigationDocument | None, Problem | None]:
+    """The navigation document's body (its front matter is wikiGDrive's list of every path, not the nav)."""
+    try:
+        text = decode_bytes(path.read_bytes())[0]
+    except OSError as exc:
+        return None, Problem(source, None, "unreadable",
+                             f"The navigation document '{source}' could not be read ({exc.strerror}); the nav comes "
+                             "from the docs' menus and folders instead.")
+    try:
+        _, body, body_line = split_front_matter(text)
+    except FrontMatterError as exc:
+        return None, Problem(source, exc.line, "invalid-yaml",
+                             f"The navigation document '{source}': {exc.message}; the nav comes from the docs' menus "
+                             "and folders instead. Fix its front matter, or re-export it.")
+    return NavigationDocument(source, body, body_line), None
 
 
 def _is_name(value: Any) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from typing import Iterable
+from urllib.parse import unquote
 
 from ingest.links import LinkIndex
 from ingest.model import Document, Problem
@@ -45,7 +46,31 @@ def stub_redirects(stubs: list[Document], index: LinkIndex, live: Iterable[str])
                                     f"Redirect stub '{stub.source}' has the path of a live page '{old}'; the page wins."))
         else:
             redirects[old] = target
+            if stub.is_conflict_placeholder:
+                problems.append(Problem(stub.source, None, "conflict-placeholder",
+                                        f"'{stub.source}' is wikiGDrive's mark of a name conflict ('{stub.title}'); its "
+                                        f"URL redirects to '{target}'. Check in Drive that the two docs with one name "
+                                        "are meant to be one, and rename the other."))
     return redirects, problems
+
+
+def stub_targets(stubs: list[Document], docs: list[Document]) -> dict[str, str]:
+    """Each stub's source → the source of the live doc at the end of its chain (stubs leading nowhere left out).
+
+    The nav uses it: a navigation entry may still link to a doc's old path.
+    """
+    index = LinkIndex(by_source={doc.source: doc.source for doc in docs},
+                      by_id={doc.id: doc.source for doc in reversed(docs)})
+    by_id: dict[str, list[Document]] = {}
+    for stub in stubs:
+        by_id.setdefault(stub.id, []).append(stub)
+    by_source = {stub.source: stub for stub in stubs}
+    targets = {}
+    for stub in stubs:
+        target, _ = _follow(stub, index, by_id, by_source)
+        if target is not None:
+            targets[stub.source] = target
+    return targets
 
 
 def _follow(stub: Document, index: LinkIndex, by_id: dict[str, list[Document]],
@@ -71,11 +96,12 @@ def _follow(stub: Document, index: LinkIndex, by_id: dict[str, list[Document]],
 
 
 def _url_source(stub: Document) -> str | None:
-    """The export path a stub's ``url`` names, or None when it names none (or leaves the export)."""
-    url = stub.meta.get("url")
-    if not isinstance(url, str) or not url.strip() or "://" in url:
+    """The export path a stub's ``url`` (or a placeholder's link) names, or None when it names none
+    (or leaves the export)."""
+    url = stub.redirect_url
+    if not url or "://" in url:
         return None
-    path = posixpath.normpath(posixpath.join(posixpath.dirname(stub.source), url.strip()))
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(stub.source), unquote(url.split("#")[0])))
     return None if path.startswith(("../", "/")) or path == ".." else path
 
 

@@ -12,6 +12,7 @@ import re
 from typing import Callable, Iterator
 
 from ingest.chardata import CODE_SPAN_RE, FENCE_RE
+from ingest.markup import html_block_lines
 
 _NEWLINE_RE = re.compile("\n")
 _PRE_SHORTCODE_RE = re.compile(r"\{\{[%<]\s*pre\b", re.IGNORECASE)
@@ -80,12 +81,21 @@ def code_blocks(text: str) -> tuple[tuple[int, int], ...]:
     if fence is not None:
         ranges.append((start, len(text)))
     pre_blocks = sorted(span for opener, closer in _PRE_PAIRS for span in element_spans(text, opener, closer))
-    taken = 0  # end of the last range kept: a pre block inside a fence, or inside another pre, is not one more
     fences = sorted(ranges)
+    kept: list[tuple[int, int]] = []
+    taken = 0  # end of the last pre block kept: a pre block inside another is not one more
     for start, end in pre_blocks:
         if start >= taken and not any(s <= start < e for s, e in fences):
-            ranges.append((start, end))
+            kept.append((start, end))
             taken = end
+    # A pre block holds the fences inside it (``{{% pre %}}`` around a fence is how current exports
+    # write code): the ranges never overlap, so each character is in one piece.
+    ranges = [(s, e) for s, e in fences if not any(ps <= s < pe for ps, pe in kept)] + kept
+    html = html_spans(text)
+    if html:
+        # Inside a raw HTML block CommonMark reads no Markdown: a fence or a backtick there is text
+        # (and a <script> between backticks is a script). Only <pre> stays code.
+        ranges = [(s, e) for s, e in ranges if text.startswith("<", s) or not _inside(s, html)]
     return tuple(sorted(ranges))
 
 
@@ -96,21 +106,49 @@ def segments(text: str, inline: bool = True) -> Iterator[tuple[bool, str]]:
     [(False, 'a '), (True, '`b`'), (False, ' c')]
     """
     position = 0
+    html = html_spans(text) if inline and "`" in text else ()
     for start, end in code_blocks(text):
         if start > position:
-            yield from _inline_segments(text[position:start], inline)
+            yield from _inline_segments(text[position:start], inline, position, html)
         yield True, text[start:end]
         position = end
     if position < len(text):
-        yield from _inline_segments(text[position:], inline)
+        yield from _inline_segments(text[position:], inline, position, html)
 
 
-def _inline_segments(text: str, inline: bool) -> Iterator[tuple[bool, str]]:
+@functools.lru_cache(maxsize=32)
+def html_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) character ranges of the raw HTML blocks of ``text``, as CommonMark reads it.
+
+    >>> t = "<div>\\n`x`\\n</div>\\n\\n`y`"
+    >>> [t[s:e] for s, e in html_spans(t)]
+    ['<div>\\n`x`\\n</div>\\n']
+    """
+    if "<" not in text:
+        return ()
+    blocks = html_block_lines(text)
+    if not blocks:
+        return ()
+    starts = [0]
+    for match in _NEWLINE_RE.finditer(text):
+        starts.append(match.end())
+    starts.append(len(text))
+    return tuple((starts[first], starts[min(last, len(starts) - 1)]) for first, last in blocks)
+
+
+def _inside(offset: int, spans: tuple[tuple[int, int], ...]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+def _inline_segments(text: str, inline: bool, offset: int = 0,
+                     html: tuple[tuple[int, int], ...] = ()) -> Iterator[tuple[bool, str]]:
     if not inline or "`" not in text:
         yield False, text
         return
     position = 0
     for match in CODE_SPAN_RE.finditer(text):
+        if html and _inside(offset + match.start(), html):
+            continue  # backticks in raw HTML are text
         if match.start() > position:
             yield False, text[position:match.start()]
         yield True, match.group(0)

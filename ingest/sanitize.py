@@ -8,9 +8,9 @@ schemes and iframe hosts below, also listed in the README) is applied twice:
    raw HTML tag outside code is cleaned by nh3 on its own (nh3 would escape the
    Markdown around it), elements that carry code (``<script>``, ``<style>``,
    ``<iframe>`` from other hosts, ``<svg>``) go with their content, comments go,
-   container tags that would close the page's own blocks are balanced, and
-   attribute lists (``{: onclick=...}``) lose what HTML would lose. Each removal
-   is reported with its file and line.
+   and container tags that would close the page's own blocks are balanced. Each
+   removal is reported with its file and line. (Attribute lists, ``{: onclick=...}``,
+   are Python-Markdown's: the pages are CommonMark, where they are plain text.)
 2. ``clean_html`` in the MkDocs hook, on every page's HTML once Markdown has
    rendered it: the guarantee, since it also sees what Markdown and the hooks
    produce (a ``javascript:`` link written with entities, say).
@@ -86,8 +86,10 @@ REMOVED_WITH_CONTENT = frozenset({
 #: would turn the rest of the page into raw HTML.
 CONTAINERS = frozenset({"div", "table", "details", "blockquote", "ul", "ol", "dl", "figure"})
 
-#: Keys an attribute list (``{: key=value }``, Markdown's attr_list) may set.
-ATTR_LIST_KEYS = frozenset({"title", "width", "height", "alt", "align", "lang", "dir", "loading"})
+#: Parts of containers whose end tag HTML lets an author leave out (``<td>a<td>b``): a closing tag that
+#: nothing opened goes, an opening tag never closed stays.
+CONTAINER_PARTS = frozenset({"thead", "tbody", "tfoot", "tr", "td", "th", "caption", "li", "dt", "dd"})
+
 
 
 def iframe_allowed(src: str) -> bool:
@@ -176,8 +178,6 @@ _TOKEN_RE = re.compile(
 )
 _AUTOLINK_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 _LINK_DESTINATION_RE = re.compile(r"(?:\]\(|\]:)[ \t]*\Z")
-_ATTR_LIST_RE = re.compile(r"""(?<!\{)\{:?(?P<body>(?:[ \t]*(?:[#.][\w-]+|[\w:.-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}]+)))+)[ \t]*\}""")
-_ATTR_LIST_PAIR_RE = re.compile(r"""(?P<key>[^\s=#.{}]+)=(?:"[^"]*"|'[^']*'|[^\s}]+)""")
 
 
 @dataclass
@@ -202,11 +202,12 @@ def sanitize_markdown(doc: Document, original: str | None = None) -> tuple[Docum
     body, deep_line = limit_nesting(doc.body)
     if deep_line is not None:
         problems.append(Problem(doc.source, doc.line_of(deep_line), "deep-nesting",
-                                f"Doc '{doc.source}': lists or quotes are nested more than {MAX_NESTING} levels deep "
-                                "(Markdown cannot render that); the deeper levels were moved up to the "
-                                f"{MAX_NESTING}th. Flatten the list in the Google Doc."))
+                                f"Doc '{doc.source}': lists or quotes are nested deeper than a page can show (lines "
+                                f"indented more than {4 * MAX_NESTING} spaces, or more than {MAX_NESTING} quote "
+                                "levels); the deeper lines were moved up to that depth. Flatten the list in the "
+                                "Google Doc."))
         doc = doc.with_fix("nesting", body)
-    if "<" not in doc.body and "{" not in doc.body:
+    if "<" not in doc.body:
         return doc, problems
     cleaner = _MarkdownCleaner(doc, original if original is not None else doc.body)
     body = doc.body
@@ -320,7 +321,7 @@ class _MarkdownCleaner:
                 edit = self._opening(piece, match, line)
                 edits.append(edit)
                 position = max(position, edit.end)
-        return edits + self._attribute_lists(piece, edits)
+        return edits
 
     def _opening(self, piece: str, match: re.Match[str], line: int | None) -> _Edit:
         token, name = match.group(0), match.group("name").lower()
@@ -351,30 +352,11 @@ class _MarkdownCleaner:
                                                "they were removed.")
         return _Edit(match.start(), match.end(), cleaned if removed else None, line, name)
 
-    def _attribute_lists(self, piece: str, tags: list[_Edit]) -> list[_Edit]:
-        """Markdown's ``{: key=value }`` sets HTML attributes too: keep only the harmless ones."""
-        if "{" not in piece:
-            return []
-        edits = []
-        for match in _ATTR_LIST_RE.finditer(piece):
-            bad = [pair for pair in _ATTR_LIST_PAIR_RE.finditer(match.group("body"))
-                   if not _harmless_attr_key(pair.group("key"))]
-            if not bad or any(tag.start < match.end() and match.start() < tag.end for tag in tags):
-                continue
-            body = match.group("body")
-            for pair in reversed(bad):
-                body = body[:pair.start()] + body[pair.end():]
-            self._report(self._locate(piece, match.start(), 40, match.group(0)), "unsafe-html",
-                         f"the attribute list '{_short(match.group(0))}' sets "
-                         f"{', '.join(pair.group('key') for pair in bad)}, which the site does not allow; removed.")
-            edits.append(_Edit(match.start(), match.end(), "{: " + " ".join(body.split()) + " }" if body.strip() else ""))
-        return edits
-
     def _balance(self, edits: list[_Edit]) -> None:
         """Closing tags nothing opened, and containers never closed, go: they would break the page's own blocks."""
         open_tags: dict[str, list[_Edit]] = {}
         for edit in edits:
-            if edit.name not in CONTAINERS or edit.text == "":
+            if (edit.name not in CONTAINERS and edit.name not in CONTAINER_PARTS) or edit.text == "":
                 continue
             if not edit.closing:
                 open_tags.setdefault(edit.name, []).append(edit)
@@ -386,6 +368,8 @@ class _MarkdownCleaner:
                              "own blocks); it was removed.")
                 edit.text = ""
         for name, unclosed in open_tags.items():
+            if name in CONTAINER_PARTS:
+                continue
             for edit in unclosed:
                 self._report(edit.line, "unbalanced-html",
                              f"<{name}> is never closed (the rest of the page would be raw HTML); it was removed.")
@@ -442,11 +426,6 @@ def _attributes(text: str) -> dict[str, str]:
     for bare in re.findall(r"(?:^|\s)([A-Za-z_:][\w:.-]*)(?=\s|/?$)", HTML_ATTR_RE.sub(" ", text)):
         names.setdefault(bare.lower(), "")
     return names
-
-
-def _harmless_attr_key(key: str) -> bool:
-    key = key.lower()
-    return key in ATTR_LIST_KEYS or key.startswith(tuple(GENERIC_ATTRIBUTE_PREFIXES))
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -21,8 +21,9 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from ingest.chardata import SHORTCODE_ARG_RE, SHORTCODE_RE
+from ingest.chardata import FENCE_RE, SHORTCODE_ARG_RE, SHORTCODE_RE
 from ingest.model import Document, Problem
+from ingest.markup import html_block_lines, loose_key, parser
 from ingest.regions import LineFinder, segments
 
 #: Admonition shortcodes and the Material admonition type each becomes.
@@ -94,21 +95,89 @@ def marker(name: str, **attrs: str) -> str:
     return MARKER_PREFIX + " ".join(parts) + "-->"
 
 
-def convert_shortcodes(doc: Document, original: str | None = None) -> tuple[Document, list[Problem]]:
+_PRE_TAG_RE = re.compile(r"\{\{[%<]\s*(?P<close>/)?\s*pre\b(?:[^%>}]|%(?!\}\})|>(?!\}\}))*[%>]\}\}", re.IGNORECASE)
+
+
+def unwrap_fenced_pre(doc: Document) -> Document:
+    """Drop the ``pre`` tags that only wrap a fence: the fence is the code block.
+
+    Hugo's ``pre`` shortcode writes its content as it is, so in a current export
+    ``{{% pre %}}`` around a fence (or inside one) is transparent, and the fences pair up as
+    CommonMark pairs them, even when the closing tag comes before the closing fence. A ``pre``
+    with no fence near it stays, and becomes a fenced block later.
+
+    >>> unwrap_fenced_pre(Document("a.md", {}, "{{% pre %}}\\n```\\nx\\n{{% /pre %}}\\n```\\n")).body
+    '\\n```\\nx\\n\\n```\\n'
+    """
+    body = doc.body
+    if "pre" not in body or "{{" not in body:
+        return doc
+    tags = list(_PRE_TAG_RE.finditer(body))
+    if not tags:
+        return doc
+    fenced = _fenced_ranges(body)
+    drop: list[re.Match[str]] = []
+    opener: re.Match[str] | None = None
+    for tag in tags:
+        if not tag.group("close"):
+            opener = tag
+            continue
+        if opener is None:
+            continue
+        inner = body[opener.end():tag.start()]
+        if _FENCE_LINE_RE.search(inner) or any(s <= opener.start() < e for s, e in fenced):
+            drop += [opener, tag]
+        opener = None
+    if not drop:
+        return doc
+    out, position = [], 0
+    for tag in drop:
+        out.append(body[position:tag.start()])
+        position = tag.end()
+    return doc.with_fix("pre-around-fence", "".join(out) + body[position:])
+
+
+_FENCE_LINE_RE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})", re.MULTILINE)
+
+
+def _fenced_ranges(body: str) -> list[tuple[int, int]]:
+    """Character ranges of the fenced blocks of ``body``, shortcode tags aside (CommonMark's pairing)."""
+    ranges: list[tuple[int, int]] = []
+    fence: str | None = None
+    start = offset = 0
+    for line in body.splitlines(keepends=True):
+        match = FENCE_RE.match(line.rstrip("\n"))
+        if match and len(match.group("indent")) <= 3:
+            marker = match.group("fence")
+            if fence is None:
+                fence, start = marker, offset
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not match.group("info").strip():
+                ranges.append((start, offset + len(line)))
+                fence = None
+        offset += len(line)
+    if fence is not None:
+        ranges.append((start, len(body)))
+    return ranges
+
+
+def convert_shortcodes(doc: Document, original: str | None = None,
+                       diagrams: tuple[str, ...] = ()) -> tuple[Document, list[Problem]]:
     """Convert every shortcode of a document; report unknown and unclosed ones.
 
     ``original`` is the body as exported: problems are reported by its lines, since
-    the text fixes before this stage may have added lines.
+    the text fixes before this stage may have added lines. ``diagrams`` are the export's
+    drawings (its ``diagrams/`` folder), which ``drawio`` shows by name.
     """
-    converter = _Converter(doc, original if original is not None else doc.body)
+    converter = _Converter(doc, original if original is not None else doc.body, diagrams)
     body = converter.run(doc.body)
     return doc.with_fix("shortcodes", body), converter.problems
 
 
 class _Converter:
-    def __init__(self, doc: Document, original: str):
+    def __init__(self, doc: Document, original: str, diagrams: tuple[str, ...] = ()):
         self.doc = doc
         self.original = original
+        self.diagrams = diagrams
         self.problems: list[Problem] = []
 
     # -- driver -------------------------------------------------------------
@@ -126,6 +195,10 @@ class _Converter:
             self.lines.setdefault(match.group(0), deque()).append(lines.line(match.start()))
         self.closers = _pair_blocks(body)
         self.too_deep = False
+        # A block shortcode inside raw HTML (a table cell) must become HTML: CommonMark reads no
+        # Markdown there, and a blank line would end the HTML block.
+        self.html_lines = html_block_lines(body) if "<" in body else []
+        self.body_lines = LineFinder(body)
         body = self._convert(body, 0, 0)
         return body.replace(self.protected, "{{")
 
@@ -174,15 +247,17 @@ class _Converter:
                     inner, position = text[match.end():], len(text)
                 else:
                     inner, position = text[match.end():close.start()], close.end()
+                in_html = self._in_html(offset + match.start())
                 indent, opens_line = _line_indent(out)
-                if opens_line:
+                if opens_line and not in_html:
                     out = out[: len(out) - len(indent)]
-                converted = self._block(tag, self._convert(inner, offset + match.end(), depth + 1), indent)
+                inner = self._convert(inner, offset + match.end(), depth + 1)
+                converted = self._html_block(tag, inner) if in_html else self._block(tag, inner, indent)
                 if close is not None:
                     self._take_line(close)
                 out += converted
             elif tag.name in INLINE:
-                out += self._inline(tag)
+                out += self._inline(tag, line)
                 position = match.end()
             else:
                 self._warn(line, "unknown-shortcode",
@@ -190,6 +265,13 @@ class _Converter:
                            "Remove it from the Google Doc, or ask for it to be supported.")
                 out += match.group(0)
                 position = match.end()
+
+    def _in_html(self, offset: int) -> bool:
+        """Whether the body offset is inside a raw HTML block."""
+        if not self.html_lines:
+            return False
+        line = self.body_lines.line(offset) - 1
+        return any(start <= line < end for start, end in self.html_lines)
 
     def _closer_of(self, opener: re.Match[str], text: str, offset: int) -> re.Match[str] | None:
         """The tag closing ``opener``, if it is inside ``text`` (the block being converted)."""
@@ -209,6 +291,8 @@ class _Converter:
         return SHORTCODE_RE.sub("", text)
 
     def _stray_closer(self, tag: Shortcode, match: re.Match[str], line: int) -> str:
+        if tag.name in INLINE:
+            return ""  # a macro with an empty body came out of Confluence as an opening and a closing tag
         if tag.name in BLOCKS:
             self._warn(line, "stray-shortcode", f"'{match.group(0)}' closes a block that was never opened; it was dropped.")
             return ""
@@ -225,13 +309,7 @@ class _Converter:
         name = tag.name
         content = _dedent_block(inner)
         if name in ADMONITIONS or name in ("details", "expand"):
-            if name == "notice":
-                kind = ADMONITIONS.get(tag.arg("type", 0, "note").lower(), "note")
-                title = tag.arg("title", 1)
-            elif name in ("details", "expand"):
-                kind, title = "note", tag.arg("title", 0, "Details")
-            else:
-                kind, title = ADMONITIONS[name], tag.arg("title", 0)
+            kind, title = self._admonition(tag)
             opener = ("??? " if name in ("details", "expand") else "!!! ") + kind
             if title:
                 opener += ' "' + title.replace('"', "'") + '"'
@@ -240,13 +318,46 @@ class _Converter:
         if name == "pre":
             return _as_block(_fence(content, tag.arg("language", 0)), indent)
         if name in ("section", "row"):
-            return _as_block(f'<div class="grid ingest-columns" markdown>\n\n{content}\n\n</div>', indent)
+            return _as_block(f'<div class="grid ingest-columns">\n\n{content}\n\n</div>', indent)
         if name == "column":
-            return _as_block(f"<div markdown>\n\n{content}\n\n</div>", indent)
+            return _as_block(f"<div>\n\n{content}\n\n</div>", indent)
         if name == "only":
             brand = tag.arg("sys", 0)
             return _as_block(f"{marker('only', sys=brand)}\n\n{content}\n\n{MARKER_PREFIX}/only-->", indent)
         raise AssertionError(name)
+
+    def _html_block(self, tag: Shortcode, inner: str) -> str:
+        """A block shortcode inside raw HTML, as HTML on lines without a blank one (as Hugo's templates write it)."""
+        name = tag.name
+        content = _dedent_block(inner)
+        if name in ADMONITIONS or name in ("details", "expand"):
+            kind, title = self._admonition(tag)
+            inner_html = _markdown_html(content)
+            if name in ("details", "expand"):
+                return f'<details class="{kind}"><summary>{html.escape(title or "Details")}</summary>{inner_html}</details>'
+            return (f'<div class="admonition {kind}"><p class="admonition-title">'
+                    f'{html.escape(title or kind.capitalize())}</p>{inner_html}</div>')
+        if name == "pre":
+            code = html.escape(content, quote=False).replace("\n", "&#10;")
+            language = tag.arg("language", 0)
+            attrs = f' class="language-{html.escape(language)}"' if language else ""
+            return f"<pre><code{attrs}>{code}</code></pre>"
+        if name in ("section", "row"):
+            return f'<div class="grid ingest-columns">{_markdown_html(content)}</div>'
+        if name == "column":
+            return f"<div>{_markdown_html(content)}</div>"
+        if name == "only":
+            return f"{marker('only', sys=tag.arg('sys', 0))}{content}{MARKER_PREFIX}/only-->"
+        raise AssertionError(name)
+
+    def _admonition(self, tag: Shortcode) -> tuple[str, str]:
+        """The Material admonition type and title of an admonition shortcode."""
+        name = tag.name
+        if name == "notice":
+            return ADMONITIONS.get(tag.arg("type", 0, "note").lower(), "note"), tag.arg("title", 1)
+        if name in ("details", "expand"):
+            return "note", tag.arg("title", 0, "Details")
+        return ADMONITIONS[name], tag.arg("title", 0)
 
     def _pre_block(self, piece: str) -> str:
         """A raw ``{{% pre %}}`` region found by the code scanner becomes a fenced block."""
@@ -261,16 +372,39 @@ class _Converter:
         indent = lead.rsplit("\n", 1)[-1]
         return lead[: len(lead) - len(indent)] + _as_block(_fence(_dedent_block(inner), tag.arg("language", 0)), indent)
 
+    def _drawio(self, tag: Shortcode, line: int) -> str:
+        """A drawing: by ``diagramName`` from the export's ``diagrams/`` folder, or by ``src``/``id``."""
+        name = tag.named.get("diagramname", "")
+        if name:
+            path = _diagram_for(name, self.doc.source, self.diagrams)
+            if path is not None:
+                return f"![{_escape_text(name)}](</{path}>)"
+            self._warn(line, "missing-diagram",
+                       f"the drawing '{name}' is not in the export's diagrams/ folder; the page says so in its place. "
+                       "Export the drawing with the docs (wikiGDrive puts it in diagrams/).")
+            return f'<span class="ingest-missing" title="Not in this export: diagram">[diagram: {html.escape(name)}]</span>'
+        target = tag.arg("src", 0) or tag.arg("id", 0)
+        title = tag.arg("title", 1, "Diagram")
+        if PurePosixPath(target).suffix.lower() in _IMAGE_SUFFIXES:
+            return f"![{_escape_text(title)}]({target})"
+        if target:
+            return f"[{_escape_text(title)} (open in diagrams.net)](https://app.diagrams.net/#G{target})"
+        return ""
+
     # -- inline -------------------------------------------------------------
 
-    def _inline(self, tag: Shortcode) -> str:
+    def _inline(self, tag: Shortcode, line: int) -> str:
         name = tag.name
-        if name in ("system-name", "sys-name"):
+        if name == "system-name":
             return marker("system-name")
+        if name == "sys-name":
+            return marker("sys-name")
         if name == "syslink":
             return marker("syslink", text=tag.arg("text", 0), query=tag.arg("query", 1))
         if name == "anchor":
-            anchor = re.sub(r"[^\w-]+", "-", tag.arg("name", 0)).strip("-")
+            # wikiGDrive writes {{% anchor sys="x" %}}; by hand it is also {{% anchor x %}} or name=/id=.
+            named = tag.named.get("name") or tag.named.get("id") or tag.named.get("sys")
+            anchor = re.sub(r"[^\w-]+", "-", named or tag.arg("name", 0)).strip("-")
             return f'<a id="{anchor}"></a>' if anchor else ""
         if name == "youtube":
             video = tag.arg("id", 0)
@@ -279,13 +413,14 @@ class _Converter:
             video = tag.arg("id", 0)
             return _video(f"https://drive.google.com/file/d/{video}/preview", "Google Drive video") if video else ""
         if name == "children":
-            return marker("children")
+            page = tag.arg("page")
+            return marker("children", page=page) if page else marker("children")
         if name == "toc":
             return "\n[TOC]\n"
         if name == "contentbylabel":
-            return marker("contentbylabel", label=tag.arg("label", 0))
+            return marker("contentbylabel", label=_label_of(tag))
         if name == "drawio":
-            return _drawio(tag)
+            return self._drawio(tag, line)
         raise AssertionError(name)
 
 
@@ -345,10 +480,36 @@ def _as_block(block: str, indent: str) -> str:
     return "\n\n" + body + "\n\n"
 
 
+_WHOLE_FENCE_RE = re.compile(r"\A(?P<fence>`{3,}|~{3,})(?P<info>[^\n`]*)\n(?P<code>.*?)\n?(?P=fence)[`~]*[ \t]*\Z", re.DOTALL)
+
+
 def _fence(content: str, language: str) -> str:
+    """A fenced block of ``content``; content that already is one fenced block is that block.
+
+    Current exports write code as ``{{% pre %}}`` around a fence: the fence is the code block
+    (with the shortcode's language if it names none).
+
+    >>> print(_fence("```\\nx = 1\\n```", "python"))
+    ```python
+    x = 1
+    ```
+    >>> print(_fence("a ``` b", ""))
+    ````
+    a ``` b
+    ````
+    """
+    whole = _WHOLE_FENCE_RE.match(content)
+    if whole is not None:
+        info = whole.group("info").strip() or language.strip()
+        return f"{whole.group('fence')}{info}\n{whole.group('code')}\n{whole.group('fence')}"
     longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{language.strip()}\n{content}\n{fence}"
+
+
+def _escape_text(text: str) -> str:
+    """Text for a Markdown link or image text: brackets would end it, '<' would open a tag."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("<", "&lt;")
 
 
 def _video(src: str, title: str) -> str:
@@ -356,11 +517,37 @@ def _video(src: str, title: str) -> str:
             'loading="lazy" allow="fullscreen; picture-in-picture" allowfullscreen></iframe></div>')
 
 
-def _drawio(tag: Shortcode) -> str:
-    target = tag.arg("src", 0) or tag.arg("id", 0)
-    title = tag.arg("title", 1, "Diagram")
-    if PurePosixPath(target).suffix.lower() in _IMAGE_SUFFIXES:
-        return f"![{title}]({target})"
-    if target:
-        return f"[{title} (open in diagrams.net)](https://app.diagrams.net/#G{target})"
-    return ""
+def _diagram_for(name: str, source: str, diagrams: tuple[str, ...]) -> str | None:
+    """The drawing of the export's ``diagrams/`` folder that a ``drawio`` shortcode names.
+
+    wikiGDrive names each drawing after its Drive title, and the shortcode gives the title
+    (``diagramName="Health Surveillance"``): matched with case and punctuation aside, else
+    the drawing named like the doc that shows it.
+
+    >>> _diagram_for("Health Surveillance", "a.md", ("diagrams/health-surveillance.svg",))
+    'diagrams/health-surveillance.svg'
+    >>> _diagram_for("Discovery", "x/rapid-deployment-agenda.md", ("diagrams/rapid-deployment-agenda.svg",))
+    'diagrams/rapid-deployment-agenda.svg'
+    """
+    by_key = {loose_key(PurePosixPath(path).stem): path for path in sorted(diagrams)}
+    return by_key.get(loose_key(name)) or by_key.get(loose_key(PurePosixPath(source).stem))
+
+
+def _label_of(tag: Shortcode) -> str:
+    """The label a ``contentbylabel`` lists: ``label=``, else the one in Confluence's ``cql="label = 'x'"``.
+
+    >>> _label_of(Shortcode("contentbylabel", (), {"cql": "label = 'basics'"}))
+    'basics'
+    """
+    label = tag.arg("label", 0)
+    if label and "=" not in label:
+        return label
+    found = re.search(r"label\s*(?:=|in\s*\()\s*['\"]([^'\"]+)['\"]", tag.named.get("cql", ""), re.IGNORECASE)
+    return found.group(1) if found else ""
+
+
+def _markdown_html(content: str) -> str:
+    """Markdown as HTML for a place where raw HTML is read as it is (Hugo's ``markdownify``): no blank lines,
+    which would end the HTML block around it."""
+    rendered = parser().render(content) if content.strip() else ""
+    return re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n", rendered).strip()

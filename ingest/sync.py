@@ -15,6 +15,7 @@ from ingest.manifest import MANIFEST_FORMAT, changes_since, docs_dir_intact, exp
 from ingest.model import Document, Problem, problem_order
 from ingest.parallel import default_jobs
 from ingest.progress import NoProgress, Progress
+from ingest.settings import SiteSettings
 from ingest.write import check_owned, docs_dir_lock, page_reader, plan_write, recover, write_plan
 
 if TYPE_CHECKING:
@@ -83,7 +84,8 @@ def same_site(previous: dict[str, Any], documents: list[Document]) -> bool:
 
 
 def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = False,
-         lock_timeout: float = 10.0, progress: Progress = NoProgress(), jobs: int | None = None) -> SyncResult:
+         lock_timeout: float = 10.0, progress: Progress = NoProgress(), jobs: int | None = None,
+         settings: SiteSettings = SiteSettings()) -> SyncResult:
     """Read ``export_dir``, build the site and bring ``out_dir`` up to date in one atomic step.
 
     Only files that changed are written; with nothing changed in the export,
@@ -91,7 +93,8 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
     nothing. Raises SyncError, writing nothing, when the export cannot be used or
     when ``strict`` is set and any problem was found; LockedError when another
     sync holds ``out_dir`` for longer than ``lock_timeout`` seconds. ``jobs`` is the number of
-    processes for a big export (default: every core this process may use).
+    processes for a big export (default: every core this process may use). ``settings`` are the
+    site's (``mkdocs.yml``); a change to them makes the pages again.
     """
     export_dir = Path(export_dir).resolve()
     out_dir = Path(out_dir).absolute()
@@ -102,7 +105,7 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
     try:
         if lock is not None:
             recover(out_dir)
-        return _sync_locked(export_dir, out_dir, strict, dry_run, progress, jobs or default_jobs())
+        return _sync_locked(export_dir, out_dir, strict, dry_run, progress, jobs or default_jobs(), settings)
     finally:
         progress.close()
         if lock is not None:
@@ -110,9 +113,9 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
 
 
 def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, progress: Progress,
-                 jobs: int) -> SyncResult:
+                 jobs: int, settings: SiteSettings) -> SyncResult:
     progress.stage("checking the export for changes")
-    fingerprint = export_fingerprint(export_dir)
+    fingerprint = export_fingerprint(export_dir, settings)
     previous = read_manifest(out_dir)
     if previous is not None and _up_to_date(previous, fingerprint, export_dir, out_dir):
         result = SyncResult.unchanged(previous, dry_run)
@@ -132,7 +135,7 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
     history = previous if previous is not None and same_site(previous, export.documents) else None
     # Without history (first sync, or another Drive folder) moves and redirects start afresh.
     reader = page_reader(out_dir, history) if history is not None and _same_format(history) else None
-    site = build_site(export, history, progress=progress, jobs=jobs, previous_page=reader)
+    site = build_site(export, history, progress=progress, jobs=jobs, previous_page=reader, settings=settings)
     files = site.output_files(export_dir)
     plan = plan_write(out_dir, files, site.manifest(export_dir, fingerprint), previous)
     result = SyncResult.of_site(site, plan.summary(), dry_run)

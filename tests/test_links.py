@@ -47,8 +47,12 @@ def rewrite(body: str, source: str, dest: str):
 
 
 def only_target(body: str) -> str:
-    (target,) = MD_TARGET_RE.findall(body)
+    """The one link or image target of a body: Markdown's ``](x)``, or a raw tag's ``href``/``src``."""
+    (target,) = MD_TARGET_RE.findall(body) or RAW_TARGET_RE.findall(body)
     return target
+
+
+RAW_TARGET_RE = re.compile(r"""\b(?:href|src)=["']([^"']*)["']""")
 
 
 def lands_on(page_dest: str, url: str) -> str:
@@ -111,18 +115,18 @@ def test_link_that_needs_no_change_is_left_alone(body):
 
 # --- raw HTML ---------------------------------------------------------------------------------
 
-def test_raw_img_becomes_markdown_image_that_resolves():
+def test_raw_img_stays_raw_html_and_resolves():
+    # CommonMark reads no Markdown inside raw HTML (a table cell): the tag stays, its src is re-pointed.
     doc, problems = rewrite('Portlet: <img src="getting-started.assets/flow.png" />', "guides/getting-started.md",
                             "guides/getting-started.md")
-    assert problems == [] and "<img" not in doc.body
+    assert problems == [] and doc.body == 'Portlet: <img src="getting-started.assets/flow.png" />'
     assert lands_on("guides/getting-started.md", only_target(doc.body)) == "guides/getting-started.assets/flow.png"
 
 
 def test_raw_img_on_moved_page_keeps_alt_and_size():
     doc, _ = rewrite('<img alt="Logo" src="guides.assets/logo.svg" width="120">', "guides.md", "guides/index.md")
-    assert doc.body.startswith("![Logo](")
+    assert doc.body == '<img alt="Logo" src="../guides.assets/logo.svg" width="120">'
     assert lands_on("guides/index.md", only_target(doc.body)) == "guides.assets/logo.svg"
-    assert 'width="120"' in doc.body
 
 
 RAW_ANCHORS = [
@@ -134,11 +138,22 @@ RAW_ANCHORS = [
 
 
 @pytest.mark.parametrize("label, source, href, lands", RAW_ANCHORS, ids=[c[0] for c in RAW_ANCHORS])
-def test_raw_anchor_to_a_doc_becomes_a_link(label, source, href, lands):
+def test_raw_anchor_to_a_doc_is_re_pointed(label, source, href, lands):
     dest = INDEX.by_source[source]
     doc, problems = rewrite(f'<a href="{href}">Guides</a>', source, dest)
-    assert problems == []
+    assert problems == [] and doc.body.startswith('<a href="') and doc.body.endswith('">Guides</a>')
     assert lands_on(dest, only_target(doc.body)) == lands
+
+
+def test_raw_anchor_around_markup_is_re_pointed_too():
+    doc, problems = rewrite('<a class="x" href="guides.md"><b>Guides</b></a>', "index.md", "index.md")
+    assert problems == [] and doc.body == '<a class="x" href="guides/index.md"><b>Guides</b></a>'
+
+
+def test_raw_anchor_to_a_missing_doc_keeps_its_text():
+    doc, problems = rewrite('<a href="gone.md">Gone</a>', "index.md", "index.md")
+    assert [p.kind for p in problems] == ["link-outside-export"]
+    assert "<a " not in doc.body and ">Gone</span>" in doc.body
 
 
 # --- Google Drive and Docs URLs ---------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ingest.model import Document
+from ingest.model import Document, NavigationDocument
 from ingest.nav import build_navigation
 from ingest.read import read_export
 from ingest.build import build_site
@@ -73,7 +73,7 @@ def test_navigation_document_gives_tree_and_order(make_export, name):
 
 def test_navigation_entry_without_link_is_a_section():
     navigation = build_navigation([HOME, d("a.md", "A"), d("b.md", "B")], {},
-                                  ("navigation.md", "- Reference\n    - [B](b.md)\n    - [A](a.md)\n"))
+                                  NavigationDocument("navigation.md", "- Reference\n    - [B](b.md)\n    - [A](a.md)\n"))
     (section,) = navigation.root.children
     assert section.title == "Reference"
     assert [child.title for child in section.children] == ["B", "A"]
@@ -81,9 +81,68 @@ def test_navigation_entry_without_link_is_a_section():
 
 
 def test_navigation_entry_to_missing_doc_is_reported():
-    navigation = build_navigation([HOME, d("a.md", "A")], {}, ("navigation.md", "- [A](a.md)\n- [Gone](gone.md)\n"))
+    navigation = build_navigation([HOME, d("a.md", "A")], {}, NavigationDocument("navigation.md", "- [A](a.md)\n- [Gone](gone.md)\n"))
     assert kinds(navigation) == [("navigation.md", "navigation-entry")]
     assert str(navigation.root) == "A (a.md)"
+
+
+# The navigation doc as current wikiGDrive writes it: front matter listing every path (`links:`, not
+# the nav), `*` items nested 3 spaces a level, labels that are not the docs' titles.
+WIKIGDRIVE_NAVIGATION = """\
+---
+id: '15ph1CZwQ9C9J0gXCJo1s9JE8ApXfFct4w2RJoDqRvz4'
+title: 'navigation'
+links:
+  - 'programs.md'
+  - 'programs/clinical.md'
+  - 'functions.md'
+  - 'stray.md'
+---
+* [Programs](programs.md)
+   * [Clinical Medicine](programs/clinical.md)
+      * [Deep](programs/clinical/deep.md)
+* [Functions](functions.md)
+   * QuickView
+   * [Gone](https://drive.google.com/open?id=1goneGoneGoneGoneGone)
+      * [Rescued](functions/rescued.md)
+   * [Pocket](https://drive.google.com/open?id=1pocketPocketPocket)[Registration](functions/old-registration.md)
+      * [Tab](functions/registration/tab.md)
+"""
+
+
+def test_wikigdrive_navigation_document(make_export):
+    meta = lambda ident, title, **extra: ({"id": ident, "title": title, **extra}, f"{title} body\n")  # noqa: E731
+    root = make_export({
+        "navigation.md": WIKIGDRIVE_NAVIGATION,
+        "index.md": meta("1home", "Home"),
+        "programs.md": meta("1programs", "Programs"),
+        "programs/clinical.md": meta("1clinical", "Clinical Medicine Programs"),
+        "programs/clinical/deep.md": meta("1deep", "Deep"),
+        "functions.md": meta("1functions", "Functions"),
+        "functions/rescued.md": meta("1rescued", "Rescued"),
+        "functions/registration.md": meta("1registration", "Patient Registration"),
+        "functions/old-registration.md": meta("1registration", "Redirect to: Patient Registration",
+                                              redirectTo="1registration", url="registration.md"),
+        "functions/registration/tab.md": meta("1tab", "Tab"),
+        "stray.md": meta("1stray", "Stray"),
+    })
+    export = read_export(root)
+    assert export.navigation.text.startswith("* [Programs]") and export.navigation.first_line == 10
+    site = build_site(export)
+    assert "'programs.md'" not in str(site.nav)  # the front matter is not the nav
+    top = [next(iter(item)) for item in site.nav]
+    assert top[:3] == ["Home", "Programs", "Functions"]
+    assert "Stray" in top  # a doc the navigation doc does not list is placed by its folder
+    programs, functions = site.nav[1]["Programs"], site.nav[2]["Functions"]
+    # the navigation doc's label, not the doc's title; three-space nesting read as CommonMark
+    assert programs[1] == {"Clinical Medicine": ["programs/clinical/index.md", {"Deep": "programs/clinical/deep.md"}]}
+    # a bare label with nothing under it, and an entry to a missing doc, are left out; the missing doc's
+    # children move up to its parent; the entry to a stub shows the stub's target
+    assert [next(iter(item)) for item in functions[1:]] == ["Rescued", "Registration"]
+    assert functions[2] == {"Registration": ["functions/registration/index.md", {"Tab": "functions/registration/tab.md"}]}
+    lines = sorted((p.line, p.message.split("'")[1]) for p in site.problems if p.kind == "navigation-entry")
+    assert lines == [(14, "QuickView"), (15, "Gone"), (17, "Pocket")]
+    assert "Redirect to" not in str(site.nav) and "functions/old-registration.md" not in site.pages
 
 
 # --- (b) menu parent and weight ---------------------------------------------------------------

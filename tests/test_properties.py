@@ -178,11 +178,3 @@ def test_relative_url_is_posixpath_relpath_without_the_working_directory(from_pa
     from ingest.links import relative_url
 
     assert relative_url(from_page, to_path) == posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")
-
-
-@given(st.one_of(st.text(), markdownish))
-@example("```\n1. not a list\n```\n   text")
-def test_list_fix_starting_at_the_first_list_or_fence_changes_nothing(text: str) -> None:
-    from ingest.normalize import _indent_list_continuations, indent_list_continuations
-
-    assert indent_list_continuations(text) == _indent_list_continuations(text)

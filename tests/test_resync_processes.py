@@ -133,7 +133,9 @@ def test_sync_killed_from_outside_leaves_old_or_new_docs_dir(corpus_dir, tmp_pat
     restore(saved, reference)
     sync(new_export, reference)
     new = snapshot(reference)
-    command = [PYTHON, "-m", "ingest", "sync", str(new_export), "--out", str(out), "-q"]
+    # --config: no site settings, as the in-process syncs above have
+    command = [PYTHON, "-m", "ingest", "sync", str(new_export), "--out", str(out), "-q",
+               "--config", str(tmp_path / "no-mkdocs.yml")]
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, cwd=REPO)
     duration = time.perf_counter() - started
@@ -154,7 +156,7 @@ def test_sync_killed_from_outside_leaves_old_or_new_docs_dir(corpus_dir, tmp_pat
 
 def test_two_syncs_at_once_do_not_mix(make_export, tmp_path):
     root, out = make_export(edited(BASE)), tmp_path / "docs"
-    command = [PYTHON, "-m", "ingest", "sync", str(root), "--out", str(out)]
+    command = [PYTHON, "-m", "ingest", "sync", str(root), "--out", str(out), "--config", str(tmp_path / "none.yml")]
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO)
     second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO)
     outputs = [first.communicate(timeout=60)[0], second.communicate(timeout=60)[0]]

@@ -209,7 +209,7 @@ def test_videos_code_and_layout_render(sample_build):
     assert reference.find(id="measure-identifiers") is not None
 
 
-def test_html_table_renders_markdown_in_cells(sample_build):
+def test_html_table_cells_keep_their_html_and_links_resolve(sample_build):
     node = article(sample_build, "guides/measure-reference/")
     cells = node.find("table").find_all("td")
     assert "Activity ID" in [cell.find("strong").get_text() for cell in cells if cell.find("strong")]
@@ -285,7 +285,7 @@ def test_site_features_are_enabled(mkdocs_config):
     palettes = mkdocs_config["theme"]["palette"]
     assert {p["scheme"] for p in palettes} == {"default", "slate"} and all("toggle" in p for p in palettes)
     extensions = {e if isinstance(e, str) else next(iter(e)) for e in mkdocs_config["markdown_extensions"]}
-    assert {"admonition", "pymdownx.details", "md_in_html"} <= extensions
+    assert {"ingest.mkdocs.commonmark", "toc", "pymdownx.highlight"} <= extensions
     plugins = {p if isinstance(p, str) else next(iter(p)) for p in mkdocs_config["plugins"]}
     assert {"search", "redirects"} <= plugins
 

@@ -43,7 +43,7 @@ def test_synthetic_export_syncs_without_problems(tmp_path):
 def test_synthetic_export_has_the_wikigdrive_shapes(tmp_path):
     synthetic_export.write_export(tmp_path, 200)
     export = read_export(tmp_path)
-    assert export.navigation is not None and export.navigation[1].startswith("- [")
+    assert export.navigation is not None and export.navigation.text.startswith("- [")
     assert (tmp_path / ".wgd-directory.yaml").is_file()
     bodies = "\n".join(doc.body for doc in export.documents)
     for shape in ("{{% note %}}", "{{% children %}}", "{{% system-name %}}", "<table>", ".assets/",
