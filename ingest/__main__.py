@@ -99,6 +99,60 @@ def _emit(result: SyncResult, export_dir: Path, out_dir: Path, report_path: Path
                                        "Choose another --report path.")
 
 
+@cli.command("check")
+@click.argument("site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--export", "export_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The export the site was built from: the nav is then checked against its navigation doc, "
+                   "its menu weights and its docs' titles.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON (for CI) instead of a table.")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Findings listed per class on the console (all of them are in --json).")
+def check_command(site_dir: Path, export_dir: Path | None, as_json: bool, limit: int) -> None:
+    """Check a built site (the site/ folder of `mkdocs build`) the way a reader meets it.
+
+    Per page: shortcode or sync markers left anywhere (code included), mojibake, list markers
+    shown as text, more than one H1, broken internal links and #fragments, redirect stubs shown
+    as pages. With --export: nav labels that are no doc's title or navigation label, and the
+    nav against the navigation doc (every entry there, in its order, with its label, under its
+    parent) and the docs' menu weights. Links the sync found broken in a doc itself are listed
+    and not counted.
+
+    Exit status: 0 when nothing was found, 1 when something was (or SITE_DIR holds no site).
+    """
+    from ingest.check import KINDS, NOT_COUNTED, check_site, export_facts
+
+    report = check_site(site_dir, export_facts(export_dir) if export_dir is not None else None)
+    if report.pages == 0:
+        raise click.ClickException(f"'{site_dir}' has no built pages (no index.html): point the check at the "
+                                   "site_dir of `mkdocs build` (site/ by default).")
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        counts = report.counts()
+        click.echo(f"Checked {report.pages} pages of {site_dir}" + (f" against {export_dir}" if export_dir else "")
+                   + ".")
+        width = max(len(kind) for kind in KINDS)
+        for kind, about in KINDS.items():
+            if kind.startswith("nav-") and export_dir is None:
+                continue
+            click.echo(f"  {kind:<{width}}  {counts[kind]:>5}  {about}")
+        for kind in KINDS:
+            found = [finding for finding in report.findings if finding.kind == kind]
+            if found:
+                click.echo(f"{kind}:")
+                for finding in found[:limit]:
+                    click.echo(f"  {finding.page or '(home)'}: {finding.detail}")
+                if len(found) > limit:
+                    click.echo(f"  ... and {len(found) - limit} more (--json lists them all)")
+        failures = len(report.failures)
+        listed = len(report.findings) - failures
+        click.echo(f"{failures} problem{'s' if failures != 1 else ''}" +
+                   (f", {listed} listed that were broken in the docs already ({', '.join(sorted(NOT_COUNTED))})"
+                    if listed else "") + ".")
+    if report.failures:
+        sys.exit(1)
+
+
 def main() -> None:  # pragma: no cover - entry point
     cli(prog_name="python -m ingest")
 

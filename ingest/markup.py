@@ -65,7 +65,32 @@ def html_block_lines(text: str) -> list[tuple[int, int]]:
     """
     if "<" not in text:
         return []
-    return [(token.map[0], token.map[1]) for token in block_tokens(text) if token.type == "html_block" and token.map]
+    return list(_block_lines(text).get("html_block", ()))
+
+
+def indented_code_lines(text: str) -> list[tuple[int, int]]:
+    """0-based [start, end) line ranges of the indented code blocks of ``text`` (4 spaces in, after a blank line).
+
+    >>> indented_code_lines("Text\\n\\n    code\\n\\nText")
+    [(2, 3)]
+    """
+    if not _INDENTED_RE.search(text):
+        return []
+    return list(_block_lines(text).get("code_block", ()))
+
+
+_INDENTED_RE = re.compile(r"^(?: {4}|\t)", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=32)
+def _block_lines(text: str) -> dict[str, tuple[tuple[int, int], ...]]:
+    """The line ranges of the raw HTML and indented code blocks of ``text``, from one parse (cached: every
+    stage of a sync asks about a body the stages before it did not change)."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for token in block_tokens(text):
+        if token.type in ("html_block", "code_block") and token.map:
+            found.setdefault(token.type, []).append((token.map[0], token.map[1]))
+    return {kind: tuple(ranges) for kind, ranges in found.items()}
 
 
 def plain_text(tokens: list[Token]) -> str:

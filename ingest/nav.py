@@ -100,6 +100,16 @@ def page_dest(source: str) -> str:
     return safe_path(stem + ".md" if ext.lower() == ".txt" else source)
 
 
+def source_url(source: str) -> str:
+    """The URL a doc's page has, wherever the nav puts it (``x.md`` and ``x/index.md`` are both ``x/``).
+
+    >>> source_url("a/b.md"), source_url("a/_index.md"), source_url("_index.md"), source_url("faq.txt")
+    ('a/b/', 'a/', '', 'faq/')
+    """
+    name = posixpath.basename(source)
+    return page_url(section_dest(source) if name in SECTION_NAMES else page_dest(source))
+
+
 def page_url(dest: str) -> str:
     """The URL MkDocs gives a page path (directory URLs): two pages with one URL cannot both be built.
 
@@ -282,7 +292,7 @@ def _from_navigation(navigation: NavigationDocument, by_source: dict[str, Docume
             stack.pop()
         parent = stack[-1][1] if stack else None
         line = navigation.first_line + entry.line - 1
-        doc = _entry_doc(entry.target, by_source, by_id, redirects) if entry.target is not None else None
+        doc = entry_doc(entry.target, by_source, by_id, redirects) if entry.target is not None else None
         key: str | None
         if doc is not None:
             if doc.source not in placements:
@@ -309,7 +319,7 @@ def _from_navigation(navigation: NavigationDocument, by_source: dict[str, Docume
     return placements, labels
 
 
-def _entry_doc(target: str, by_source: dict[str, Document], by_id: dict[str, Document],
+def entry_doc(target: str, by_source: dict[str, Document], by_id: dict[str, Document],
                redirects: dict[str, str]) -> Document | None:
     """The doc a navigation entry links to, through a redirect stub to the doc it leads to."""
     drive_id = google_id(target)

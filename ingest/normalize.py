@@ -14,6 +14,7 @@ from typing import Any, Callable, NamedTuple
 
 from ingest.chardata import (BULLET_ANY_RE, BULLET_LINE_RE, INVISIBLE_ANY_RE, INVISIBLE_RE, LIST_ITEM_RE,
                              MOJIBAKE_LEAD_RE, NBSP_RE)
+from ingest.lists import repair_lists
 from ingest.model import Document
 from ingest.regions import outside_code
 
@@ -129,6 +130,7 @@ FIXERS: dict[str, Callable[[str], str]] = {
     "invisible": strip_invisible,
     "nbsp": nbsp_to_space,
     "bullets": bullets_to_list,
+    "lists": repair_lists,
 }
 
 
@@ -139,12 +141,14 @@ class NormalizeConfig(NamedTuple):
     - ``invisible``: drop zero-width and private-use characters.
     - ``nbsp``: non-breaking spaces become plain spaces outside code.
     - ``bullets``: lines starting with "•" become "- " list items.
+    - ``lists``: wikiGDrive's lists nested and started the way CommonMark reads them (``ingest/lists.py``).
     """
 
     mojibake: bool = True
     invisible: bool = True
     nbsp: bool = True
     bullets: bool = True
+    lists: bool = True
 
 
 #: Rounds of the fixes at most; one fix can make work for an earlier one (a C1 control that ftfy turns
@@ -181,7 +185,7 @@ def normalize_text(text: str, config: NormalizeConfig = NormalizeConfig()) -> tu
 def normalize(doc: Document, config: NormalizeConfig = NormalizeConfig()) -> Document:
     """Normalise a document's body and its title (titles carry mojibake too)."""
     body, applied = normalize_text(doc.body, config)
-    title, _ = normalize_text(doc.title, config._replace(bullets=False))
+    title, _ = normalize_text(doc.title, config._replace(bullets=False, lists=False))
     if body == doc.body and title == doc.title:
         return doc  # the same object: a big export's text is held once
     meta = {**doc.meta, "title": title.strip()} if title != doc.title else doc.meta

@@ -89,12 +89,18 @@ def fill_children(body: str, children: list[tuple[str, str]],
     ``children`` are this page's; ``{{% children page="Title" %}}`` lists those of the page with that
     nav title (``children_of``; None when there is no such page).
 
-    >>> print(fill_children("A<!--ingest:children-->B", [("x", "x.md")]))
+    >>> print(fill_children("A\\n\\n   <!--ingest:children-->", [("x", "x.md")]))
     A
     <BLANKLINE>
-    - [x](x.md)
     <BLANKLINE>
-    B
+    <BLANKLINE>
+       <div class="ingest-generated">
+    <BLANKLINE>
+       - [x](x.md)
+    <BLANKLINE>
+       </div>
+    <BLANKLINE>
+    <BLANKLINE>
     """
     if CHILDREN_MARKER not in body:
         return body
@@ -103,10 +109,20 @@ def fill_children(body: str, children: list[tuple[str, str]],
         page = match.group("page")
         entries = children if page is None else children_of(html.unescape(page))
         if entries is None:
-            return f"\n\n*There is no page “{html.unescape(page or '')}” to list the pages of.*\n\n"
-        return "\n\n" + (link_list(entries) if entries else "*This section has no pages yet.*") + "\n\n"
+            return _generated(body, match, f"*There is no page “{html.unescape(page or '')}” to list the pages of.*")
+        return _generated(body, match, link_list(entries) if entries else "*This section has no pages yet.*")
 
     return _CHILDREN_RE.sub(listing, body)
+
+
+def _generated(body: str, marker: re.Match[str], block: str) -> str:
+    """A list the sync made, in place of its marker: at the marker line's indentation (in a list item, it
+    stays in the item), and in a ``div.ingest-generated`` so a reader (or a test) can tell it from the doc's."""
+    line_start = body.rfind("\n", 0, marker.start()) + 1
+    before = body[line_start:marker.start()]
+    indent = before if not before.strip() else ""
+    lines = ['<div class="ingest-generated">', "", *block.split("\n"), "", "</div>"]
+    return "\n\n" + "\n".join(indent + line if line else "" for line in lines) + "\n\n"
 
 
 def fill_content_by_label(body: str, labelled: dict[str, list[tuple[str, str]]], page_dest: str) -> str:
@@ -116,7 +132,8 @@ def fill_content_by_label(body: str, labelled: dict[str, list[tuple[str, str]]],
     """
     def listing(match: re.Match[str]) -> str:
         entries = [(title, relative_url(page_dest, dest)) for title, dest in labelled.get(match.group("label").casefold(), [])]
-        return "\n\n" + (link_list(entries) if entries else f"*No pages are labelled “{match.group('label')}”.*") + "\n\n"
+        return _generated(body, match, link_list(entries) if entries else
+                          f"*No pages are labelled “{match.group('label')}”.*")
 
     return _CONTENTBYLABEL_RE.sub(listing, body)
 

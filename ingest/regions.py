@@ -12,7 +12,7 @@ import re
 from typing import Callable, Iterator
 
 from ingest.chardata import CODE_SPAN_RE, FENCE_RE
-from ingest.markup import html_block_lines
+from ingest.markup import html_block_lines, indented_code_lines
 
 _NEWLINE_RE = re.compile("\n")
 _PRE_SHORTCODE_RE = re.compile(r"\{\{[%<]\s*pre\b", re.IGNORECASE)
@@ -48,6 +48,8 @@ def _may_have_code(text: str) -> bool:
     """A cheap first look (substring tests, then the regex only where they found something)."""
     if "```" in text or "~~~" in text:
         return True
+    if "\n    " in text or "\n\t" in text or text.startswith(("    ", "\t")):
+        return True  # an indented code block, maybe
     if "<" in text and "<pre" in text.lower():
         return True
     return "{{" in text and _PRE_SHORTCODE_RE.search(text) is not None
@@ -91,12 +93,30 @@ def code_blocks(text: str) -> tuple[tuple[int, int], ...]:
     # A pre block holds the fences inside it (``{{% pre %}}`` around a fence is how current exports
     # write code): the ranges never overlap, so each character is in one piece.
     ranges = [(s, e) for s, e in fences if not any(ps <= s < pe for ps, pe in kept)] + kept
+    indented = _line_spans(text, indented_code_lines(text))
+    if indented:
+        # CommonMark's indented code (4 spaces in, after a blank line, outside a list's content)
+        ranges = [*ranges, *indented]
     html = html_spans(text)
     if html:
         # Inside a raw HTML block CommonMark reads no Markdown: a fence or a backtick there is text
         # (and a <script> between backticks is a script). Only <pre> stays code.
         ranges = [(s, e) for s, e in ranges if text.startswith("<", s) or not _inside(s, html)]
-    return tuple(sorted(ranges))
+    return _disjoint(ranges)
+
+
+def _disjoint(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """The ranges, each inside an earlier one left out: every character is in one piece at most.
+
+    >>> _disjoint([(2, 5), (0, 10), (12, 14)])
+    ((0, 10), (12, 14))
+    """
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(ranges, key=lambda r: (r[0], -r[1])):
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end))
+    return tuple(kept)
 
 
 def segments(text: str, inline: bool = True) -> Iterator[tuple[bool, str]]:
@@ -126,7 +146,11 @@ def html_spans(text: str) -> tuple[tuple[int, int], ...]:
     """
     if "<" not in text:
         return ()
-    blocks = html_block_lines(text)
+    return _line_spans(text, html_block_lines(text))
+
+
+def _line_spans(text: str, blocks: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Character ranges of 0-based [first, last) line ranges."""
     if not blocks:
         return ()
     starts = [0]

@@ -86,6 +86,11 @@ REMOVED_WITH_CONTENT = frozenset({
 #: would turn the rest of the page into raw HTML.
 CONTAINERS = frozenset({"div", "table", "details", "blockquote", "ul", "ol", "dl", "figure"})
 
+#: Block elements a page may not have (a form, a page's landmarks) that become a plain ``<div>``: removed,
+#: the raw HTML block around them would end, and what follows be read as Markdown (indented lines as code).
+BLOCKS_KEPT_AS_DIV = frozenset({"form", "fieldset", "center", "section", "article", "nav", "header", "footer",
+                                "main", "aside", "address", "hgroup", "menu", "dir", "search"})
+
 #: Parts of containers whose end tag HTML lets an author leave out (``<td>a<td>b``): a closing tag that
 #: nothing opened goes, an opening tag never closed stays.
 CONTAINER_PARTS = frozenset({"thead", "tbody", "tfoot", "tr", "td", "th", "caption", "li", "dt", "dd"})
@@ -316,7 +321,11 @@ class _MarkdownCleaner:
                 continue  # [text](<a b.md>) and [1]: <a b.md> are link targets, not tags
             elif match.group("close"):
                 name = match.group("name").lower()
-                edits.append(_Edit(match.start(), match.end(), f"</{name}>" if name in TAGS else "", line, name, True))
+                if name in BLOCKS_KEPT_AS_DIV:
+                    edits.append(_Edit(match.start(), match.end(), "</div>", line, "div", True))
+                else:
+                    edits.append(_Edit(match.start(), match.end(), f"</{name}>" if name in TAGS else "", line, name,
+                                       True))
             else:
                 edit = self._opening(piece, match, line)
                 edits.append(edit)
@@ -334,6 +343,10 @@ class _MarkdownCleaner:
                 return _Edit(match.start(), match.end(), "", line)
             self._report(line, "unsafe-html", f"{what} is not allowed on the site; it was removed with its content.")
             return _Edit(match.start(), closer.end(), "", line)
+        if name in BLOCKS_KEPT_AS_DIV:
+            self._report(line, "unsafe-html", f"raw HTML <{name}> is not allowed on the site; it is a plain <div> "
+                                               "there, and its text is kept.")
+            return _Edit(match.start(), match.end(), "<div>", line, "div")
         if name not in TAGS:
             self._report(line, "unsafe-html", f"raw HTML <{name}> is not allowed on the site; the tag was removed "
                                                "and its text kept.")

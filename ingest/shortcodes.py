@@ -134,9 +134,25 @@ def unwrap_fenced_pre(doc: Document) -> Document:
     for tag in drop:
         out.append(body[position:tag.start()])
         position = tag.end()
+        if not tag.group("close"):
+            language = parse_tag(SHORTCODE_RE.match(tag.group(0))).arg("language", 0) if SHORTCODE_RE.match(
+                tag.group(0)) else ""
+            fence = _BARE_FENCE_RE.match(body, position)
+            if language and fence:  # the fence right after the tag names no language: the pre's
+                out.append(body[position:fence.end()] + language.strip())
+                position = fence.end()
     return doc.with_fix("pre-around-fence", "".join(out) + body[position:])
 
 
+#: Hugo's escaped shortcode: ``{{%/* name args */%}}`` or ``{{</* name */>}}`` shows the shortcode as written.
+_LITERAL_RE = re.compile(r"(?P<open>\{\{[%<])/\*(?P<inner>.*?)\*/(?P<close>[%>]\}\})", re.DOTALL)
+def _shown(match: re.Match[str]) -> str:
+    """An escaped shortcode as Hugo shows it: ``{{%/* note */%}}`` is ``{{% note %}}``."""
+    return f"{match['open']}{match['inner']}{match['close']}"
+
+
+_NAME_IN_CODE_RE = re.compile(r"\{\{[%<]\s*(system-name|sys-name)\s*[%>]\}\}", re.IGNORECASE)
+_BARE_FENCE_RE = re.compile(r"[ \t]*\n {0,3}(?:`{3,}|~{3,})(?=[ \t]*$)", re.MULTILINE)
 _FENCE_LINE_RE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})", re.MULTILINE)
 
 
@@ -186,6 +202,8 @@ class _Converter:
         if "{{" not in body:
             return body
         self.protected = _unused_character(body + self.original)  # stands for '{{' inside code meanwhile
+        if "/*" in body:
+            body = self._literals(body)
         body = self._protect_code(body)
         self.lines: dict[str, deque[int]] = {}
         original = "".join(piece if not code else piece.replace("{{", self.protected)
@@ -202,13 +220,48 @@ class _Converter:
         body = self._convert(body, 0, 0)
         return body.replace(self.protected, "{{")
 
+    def _literals(self, body: str) -> str:
+        """Hugo's way to show a shortcode as it is written, ``{{%/* note */%}}``: shown as ``{{% note %}}``.
+
+        Marked ``ingest-literal`` (a class on the element, a word of a fence's info string), so that
+        ``ingest check`` tells it from a shortcode the sync failed to convert.
+        """
+        protected = self.protected
+
+        def shown(match: re.Match[str]) -> str:
+            return _shown(match).replace("{{", protected)  # no later stage takes it for a shortcode
+
+        out = []
+        for is_code, piece in segments(body):
+            if not _LITERAL_RE.search(piece):
+                out.append(piece)
+                continue
+            first, newline, rest = piece.partition("\n")
+            if not is_code:
+                out.append(_LITERAL_RE.sub(lambda m: '<span class="ingest-literal">'
+                                           + html.escape(shown(m), quote=False) + "</span>", piece))
+            elif newline and FENCE_RE.match(first.lstrip()):  # a fence: say it in its info string
+                out.append(first.rstrip() + " ingest-literal" + newline + _LITERAL_RE.sub(shown, rest))
+            elif piece.startswith("`"):  # a code span: as raw HTML, where the class can be said
+                code = _LITERAL_RE.sub(shown, piece).strip("`").strip()
+                out.append(f'<code class="ingest-literal">{html.escape(code, quote=False)}</code>')
+            else:
+                out.append(_LITERAL_RE.sub(shown, piece))
+        return "".join(out)
+
     def _protect_code(self, body: str) -> str:
-        """Hide the shortcodes inside code, converting ``pre`` shortcodes to fences first."""
+        """Hide the shortcodes inside code, converting ``pre`` shortcodes to fences first.
+
+        The system's name is the one shortcode code shows filled in (Hugo fills every shortcode,
+        code or not): its marker is replaced by plain text at build time.
+        """
         out = []
         for is_code, piece in segments(body):
             if is_code:
                 if piece.lstrip().startswith("{{"):
                     piece = self._pre_block(piece)
+                if "name" in piece:
+                    piece = _NAME_IN_CODE_RE.sub(lambda m: marker(m.group(1).lower()), piece)
                 piece = piece.replace("{{", self.protected)
             out.append(piece)
         return "".join(out)
@@ -252,7 +305,10 @@ class _Converter:
                 if opens_line and not in_html:
                     out = out[: len(out) - len(indent)]
                 inner = self._convert(inner, offset + match.end(), depth + 1)
-                converted = self._html_block(tag, inner) if in_html else self._block(tag, inner, indent)
+                if in_html:  # its lines stay at the indentation of the line it is on (in a list item, say)
+                    converted = self._html_block(tag, inner).replace("\n", "\n" + indent)
+                else:
+                    converted = self._block(tag, inner, indent)
                 if close is not None:
                     self._take_line(close)
                 out += converted
@@ -313,7 +369,8 @@ class _Converter:
             opener = ("??? " if name in ("details", "expand") else "!!! ") + kind
             if title:
                 opener += ' "' + title.replace('"', "'") + '"'
-            body = textwrap.indent(content, "    ") if content.strip() else "    "
+            # Blank lines are indented too: two empty lines in a row would end the admonition.
+            body = textwrap.indent(content, "    ", lambda line: True) if content.strip() else "    "
             return _as_block(opener + "\n" + body, indent)
         if name == "pre":
             return _as_block(_fence(content, tag.arg("language", 0)), indent)
@@ -476,7 +533,7 @@ def _dedent_block(inner: str) -> str:
 def _as_block(block: str, indent: str) -> str:
     """Put a converted block on lines of its own, at ``indent``, with blank lines around it."""
     lines = block.split("\n")
-    body = "\n".join((indent + line) if line.strip() else "" for line in lines)
+    body = "\n".join((indent + line) if line else "" for line in lines)
     return "\n\n" + body + "\n\n"
 
 

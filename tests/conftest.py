@@ -17,11 +17,13 @@ sample_build (session) -> Built
 hostile_site (session) -> hostile.hostile_site.HostileSite
     Every catalogue case with a ``site:`` entry (tests/hostile/*.yaml) synced and built
     strict into one site.
-corpus_build (session, one per corpus export) -> Built
-    The same for each export in shared/corpus (marked ``corpus``). These builds and
-    their tests/sitecheck.py:check_site run (slow: ~40 s of CPU a corpus) start in worker
-    processes as soon as collection shows a test needs them, so they overlap the rest
-    of the suite; ``Built.site_problems`` holds check_site's result.
+corpus_build (session, one per quality-of-care export) -> Built
+    The same for each subtree export in shared/corpus (marked ``corpus``).
+whole_export_build (session) -> Built
+    The same for the whole 2023 export of the wiki (shared/corpus/mieweb-docs-2023), built
+    with the wiki's published URLs. These builds and their ``ingest check`` (``Built.check``,
+    its JSON report) start in worker processes as soon as collection shows a test needs
+    them, so they overlap the rest of the suite.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ import markdown
 import pytest
 import yaml
 
-from sitebuild import build_and_check, build_export
+from ingest.settings import SiteSettings
+from sitebuild import WIKI_SETTINGS, build_and_check, build_export
 
 # Property-based tests (hypothesis): few enough examples to keep the suite fast, no deadline (the machine is
 # shared, timings vary). HYPOTHESIS_PROFILE=thorough runs many more.
@@ -55,6 +58,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAMPLE_EXPORT = REPO / "samples" / "export"
 CORPUS_EXPORTS = ("quality-of-care-2022", "quality-of-care-2023")
+WHOLE_EXPORT = "mieweb-docs-2023"
 
 
 @dataclass
@@ -65,8 +69,16 @@ class Built:
     docs_dir: Path
     site_dir: Path
     warnings: list[str]
-    site_problems: list[str] | None = None
-    """What tests/sitecheck.py:check_site found, when it was run with the build."""
+    check: dict[str, Any] | None = None
+    """``ingest check``'s report of the built site (``SiteReport.to_dict``), when it was run with the build."""
+
+    @property
+    def site_problems(self) -> list[str]:
+        """What the check found that counts (not the anchors broken in the docs themselves), as 'page: kind: what'."""
+        from ingest.check import NOT_COUNTED
+
+        findings = (self.check or {}).get("findings", [])
+        return [f"{f['page']}: {f['kind']}: {f['detail']}" for f in findings if f["kind"] not in NOT_COUNTED]
 
     def page(self, url_path: str) -> str:
         """The HTML of a page by its URL path ('guides/getting-started/')."""
@@ -168,16 +180,22 @@ _corpus_work: list[Path] = []
 def pytest_collection_modifyitems(session, config, items):
     """Start the corpus builds in the background once we know a selected test needs them."""
     global _pool
-    if not any("corpus_build" in getattr(item, "fixturenames", ()) for item in items):
-        return
-    exports = [SHARED / "corpus" / name for name in CORPUS_EXPORTS if (SHARED / "corpus" / name).is_dir()]
+    names = set()
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "corpus_build" in fixtures:
+            names.update(CORPUS_EXPORTS)
+        if "whole_export_build" in fixtures:
+            names.add(WHOLE_EXPORT)
+    exports = [SHARED / "corpus" / name for name in sorted(names) if (SHARED / "corpus" / name).is_dir()]
     if not exports:
         return
-    _pool = multiprocessing.get_context("fork").Pool(len(exports))
-    for export in exports:
+    _pool = multiprocessing.get_context("fork").Pool(min(len(exports), os.cpu_count() or 1))
+    for export in sorted(exports, key=lambda path: path.name != WHOLE_EXPORT):  # the biggest first
         work = Path(tempfile.mkdtemp(prefix=f"ingest-test-{export.name}-"))
         _corpus_work.append(work)
-        _corpus_jobs[export.name] = _pool.apply_async(build_and_check, (str(export), str(work)))
+        settings = WIKI_SETTINGS if export.name == WHOLE_EXPORT else SiteSettings()
+        _corpus_jobs[export.name] = _pool.apply_async(build_and_check, (str(export), str(work), settings))
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -198,12 +216,24 @@ def corpus_build(request, corpus_dir, tmp_path_factory) -> Built:
     export = corpus_dir / request.param
     if not export.is_dir():
         pytest.skip(f"corpus export {export} is absent")
-    job = _corpus_jobs.get(request.param)
+    return _built(export, tmp_path_factory, SiteSettings())
+
+
+@pytest.fixture(scope="session")
+def whole_export_build(corpus_dir, tmp_path_factory) -> Built:
+    export = corpus_dir / WHOLE_EXPORT
+    if not export.is_dir():
+        pytest.skip(f"whole export {export} is absent")
+    return _built(export, tmp_path_factory, WIKI_SETTINGS)
+
+
+def _built(export: Path, tmp_path_factory, settings: SiteSettings) -> Built:
+    job = _corpus_jobs.get(export.name)
     if job is not None:
-        site_dir, warnings, problems = job.get()
+        site_dir, warnings, report = job.get()
     else:
-        site_dir, warnings, problems = build_and_check(str(export), str(tmp_path_factory.mktemp(request.param)))
-    return Built(export, Path(site_dir).parent / "docs", Path(site_dir), warnings, problems)
+        site_dir, warnings, report = build_and_check(str(export), str(tmp_path_factory.mktemp(export.name)), settings)
+    return Built(export, Path(site_dir).parent / "docs", Path(site_dir), warnings, report)
 
 
 @pytest.fixture(scope="session")

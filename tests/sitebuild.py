@@ -11,6 +11,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from ingest import sync
+from ingest.settings import SiteSettings
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_EXPORT = REPO / "samples" / "export"
@@ -31,7 +32,7 @@ class _Collect(logging.Handler):
 
 
 def build_export(export_dir: Path, work_dir: Path, earlier_exports: tuple[Path, ...] = (),
-                 **config_overrides) -> tuple[Path, list[str]]:
+                 settings: SiteSettings = SiteSettings(), **config_overrides) -> tuple[Path, list[str]]:
     """Sync ``export_dir`` (after ``earlier_exports``, in order, as re-syncs do) and build it with the
     repo's mkdocs.yml in strict mode.
 
@@ -40,8 +41,8 @@ def build_export(export_dir: Path, work_dir: Path, earlier_exports: tuple[Path, 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     docs_dir, site_dir = work_dir / "docs", work_dir / "site"
     for earlier in earlier_exports:
-        sync(earlier, docs_dir)
-    sync(export_dir, docs_dir)
+        sync(earlier, docs_dir, settings=settings, jobs=1)
+    sync(export_dir, docs_dir, settings=settings, jobs=1)  # one process: it may run in a pool worker
     config = load_config(config_file=str(REPO / "mkdocs.yml"), docs_dir=str(docs_dir), site_dir=str(site_dir),
                          strict=True, **config_overrides)
     handler = _Collect()
@@ -64,12 +65,17 @@ def build_sample_site(tmp_dir: Path) -> Path:
     return site_dir
 
 
-def build_and_check(export: str, work: str) -> tuple[str, list[str], list[str]]:
-    """Sync, build strict and check one export: (site dir, MkDocs warnings, check_site problems).
+#: The settings a whole export of the public wiki is built with: where that wiki is published.
+WIKI_SETTINGS = SiteSettings(system_name="WebChart",
+                             published_urls=("https://docs.webchartnow.com/", "https://docs.enterprisehealth.com/"))
+
+
+def build_and_check(export: str, work: str, settings: SiteSettings = SiteSettings()) -> tuple[str, list[str], dict]:
+    """Sync, build strict and run ``ingest check`` on one export: (site dir, MkDocs warnings, the check's report).
 
     A module-level function so the test session can run it in a worker process.
     """
-    from sitecheck import check_site
+    from ingest.check import check_site, export_facts
 
-    site_dir, warnings = build_export(Path(export), Path(work))
-    return str(site_dir), warnings, check_site(site_dir)
+    site_dir, warnings = build_export(Path(export), Path(work), settings=settings)
+    return str(site_dir), warnings, check_site(site_dir, export_facts(Path(export))).to_dict()

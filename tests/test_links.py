@@ -312,3 +312,64 @@ def test_a_refused_asset_is_text_without_a_second_warning():
     doc, problems = rewrite_links(Document("guides.md", {"id": "1g", "title": "G"}, "![logo](guides.assets/evil.svg)\n",
                                            dest="guides/index.md"), index)
     assert "[image: logo]" in doc.body and problems == []
+
+
+# --- links to the published copy of the wiki ----------------------------------------------------------
+
+PUBLISHED = dataclasses.replace(INDEX, published=("https://docs.example.com/", "https://help.example.org/wiki/"))
+
+PUBLISHED_LINKS = [
+    ("directory URL", "https://docs.example.com/guides/exporting/", "guides/exporting.md"),
+    ("Hugo's .html URL", "https://docs.example.com/guides/exporting.html", "guides/exporting.md"),
+    ("http for https", "http://docs.example.com/ia/2018/ahe-6/", "ia/2018/ahe-6.md"),
+    ("a section page", "https://docs.example.com/guides/", "guides/index.md"),
+    ("with a fragment", "https://docs.example.com/guides/exporting/#file-format", "guides/exporting.md"),
+    ("the home page", "https://docs.example.com/", "index.md"),
+    ("a second base", "https://help.example.org/wiki/faq/", "faq.md"),
+]
+
+
+@pytest.mark.parametrize("label, url, lands", PUBLISHED_LINKS, ids=[c[0] for c in PUBLISHED_LINKS])
+def test_link_to_the_published_wiki_becomes_internal(label, url, lands):
+    doc, problems = rewrite_links(Document("guides.md", {"id": "1me", "title": "Me"}, f"[x]({url})", dest="guides/index.md"),
+                                  PUBLISHED)
+    target = only_target(doc.body)
+    assert problems == [] and "example" not in target
+    assert lands_on("guides/index.md", target) == lands
+    if "#" in url:
+        assert target.endswith("#file-format")
+
+
+def test_link_to_a_published_page_not_in_the_export_is_kept_and_reported():
+    body = '[old](https://docs.example.com/latest/admin.html) and <a href="https://docs.example.com/gone/">gone</a>'
+    doc, problems = rewrite_links(Document("index.md", {"id": "1me", "title": "Me"}, body, dest="index.md"), PUBLISHED)
+    assert doc.body == body
+    assert [p.kind for p in problems] == ["published-link-missing", "published-link-missing"]
+
+
+def test_other_sites_are_left_alone():
+    doc, problems = rewrite_links(Document("index.md", {"id": "1me", "title": "Me"},
+                                           "[x](https://docs.example.community/guides/)", dest="index.md"), PUBLISHED)
+    assert problems == [] and "docs.example.community" in doc.body
+
+
+# --- links to a heading of the same page ---------------------------------------------------------------
+
+@pytest.mark.parametrize("link", ["[x](#set-up)", "[x](#Set-Up!)", "[Set up](#h.gjdgxs)", '<a href="#setup">x</a>',
+                                  "[x](#codes)", "[The Acme EHR login](#h.x)"],
+                         ids=["id", "another spelling", "by its text", "raw", "anchor", "system name in a heading"])
+def test_a_link_that_lands_is_kept(link):
+    from ingest.links import unlink_broken_fragments
+
+    body = f"{link}\n\n## Set up\n\n<a id=\"codes\"></a>\n\n## The <!--ingest:system-name--> login\n"
+    doc, problems = unlink_broken_fragments(Document("a.md", {}, body), system_name="Acme EHR")
+    assert problems == [] and doc.body == body
+
+
+def test_a_link_to_no_heading_is_reported_by_line_and_shown_as_text():
+    from ingest.links import unlink_broken_fragments
+
+    body = 'Intro\n\n<td><a href="#h.30j0zll">old</a></td>\n'
+    doc, problems = unlink_broken_fragments(Document("a.md", {}, body, body_line=5))
+    assert [(p.kind, p.line) for p in problems] == [("broken-anchor", 7)]
+    assert "<a " not in doc.body and 'class="ingest-missing ingest-broken-anchor"' in doc.body and ">old</span>" in doc.body

@@ -47,3 +47,45 @@ def test_stub_redirects(label, stubs, redirects, problems):
 def test_a_stub_never_replaces_a_generated_page():
     made, found = stub_redirects([stub("index.md", "1home", "1live")], LIVE, live=["index.md"])
     assert made == {} and [p.kind for p in found] == ["redirect-clash"]
+
+
+# --- current wikiGDrive's rename placeholders -----------------------------------------------------
+
+def placeholder(source: str, ident: str, title: str, link: str) -> Document:
+    return Document(source, {"id": ident, "title": title}, f"Renamed to: [{title.split(': ')[-1]}]({link})\n")
+
+
+def test_rename_placeholder_is_a_stub_to_its_link():
+    old = placeholder("guides/old.md", "1oldAAAAAAAAAAA", "Redirect to: Guide", "guide.md")
+    assert old.is_redirect_stub and old.redirect_to is None and old.redirect_url == "guide.md"
+    index = LinkIndex(by_source={"guides/guide.md": "guides/guide.md"}, by_id={"1guide": "guides/guide.md"})
+    redirects, problems = stub_redirects([old], index, live=["guides/guide.md"])
+    assert redirects == {"guides/old.md": "guides/guide.md"} and problems == []
+
+
+def test_conflict_placeholder_redirects_and_is_reported():
+    old = placeholder("guides/dup.md", "1dupAAAAAAAAAAA", "Conflict: Redirect to: Guide", "guide.md")
+    index = LinkIndex(by_source={"guides/guide.md": "guides/guide.md"})
+    redirects, problems = stub_redirects([old], index, live=["guides/guide.md"])
+    assert redirects == {"guides/dup.md": "guides/guide.md"}
+    assert [p.kind for p in problems] == ["conflict-placeholder"]
+
+
+def test_a_doc_that_only_mentions_renaming_is_no_placeholder():
+    doc = Document("a.md", {"id": "1a", "title": "Redirect to: the new office"}, "We moved. Renamed to: nothing.")
+    assert not doc.is_redirect_stub
+    doc = Document("b.md", {"id": "1b", "title": "Office"}, "Renamed to: [X](x.md)")
+    assert not doc.is_redirect_stub
+
+
+def test_placeholders_are_not_pages_nor_in_the_nav(make_export):
+    from ingest.build import build_site
+    from ingest.read import read_export
+
+    site = build_site(read_export(make_export({
+        "index.md": ({"id": "1home", "title": "Home"}, "{{% children %}}"),
+        "guide.md": ({"id": "1guide", "title": "Guide"}, "The guide."),
+        "old.md": ({"id": "1old", "title": "Redirect to: Guide"}, "Renamed to: [Guide](guide.md)"),
+    })))
+    assert "old.md" not in site.pages and site.redirects == {"old.md": "guide.md"}
+    assert "Redirect to" not in str(site.nav) and "Redirect to" not in site.pages["index.md"]

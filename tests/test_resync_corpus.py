@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from ingest.manifest import MANIFEST
 from ingest.sync import sync
 from sitebuild import build_export
-from sitecheck import is_redirect_page
+from ingest.check.page import is_redirect_page
 
 pytestmark = pytest.mark.corpus
 

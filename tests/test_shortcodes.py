@@ -251,7 +251,7 @@ def test_contentbylabel_lists_labelled_pages(make_export):
 
 @pytest.mark.parametrize("body", [
     "```\n{{% note %}}\nThe text of the note goes here.\n{{% /note %}}\n```\n",
-    "~~~\n{{% system-name %}}\n~~~\n",
+    "~~~\n{{% tip %}}\n~~~\n",
     "Write `{{% note %}}` on a line of its own.\n",
     "<pre>{{% tip %}}x{{% /tip %}}</pre>\n",
     "1. Step\n\n    ```\n    {{% warning %}}\n    ```\n",
@@ -304,3 +304,90 @@ def test_problem_lines_stay_file_lines_when_text_fixes_add_lines(make_export):
     expected = {("unknown-shortcode", lines.index("{{% glossary %}}") + 1),
                 ("unclosed-shortcode", lines.index("{{% note %}}") + 1)}
     assert {(p.kind, p.line) for p in site.problems} == expected
+
+
+# --- current wikiGDrive's forms ---------------------------------------------------------------------
+
+def test_pre_around_a_fence_is_the_fence():
+    from ingest.shortcodes import unwrap_fenced_pre
+
+    body = '{{% pre language="json" %}}\n```\n{"a": 1}\n{{% /pre %}}\n\n```\n## After\n\n<table><tr><td>x</td></tr></table>\n'
+    fixed = unwrap_fenced_pre(doc(body)).body
+    assert fixed == '\n```json\n{"a": 1}\n\n\n```\n## After\n\n<table><tr><td>x</td></tr></table>\n'
+    converted, problems = convert(fixed)
+    assert problems == [] and "{{%" not in converted and "<table>" in converted
+
+
+def test_pre_inside_a_fence_leaves_its_tags_out():
+    from ingest.shortcodes import unwrap_fenced_pre
+
+    body = "```\n{{% pre %}}\nhttp://example.org\n{{% /pre %}}\n```"
+    assert unwrap_fenced_pre(doc(body)).body == "```\n\nhttp://example.org\n\n```"
+
+
+def test_pre_without_a_fence_becomes_one():
+    converted, _ = convert('{{% pre language="sql" %}}\nSELECT 1;\n{{% /pre %}}')
+    assert "```sql\nSELECT 1;\n```" in converted
+
+
+@pytest.mark.parametrize("tag", ['{{% anchor sys="codes" %}}', '{{% anchor "codes" %}}', "{{% anchor name=codes %}}",
+                                 "{{% anchor id=codes %}}"])
+def test_anchor_in_every_form(tag):
+    converted, problems = convert(f"{tag}\nText")
+    assert problems == [] and '<a id="codes"></a>' in converted
+
+
+def test_block_shortcode_inside_a_table_cell_becomes_html():
+    converted, problems = convert("<table><tr>\n<td>{{% warning %}}Check the **codes**.{{% /warning %}}</td>\n"
+                                  "<td>{{% system-name %}}</td>\n</tr></table>")
+    assert problems == []
+    assert ('<td><div class="admonition warning"><p class="admonition-title">Warning</p>'
+            "<p>Check the <strong>codes</strong>.</p></div></td>") in converted
+    assert "<td><!--ingest:system-name--></td>" in converted
+    assert "\n\n" not in converted.strip()  # a blank line would end the table's HTML block
+
+
+def test_sys_name_is_the_short_name():
+    converted, _ = convert("{{% sys-name %}} and {{% system-name %}}")
+    assert render_markers(converted, {"system_name": "WebChart", "system_abbr": "WC"}, "Wiki") == "WC and WebChart"
+
+
+def test_system_name_in_code_is_filled_in_too():
+    converted, problems = convert("```\nlogin to {{% system-name %}}\n```")
+    assert problems == [] and "<!--ingest:system-name-->" in converted
+
+
+def test_drawio_shows_the_drawing_from_diagrams():
+    d = doc('{{% drawio border="true" diagramName="Health Surveillance" revision="5" %}}', "functions/hs.md")
+    converted, problems = convert_shortcodes(d, diagrams=("diagrams/health-surveillance.svg",))
+    assert problems == [] and converted.body.strip() == "![Health Surveillance](</diagrams/health-surveillance.svg>)"
+    missing, problems = convert_shortcodes(doc('{{% drawio diagramName="Gone" %}}'), diagrams=())
+    assert [p.kind for p in problems] == ["missing-diagram"] and "[diagram: Gone]" in missing.body
+
+
+def test_contentbylabel_reads_confluences_cql_and_its_closing_tag_goes():
+    converted, problems = convert("{{% contentbylabel max=\"3\" cql=\"label = 'basics'\" %}}\n{{% /contentbylabel %}}")
+    assert problems == [] and converted.strip() == '<!--ingest:contentbylabel label="basics"-->'
+
+
+def test_children_of_another_page():
+    from ingest.pages import fill_children
+
+    converted, _ = convert('{{% children page="General Functionality" %}}')
+    listed = fill_children(converted, [], lambda title: [("A", "a.md")] if title == "General Functionality" else None)
+    assert "- [A](a.md)" in listed
+    assert "no page" in fill_children(converted, [], lambda title: None)
+
+
+def test_admonition_content_with_blank_lines_stays_in_the_admonition(html):
+    page = html("{{% info %}}\nThe text.\n\n\n![](a.png)\n{{% /info %}}\nAfter")
+    assert page.select_one("div.admonition.info img") is not None and page.select_one("pre") is None
+
+
+def test_hugo_escaped_shortcodes_are_shown_as_written_and_marked():
+    body = "```\n{{%/* note */%}}\nText\n{{%/* /note */%}}\n```\n\nType `{{%/* tip */%}}` or {{</* warning */>}}."
+    converted, problems = convert(body)
+    assert problems == []
+    assert converted.startswith("``` ingest-literal\n{{% note %}}\nText\n{{% /note %}}\n```")
+    assert '<code class="ingest-literal">{{% tip %}}</code>' in converted
+    assert '<span class="ingest-literal">{{&lt; warning &gt;}}</span>' in converted

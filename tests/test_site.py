@@ -16,8 +16,9 @@ import frontmatter
 import pytest
 from bs4 import BeautifulSoup
 
+from ingest.check import check_site, export_facts
+
 from ingest.searchindex import word_key
-from sitecheck import check_site
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "export"
 IA_2018 = "improvement-activities-measures/2018-improvement-activities/"
@@ -58,8 +59,9 @@ def test_sample_builds_strict_without_warnings(sample_build):
     assert (sample_build.site_dir / "index.html").is_file()
 
 
-def test_sample_site_has_no_broken_links_or_residue(sample_build):
-    assert check_site(sample_build.site_dir) == []
+def test_sample_site_passes_ingest_check(sample_build):
+    report = check_site(sample_build.site_dir, export_facts(SAMPLE))
+    assert report.pages >= 12 and [f.to_dict() for f in report.findings] == []
 
 
 def test_every_sample_doc_has_a_page(sample_build):
@@ -68,32 +70,6 @@ def test_every_sample_doc_has_a_page(sample_build):
             rel = path.relative_to(SAMPLE).with_suffix("").as_posix()
             rel = "" if rel == "index" else rel
             assert (sample_build.site_dir / rel / "index.html").is_file(), rel
-
-
-# --- the site checker itself ------------------------------------------------------------------
-
-def _tiny_site(root: Path, body: str) -> Path:
-    (root / "guide").mkdir(parents=True)
-    (root / "img.png").write_bytes(b"\x89PNG")
-    (root / "index.html").write_text(f"<html><body><article>{body}</article></body></html>", "utf-8")
-    (root / "guide" / "index.html").write_text("<html><body><article>Guide</article></body></html>", "utf-8")
-    return root
-
-
-def test_check_site_passes_a_good_site(tmp_path):
-    site = _tiny_site(tmp_path, '<a href="guide/">Guide</a> <img src="img.png"> <a href="https://x.example/">x</a>'
-                                "<pre><code>{{% note %}} shown on purpose</code></pre>")
-    assert check_site(site) == []
-
-
-def test_check_site_reports_broken_link_image_and_residue(tmp_path):
-    site = _tiny_site(tmp_path, '<a href="missing/">Gone</a> <img src="nope.png"> {{% note %}} Â')
-    problems = check_site(site)
-    assert any("broken a href='missing/'" in p for p in problems)
-    assert any("broken img src='nope.png'" in p for p in problems)
-    assert any("'{{%'" in p for p in problems)
-    assert any("'Â'" in p for p in problems)
-    assert all(p.startswith("index.html: ") for p in problems)
 
 
 # --- search -----------------------------------------------------------------------------------

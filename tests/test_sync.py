@@ -11,6 +11,8 @@ import pytest
 
 from ingest import write
 from ingest.nav import build_navigation
+from ingest.redirects import stub_targets
+from ingest.settings import SiteSettings
 from ingest.normalize import normalize
 from ingest.read import read_export
 from ingest.build import build_site
@@ -175,13 +177,16 @@ EXPORTS = sorted(p for p in (Path(__file__).resolve().parent / "exports").iterdi
 def test_golden_export(case, tmp_path):
     assert (case / "expected.json").is_file(), f"golden case {case.name} has no expected.json"
     expected = json.loads((case / "expected.json").read_text("utf-8"))
+    settings = SiteSettings.from_mapping(expected.get("settings") or {})
     export = read_export(case / "export")
-    docs = [normalize(doc) for doc in export.documents if not doc.is_redirect_stub]
-    navigation = build_navigation(docs, export.folder_titles, export.navigation)
+    normalized = [normalize(doc) for doc in export.documents]
+    docs = [doc for doc in normalized if not doc.is_redirect_stub]
+    stubs = [doc for doc in normalized if doc.is_redirect_stub]
+    navigation = build_navigation(docs, export.folder_titles, export.navigation, redirects=stub_targets(stubs, docs))
     assert str(navigation.root) == "\n".join(expected["tree"])
 
     out = tmp_path / "docs"
-    site = sync(case / "export", out)
+    site = sync(case / "export", out, settings=settings)
     written = set(snapshot(out))
     assert set(expected["files"]) <= written
     assert not set(expected["absent"]) & written

@@ -176,13 +176,16 @@ class TreeBuilder:
                 if not (kind == "paragraph_close" and token.hidden):
                     self.close_markdown()
             elif kind in ("fence", "code_block"):
-                language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
-                self._stash_block(self.highlight(token.content, language))
+                words = token.info.split()
+                language = words[0] if words and words[0] != "ingest-literal" else ""
+                block = self.highlight(token.content, language)
+                if "ingest-literal" in words:  # code that shows shortcodes as written (see ingest.shortcodes)
+                    block = f'<div class="ingest-literal">{block}</div>'
+                self._stash_block(block)
             elif kind == "html_block":
                 self.html.feed_all(token.content)
             elif kind == "hr":
-                self.open("hr", {}, markdown=True)
-                self.close_markdown()
+                self.open("hr", {}, markdown=True)  # void: nothing to close
             previous = token
         self.html.feed_all("")
         return self.root
