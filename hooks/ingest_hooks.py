@@ -1,8 +1,6 @@
 """MkDocs hooks that load what `python -m ingest sync` wrote. Listed under `hooks:` in mkdocs.yml."""
 
-from ingest import hooks
-
-
+from ingest.mkdocs import hooks
 def on_startup(command, dirty, **kwargs):
     hooks.on_startup(command, dirty)
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 
 from ingest import __version__
-from ingest.report import format_summary
-from ingest.progress import progress_for
+from ingest.output.report import format_summary
+from ingest.utils.progress import progress_for
 from ingest.settings import SettingsError, read_settings
-from ingest.sync import StrictError, SyncError, SyncResult, sync
-from ingest.write import OutputError
+from ingest.commands.sync import StrictError, SyncError, SyncResult, sync
+from ingest.output.write import OutputError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

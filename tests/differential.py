@@ -1,7 +1,7 @@
 """The structure of a rendered page (list items, headings, code blocks), to compare two renderings.
 
 The reference is markdown-it-py, the CommonMark reference implementation for Python, on a doc's
-exported body after the sync's documented text fixes (``ingest.normalize``), with each Hugo
+exported body after the sync's documented text fixes (``ingest.transform.normalize``), with each Hugo
 shortcode standing for what Hugo writes there (its tags gone, ``system-name`` a name). Ours is
 the page the site built. Every stage between the two (shortcodes, raw HTML, links, headings,
 the renderer) must keep the structure: the same list items with the same nesting, kind and
@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 
 from ingest.chardata import SHORTCODE_RE
 from ingest.markup import loose_key
-from ingest.shortcodes import BLOCKS, parse_tag
+from ingest.transform.shortcodes import BLOCKS, parse_tag
 
 #: The reference: plain CommonMark with the tables wikiGDrive never writes but Hugo reads.
 REFERENCE = MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable("table")

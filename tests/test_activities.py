@@ -14,7 +14,7 @@ import ftfy
 import markdown
 import pytest
 
-from ingest.activities import (
+from ingest.features.activities import (
     canonical_subcategory,
     parse_activity,
     restructure_activity_body,

@@ -10,7 +10,7 @@ import ftfy
 import markdown
 import pytest
 
-from ingest.faq import is_faq, strip_scraped_chrome, structure_faq
+from ingest.features.faq import is_faq, strip_scraped_chrome, structure_faq
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from hostile.catalogue import (BYSTANDER, REPO, SECRET, Case, Expected, bystanders, load_cases, readme_section,
                                readme_table, write_export, write_outside)
 from ingest.__main__ import cli
-from ingest.write import lock_path
+from ingest.output.write import lock_path
 
 CASES = load_cases()
 SITE_CASES = [case for case in CASES if case.site]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.lists import repair_lists
+from ingest.transform.lists import repair_lists
 from ingest.markup import parser
 
 CASES = [

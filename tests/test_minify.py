@@ -6,7 +6,7 @@ import re
 
 from bs4 import BeautifulSoup
 
-from ingest.minify import collapse_whitespace
+from ingest.mkdocs.minify import collapse_whitespace
 
 
 def visible(html: str) -> str:

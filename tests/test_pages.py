@@ -7,9 +7,9 @@ import re
 import pytest
 import yaml
 
-from ingest.pages import fill_children, render_page, settle_headings
-from ingest.read import read_export
-from ingest.build import build_site
+from ingest.transform.pages import fill_children, render_page, settle_headings
+from ingest.read.export import read_export
+from ingest.site.build import build_site
 
 HEADINGS = [
     # label, title, body, expected
@@ -42,7 +42,7 @@ def test_settling_headings_twice_changes_nothing_more(label, title, body, expect
 
 
 def test_children_marker_is_replaced_by_list():
-    from ingest.shortcodes import MARKER_PREFIX
+    from ingest.transform.shortcodes import MARKER_PREFIX
 
     body = f"Intro\n\n{MARKER_PREFIX}children-->\n"
     assert "- [A](a.md)\n- [B \\[draft\\]](b.md)" in fill_children(body, [("A", "a.md"), ("B [draft]", "b.md")])

@@ -12,10 +12,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ingest.model import Document
-from ingest.normalize import normalize_text
-from ingest.read import decode_document, parse_document
-from ingest.sanitize import clean_html, sanitize_markdown
-from ingest.shortcodes import BLOCKS, INLINE, convert_shortcodes
+from ingest.transform.normalize import normalize_text
+from ingest.read.export import decode_document, parse_document
+from ingest.transform.sanitize import clean_html, sanitize_markdown
+from ingest.transform.shortcodes import BLOCKS, INLINE, convert_shortcodes
 
 #: Characters the text fixes and the Markdown around them care about, mixed into arbitrary text.
 MARKDOWN_BITS = ["\u00a0", "\u200b", "\uec02", "•", "◦", "- ", "1. ", "\n", "\n\n", "    ", "```", "~~~", "`",
@@ -157,8 +157,8 @@ def _typed(value):
 def test_fast_front_matter_reader_agrees_with_pyyaml(raw: str) -> None:
     import yaml
 
-    from ingest.flatyaml import parse_flat_yaml
-    from ingest.read import _LOADER
+    from ingest.read.flatyaml import parse_flat_yaml
+    from ingest.read.export import _LOADER
 
     fast = parse_flat_yaml(raw)
     if fast is None:
@@ -175,6 +175,6 @@ docs_path = st.lists(st.sampled_from(["a", "b", "ab", "c.md", "index.md", "a.ass
 def test_relative_url_is_posixpath_relpath_without_the_working_directory(from_page: str, to_path: str) -> None:
     import posixpath
 
-    from ingest.links import relative_url
+    from ingest.transform.links import relative_url
 
     assert relative_url(from_page, to_path) == posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")

@@ -14,11 +14,11 @@ import filelock
 import pytest
 from click.testing import CliRunner
 
-from ingest import write
+from ingest.output import write
 from ingest.__main__ import cli
-from ingest.manifest import MANIFEST, read_manifest
-from ingest.sync import sync
-from ingest.write import LockedError, lock_path
+from ingest.output.manifest import MANIFEST, read_manifest
+from ingest.commands.sync import sync
+from ingest.output.write import LockedError, lock_path
 
 
 def page(ident: str, title: str, body: str = "", **extra):
@@ -203,7 +203,7 @@ def test_changed_asset_is_copied_again(export, tmp_path):
 def test_new_ingest_version_resyncs(export, tmp_path, monkeypatch):
     root, out = export(BASE), tmp_path / "docs"
     sync(root, out)
-    monkeypatch.setattr("ingest.manifest.code_stamp", lambda: "9.9.9:other")
+    monkeypatch.setattr("ingest.output.manifest.code_stamp", lambda: "9.9.9:other")
     assert not sync(root, out).up_to_date
 
 

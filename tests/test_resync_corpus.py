@@ -18,8 +18,8 @@ import frontmatter
 import pytest
 from bs4 import BeautifulSoup
 
-from ingest.manifest import MANIFEST
-from ingest.sync import sync
+from ingest.output.manifest import MANIFEST
+from ingest.commands.sync import sync
 from sitebuild import build_export
 from ingest.check.page import is_redirect_page
 

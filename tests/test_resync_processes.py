@@ -16,10 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from ingest import build, read, write
-from ingest.sync import sync
+from ingest.site import build
 
-sync_module = import_module("ingest.sync")
+from ingest.read import export as read
+
+from ingest.output import write
+from ingest.commands.sync import sync
+
+sync_module = import_module("ingest.commands.sync")
 
 from test_resync import BASE, edited, snapshot
 

@@ -9,9 +9,9 @@ import shutil
 
 import pytest
 
-from ingest import build
+from ingest.site import build
 from ingest.model import Document
-from ingest.sync import sync
+from ingest.commands.sync import sync
 from test_resync import page, snapshot
 
 EXPORT = {

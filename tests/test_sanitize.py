@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ingest.model import Document
-from ingest.sanitize import clean_html, iframe_allowed, sanitize_markdown
-from ingest.svg import svg_problem
+from ingest.transform.sanitize import clean_html, iframe_allowed, sanitize_markdown
+from ingest.read.svg import svg_problem
 
 # What Python-Markdown, its extensions, the shortcodes and the sync write into a page: all of it must stay.
 SITE_HTML = [

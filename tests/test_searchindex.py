@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.searchindex import STOP_WORDS, compact_index, word_key
+from ingest.mkdocs.searchindex import STOP_WORDS, compact_index, word_key
 
 CONFIG = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": ["stopWordFilter"],
           "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}, "tags": {"boost": 1000000.0}}}

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from ingest.__main__ import cli
-from ingest.build import brand_problems
+from ingest.site.build import brand_problems
 from ingest.model import Document
 from ingest.settings import SettingsError, SiteSettings, read_settings
 

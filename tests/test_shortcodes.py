@@ -7,12 +7,12 @@ import textwrap
 import pytest
 from bs4 import BeautifulSoup
 
-from ingest.hooks import render_markers
+from ingest.mkdocs.hooks import render_markers
 from ingest.model import Document
-from ingest.normalize import normalize
-from ingest.read import parse_document, read_export
-from ingest.shortcodes import convert_shortcodes
-from ingest.build import build_site
+from ingest.transform.normalize import normalize
+from ingest.read.export import parse_document, read_export
+from ingest.transform.shortcodes import convert_shortcodes
+from ingest.site.build import build_site
 
 EXTRA = {"system_name": "Acme EHR", "system_url": "", "brand": "acme"}
 
@@ -309,7 +309,7 @@ def test_problem_lines_stay_file_lines_when_text_fixes_add_lines(make_export):
 # --- current wikiGDrive's forms ---------------------------------------------------------------------
 
 def test_pre_around_a_fence_is_the_fence():
-    from ingest.shortcodes import unwrap_fenced_pre
+    from ingest.transform.shortcodes import unwrap_fenced_pre
 
     body = '{{% pre language="json" %}}\n```\n{"a": 1}\n{{% /pre %}}\n\n```\n## After\n\n<table><tr><td>x</td></tr></table>\n'
     fixed = unwrap_fenced_pre(doc(body)).body
@@ -319,7 +319,7 @@ def test_pre_around_a_fence_is_the_fence():
 
 
 def test_pre_inside_a_fence_leaves_its_tags_out():
-    from ingest.shortcodes import unwrap_fenced_pre
+    from ingest.transform.shortcodes import unwrap_fenced_pre
 
     body = "```\n{{% pre %}}\nhttp://example.org\n{{% /pre %}}\n```"
     assert unwrap_fenced_pre(doc(body)).body == "```\n\nhttp://example.org\n\n```"
@@ -371,7 +371,7 @@ def test_contentbylabel_reads_confluences_cql_and_its_closing_tag_goes():
 
 
 def test_children_of_another_page():
-    from ingest.pages import fill_children
+    from ingest.transform.pages import fill_children
 
     converted, _ = convert('{{% children page="General Functionality" %}}')
     listed = fill_children(converted, [], lambda title: [("A", "a.md")] if title == "General Functionality" else None)

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from ingest.check import check_site, export_facts
 
-from ingest.searchindex import word_key
+from ingest.mkdocs.searchindex import word_key
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "export"
 IA_2018 = "improvement-activities-measures/2018-improvement-activities/"

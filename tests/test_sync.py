@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from ingest import write
-from ingest.nav import build_navigation
-from ingest.redirects import stub_targets
+from ingest.output import write
+from ingest.site.nav import build_navigation
+from ingest.site.redirects import stub_targets
 from ingest.settings import SiteSettings
-from ingest.normalize import normalize
-from ingest.read import read_export
-from ingest.build import build_site
-from ingest.sync import SyncError, sync
-from ingest.write import OutputError
+from ingest.transform.normalize import normalize
+from ingest.read.export import read_export
+from ingest.site.build import build_site
+from ingest.commands.sync import SyncError, sync
+from ingest.output.write import OutputError
 
 
 def page(ident: str, title: str, body: str = "", **extra):
@@ -202,8 +202,7 @@ def test_golden_export(case, tmp_path):
 
 
 def test_a_doc_that_breaks_a_stage_gets_a_page_saying_so_and_the_rest_builds(make_export, monkeypatch):
-    from ingest import build
-
+    from ingest.site import build
     real = build.convert_shortcodes
 
     def convert(doc, original=None, **options):

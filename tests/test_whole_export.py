@@ -14,9 +14,9 @@ from bs4 import BeautifulSoup
 from differential import reference_html, structure
 from ingest.check import NOT_COUNTED, check_site, export_facts
 from ingest.markup import loose_key
-from ingest.nav import source_url
-from ingest.normalize import normalize
-from ingest.read import read_export
+from ingest.site.nav import source_url
+from ingest.transform.normalize import normalize
+from ingest.read.export import read_export
 from ingest.settings import SiteSettings
 from sitebuild import build_export
 

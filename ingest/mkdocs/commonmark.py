@@ -179,7 +179,7 @@ class TreeBuilder:
                 words = token.info.split()
                 language = words[0] if words and words[0] != "ingest-literal" else ""
                 block = self.highlight(token.content, language)
-                if "ingest-literal" in words:  # code that shows shortcodes as written (see ingest.shortcodes)
+                if "ingest-literal" in words:  # code that shows shortcodes as written (see ingest.transform.shortcodes)
                     block = f'<div class="ingest-literal">{block}</div>'
                 self._stash_block(block)
             elif kind == "html_block":
@@ -407,7 +407,7 @@ class _SamePageFragments(Treeprocessor):
     heading's text by its own rules (``#observation/result-obx``), or from the link's text. So a
     fragment that is no id on the page is matched, case and punctuation aside, with an id, then
     with a heading's text, then the link's text with a heading's text and with an id. The sync
-    matches the same way (``ingest.links.unlink_broken_fragments``) and shows a link that matches
+    matches the same way (``ingest.transform.links.unlink_broken_fragments``) and shows a link that matches
     nothing as text; one that still gets here is left for MkDocs' anchor check to report.
     """
 

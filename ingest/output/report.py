@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ingest.sync import SyncResult
+    from ingest.commands.sync import SyncResult
 
 #: The kinds of change, in the order the report lists them.
 CHANGE_KINDS = ("added", "updated", "moved", "removed", "unchanged")

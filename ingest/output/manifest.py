@@ -32,7 +32,7 @@ MANIFEST = ".ingest/manifest.json"
 #: Bumped when the manifest's layout changes; an older manifest is treated as a first sync's.
 MANIFEST_FORMAT = 2
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the ingest package
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any] | None:

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from ingest.links import google_id
+from ingest.transform.links import google_id
 from ingest.markup import parser, plain_text
-from ingest.meta import escape_html, menu_weight
+from ingest.read.meta import escape_html, menu_weight
 from ingest.model import Document, NavigationDocument, NavNode, Problem, Severity
 
 HOME_NAMES = ("index.md", "_index.md", "index.txt", "_index.txt")

@@ -16,12 +16,12 @@ from typing import Any
 import frontmatter
 import yaml
 
-from ingest.flatyaml import parse_flat_yaml
-from ingest.decode import Decoded, decode_bytes, decode_document, looks_binary
-from ingest.meta import check_front_matter
+from ingest.read.flatyaml import parse_flat_yaml
+from ingest.read.decode import Decoded, decode_bytes, decode_document, looks_binary
+from ingest.read.meta import check_front_matter
 from ingest.model import Asset, Document, NavigationDocument, Problem, Severity
-from ingest.parallel import map_items
-from ingest.svg import svg_problem
+from ingest.utils.parallel import map_items
+from ingest.read.svg import svg_problem
 
 DOCUMENT_SUFFIXES = {".md", ".txt"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".ico", ".tif", ".tiff"}

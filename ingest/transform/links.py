@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from ingest.chardata import GOOGLE_URL_RES, HTML_ATTR_RE, HTML_IMG_RE, MD_LINK_RE
 from ingest.model import Document, Problem
 from ingest.markup import loose_key, parser
-from ingest.regions import LineFinder, outside_code
+from ingest.transform.regions import LineFinder, outside_code
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 #: Schemes a link may use (sanitize.URL_SCHEMES); gdoc: links are resolved before.

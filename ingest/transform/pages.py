@@ -16,10 +16,10 @@ from typing import Any, Callable, Iterable
 import yaml
 
 from ingest.chardata import HEADING_RE
-from ingest.links import relative_url
-from ingest.meta import HTML_ESCAPES
-from ingest.regions import outside_code
-from ingest.shortcodes import MARKER_PREFIX
+from ingest.transform.links import relative_url
+from ingest.read.meta import HTML_ESCAPES
+from ingest.transform.regions import outside_code
+from ingest.transform.shortcodes import MARKER_PREFIX
 
 CHILDREN_MARKER = MARKER_PREFIX + "children"
 _CHILDREN_RE = re.compile(re.escape(MARKER_PREFIX) + r'children(?: page="(?P<page>[^"]*)")?-->')

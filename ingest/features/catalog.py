@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.activities import SUBCATEGORIES, Activity
-from ingest.links import encode_path, relative_url
+from ingest.features.activities import SUBCATEGORIES, Activity
+from ingest.transform.links import encode_path, relative_url
 
 ACTIVITIES_PAGE = "all-activities.md"
 ACTIVITIES_JSON = "activities.json"

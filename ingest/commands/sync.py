@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.manifest import MANIFEST_FORMAT, changes_since, docs_dir_intact, export_fingerprint, read_manifest
+from ingest.output.manifest import MANIFEST_FORMAT, changes_since, docs_dir_intact, export_fingerprint, read_manifest
 from ingest.model import Document, Problem, problem_order
-from ingest.parallel import default_jobs
-from ingest.progress import NoProgress, Progress
+from ingest.utils.parallel import default_jobs
+from ingest.utils.progress import NoProgress, Progress
 from ingest.settings import SiteSettings
-from ingest.write import check_owned, docs_dir_lock, page_reader, plan_write, recover, write_plan
+from ingest.output.write import check_owned, docs_dir_lock, page_reader, plan_write, recover, write_plan
 
 if TYPE_CHECKING:
-    from ingest.build import Site
+    from ingest.site.build import Site
 
 
 class SyncError(Exception):
@@ -125,8 +125,8 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
 
     progress.stage("reading the export")
     # The stages are imported only now: a sync with nothing to do never needs them.
-    from ingest.build import build_site
-    from ingest.read import read_export
+    from ingest.site.build import build_site
+    from ingest.read.export import read_export
 
     export = read_export(export_dir, jobs)
     if not export.documents:

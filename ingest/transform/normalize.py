@@ -14,9 +14,9 @@ from typing import Any, Callable, NamedTuple
 
 from ingest.chardata import (BULLET_ANY_RE, BULLET_LINE_RE, INVISIBLE_ANY_RE, INVISIBLE_RE, LIST_ITEM_RE,
                              MOJIBAKE_LEAD_RE, NBSP_RE)
-from ingest.lists import repair_lists
+from ingest.transform.lists import repair_lists
 from ingest.model import Document
-from ingest.regions import outside_code
+from ingest.transform.regions import outside_code
 
 
 @functools.cache

@@ -26,11 +26,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ingest.manifest import MANIFEST, read_manifest
-from ingest.minify import collapse_whitespace
-from ingest.sanitize import clean_html
-from ingest.searchindex import compact_index
-from ingest.shortcodes import MARKER_PREFIX
+from ingest.output.manifest import MANIFEST, read_manifest
+from ingest.mkdocs.minify import collapse_whitespace
+from ingest.transform.sanitize import clean_html
+from ingest.mkdocs.searchindex import compact_index
+from ingest.transform.shortcodes import MARKER_PREFIX
 
 log = logging.getLogger("mkdocs.plugins.ingest")
 
@@ -186,7 +186,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any) -> str:
 
 
 def on_post_page(output: str) -> str:
-    """Drop the templates' indentation from the page (:func:`ingest.minify.collapse_whitespace`)."""
+    """Drop the templates' indentation from the page (:func:`ingest.mkdocs.minify.collapse_whitespace`)."""
     return collapse_whitespace(output)
 
 
@@ -211,7 +211,7 @@ _compacted_entries: dict[Any, dict[str, Any]] = {}
 
 
 def on_post_build(config: Any) -> None:
-    """Rewrite the search index Material's search plugin wrote with :func:`ingest.searchindex.compact_index`."""
+    """Rewrite the search index Material's search plugin wrote with :func:`ingest.mkdocs.searchindex.compact_index`."""
     path = Path(config["site_dir"]) / "search" / "search_index.json"
     if not path.is_file():  # no search plugin, or it is disabled
         return

@@ -24,7 +24,7 @@ from pathlib import PurePosixPath
 from ingest.chardata import FENCE_RE, SHORTCODE_ARG_RE, SHORTCODE_RE
 from ingest.model import Document, Problem
 from ingest.markup import html_block_lines, loose_key, parser
-from ingest.regions import LineFinder, segments
+from ingest.transform.regions import LineFinder, segments
 
 #: Admonition shortcodes and the Material admonition type each becomes.
 ADMONITIONS = {

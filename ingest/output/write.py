@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable
 
 import filelock
 
-from ingest.manifest import MANIFEST, manifest_bytes
+from ingest.output.manifest import MANIFEST, manifest_bytes
 from ingest.model import Asset
 
 __all__ = ["OutputError", "LockedError", "OutputFile", "WritePlan", "check_owned", "docs_dir_lock", "lock_path",
@@ -210,7 +210,7 @@ def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: dict[str, A
 def page_reader(out_dir: Path, manifest: dict[str, Any]) -> Callable[[str], str | None]:
     """``dest`` → the text the last sync wrote there, or None if the file is gone or not as written.
 
-    The build reuses such a page when it would come out the same (see ``ingest.build``); its
+    The build reuses such a page when it would come out the same (see ``ingest.site.build``); its
     content key is checked too, so a page edited by hand is always made again.
     """
     files = manifest.get("files") or {}

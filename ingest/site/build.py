@@ -16,24 +16,24 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ingest import __version__
-from ingest.activities import Activity, parse_activity, restructure_activity_body
-from ingest.catalog import (ACTIVITIES_CSV, ACTIVITIES_JSON, ACTIVITIES_PAGE, TAGS_PAGE, CatalogEntry, activities_csv,
+from ingest.features.activities import Activity, parse_activity, restructure_activity_body
+from ingest.features.catalog import (ACTIVITIES_CSV, ACTIVITIES_JSON, ACTIVITIES_PAGE, TAGS_PAGE, CatalogEntry, activities_csv,
                             activities_json, activities_page, activity_tags, rows, tags_page)
-from ingest.faq import is_faq, strip_scraped_chrome, structure_faq
-from ingest.links import LinkIndex, relative_url, rewrite_links, unlink_broken_fragments
-from ingest.manifest import MANIFEST_FORMAT, changes_since, code_stamp
+from ingest.features.faq import is_faq, strip_scraped_chrome, structure_faq
+from ingest.transform.links import LinkIndex, relative_url, rewrite_links, unlink_broken_fragments
+from ingest.output.manifest import MANIFEST_FORMAT, changes_since, code_stamp
 from ingest.model import Asset, Document, NavNode, Problem, Severity, problem_order
-from ingest.nav import Navigation, build_navigation, page_dest
-from ingest.normalize import NormalizeConfig, normalize
-from ingest.pages import fill_children, fill_content_by_label, labels_of, link_list, render_page, settle_headings
-from ingest.parallel import map_items
-from ingest.progress import NoProgress, Progress
-from ingest.read import Export
-from ingest.redirects import stub_redirects, stub_targets
-from ingest.sanitize import sanitize_markdown
+from ingest.site.nav import Navigation, build_navigation, page_dest
+from ingest.transform.normalize import NormalizeConfig, normalize
+from ingest.transform.pages import fill_children, fill_content_by_label, labels_of, link_list, render_page, settle_headings
+from ingest.utils.parallel import map_items
+from ingest.utils.progress import NoProgress, Progress
+from ingest.read.export import Export
+from ingest.site.redirects import stub_redirects, stub_targets
+from ingest.transform.sanitize import sanitize_markdown
 from ingest.settings import SiteSettings
-from ingest.shortcodes import convert_shortcodes, unwrap_fenced_pre
-from ingest.write import OutputFile
+from ingest.transform.shortcodes import convert_shortcodes, unwrap_fenced_pre
+from ingest.output.write import OutputFile
 
 #: Front matter keys that only matter to wikiGDrive or Hugo, not to the site.
 EXPORT_ONLY_KEYS = ("menu", "wikigdrive", "redirectTo", "url", "markup")

@@ -28,7 +28,7 @@ import nh3
 
 from ingest.chardata import HTML_ATTR_RE
 from ingest.model import Document, Problem
-from ingest.regions import LineFinder, segments
+from ingest.transform.regions import LineFinder, segments
 
 # --- the policy ----------------------------------------------------------------------------------
 

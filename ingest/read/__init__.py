@@ -1,0 +1,10 @@
+"""Reading: the export folder as typed documents, before any change is made to them.
+
+- ``export``: walks the export and reads every document, asset and sidecar (nothing outside it);
+- ``decode``: bytes to text (UTF-8, BOM, other encodings), control characters out;
+- ``flatyaml``: the plain front matter wikiGDrive writes, read fast;
+- ``meta``: each front matter key the theme or the sync reads, checked and repaired;
+- ``svg``: whether an SVG image is safe to copy.
+
+With ``output``, the only part of the sync that touches the disk.
+"""
