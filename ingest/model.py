@@ -241,5 +241,15 @@ _PLACEHOLDER_TITLE_RE = re.compile(r"^(?:Conflict:\s*)?Redirect to:", re.IGNOREC
 _PLACEHOLDER_BODY_RE = re.compile(r"\A\s*Renamed to:\s*\[[^\]]*\]\((?P<target><[^>]*>|[^)\s]+)[^)]*\)", re.IGNORECASE)
 
 
+def shorten(text: str, limit: int = 80) -> str:
+    """Text quoted in a message: on one line, and cut with '…' past ``limit`` characters.
+
+    >>> shorten("a  long\\n text", 8), shorten("short")
+    ('a long …', 'short')
+    """
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def problem_order(problem: Problem) -> tuple[Any, ...]:
     return (problem.file, problem.line or 0, problem.kind, problem.message)

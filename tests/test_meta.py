@@ -6,7 +6,8 @@ import datetime
 
 import pytest
 
-from ingest.read.meta import check_front_matter, escape_html
+from ingest.read.meta import check_front_matter
+from ingest.transform.policy import escape_text as escape_html
 
 LINES = {"id": 2, "title": 3, "menu": 4, "date": 5, "tags": 6, "hide": 7, "search": 8, "source": 9, "icon": 10}
 

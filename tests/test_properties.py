@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 from ingest.model import Document
 from ingest.transform.normalize import normalize_text
 from ingest.read.export import decode_document, parse_document
-from ingest.transform.sanitize import clean_html, sanitize_markdown
+from ingest.transform.policy import clean_html
+from ingest.transform.sanitize import sanitize_markdown
 from ingest.transform.shortcodes import BLOCKS, INLINE, convert_shortcodes
+from ingest.files import relative_url
 
 #: Characters the text fixes and the Markdown around them care about, mixed into arbitrary text.
 MARKDOWN_BITS = ["\u00a0", "\u200b", "\uec02", "•", "◦", "- ", "1. ", "\n", "\n\n", "    ", "```", "~~~", "`",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ingest.model import Document
-from ingest.transform.sanitize import clean_html, iframe_allowed, sanitize_markdown
+from ingest.transform.policy import clean_html, iframe_allowed
+from ingest.transform.sanitize import sanitize_markdown
 from ingest.read.svg import svg_problem
 
 # What Python-Markdown, its extensions, the shortcodes and the sync write into a page: all of it must stay.

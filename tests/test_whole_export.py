@@ -14,10 +14,10 @@ from bs4 import BeautifulSoup
 from differential import reference_html, structure
 from ingest.check import NOT_COUNTED, check_site, export_facts
 from ingest.markup import loose_key
-from ingest.site.nav import source_url
 from ingest.transform.normalize import normalize
 from ingest.read.export import read_export
 from ingest.settings import SiteSettings
+from ingest.files import source_url
 from sitebuild import build_export
 
 WIKI = Path(__file__).resolve().parent / "exports" / "wiki"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.check.site import KINDS, NOT_COUNTED, ExportFacts, Finding, SiteReport, check_site
+from ingest.files import source_url
 
 __all__ = ["KINDS", "NOT_COUNTED", "ExportFacts", "Finding", "SiteReport", "check_site", "export_facts"]
 
@@ -18,7 +19,7 @@ __all__ = ["KINDS", "NOT_COUNTED", "ExportFacts", "Finding", "SiteReport", "chec
 def export_facts(export_dir: Path) -> ExportFacts:
     """Each doc's page URL, title and menu weight, and the navigation doc's entries, from ``export_dir``."""
     from ingest.read.meta import menu_weight
-    from ingest.site.nav import _title_from_name, entry_doc, parse_navigation, source_url
+    from ingest.site.nav import _title_from_name, entry_doc, parse_navigation
     from ingest.read.export import read_export
     from ingest.site.redirects import stub_targets
 

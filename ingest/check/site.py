@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ingest.check.page import NavItem, PageFacts, read_page, resolve
+from ingest.model import shorten
 
 #: What the check looks for: code → what it means. Each finding has one of these.
 KINDS = {
@@ -131,9 +132,9 @@ def _page_findings(page: PageFacts, by_url: dict[str, PageFacts], files: set[str
         yield Finding(page.url, "shortcode", f"'{_around(content, match.start())}'")
     for line in page.prose_lines:
         if _MOJIBAKE_RE.search(line):
-            yield Finding(page.url, "mojibake", f"'{_short(line)}'")
+            yield Finding(page.url, "mojibake", f"'{shorten(line)}'")
         if _SPILLED_RE.match(line):
-            yield Finding(page.url, "spilled-list", f"'{_short(line)}'")
+            yield Finding(page.url, "spilled-list", f"'{shorten(line)}'")
     if page.h1_count > 1:
         yield Finding(page.url, "h1", f"{page.h1_count} H1 headings")
     if _STUB_TITLE_RE.match(page.title) or (page.prose_lines and page.prose_lines[0].startswith("Renamed to:")):
@@ -258,5 +259,3 @@ def _around(text: str, where: int, width: int = 40) -> str:
     return " ".join(text[max(0, where - width // 2):where + width].split())
 
 
-def _short(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ingest.features.activities import SUBCATEGORIES, Activity
-from ingest.transform.links import encode_path, relative_url
+from ingest.files import encode_path, page_url, relative_url
 
 ACTIVITIES_PAGE = "all-activities.md"
 ACTIVITIES_JSON = "activities.json"
@@ -70,18 +70,6 @@ def natural_key(activity_id: str | None) -> str:
     ['AHE 2', 'AHE 10', 'BE 1']
     """
     return re.sub(r"\d+", lambda m: m.group(0).zfill(6), (activity_id or "").upper())
-
-
-def page_url(dest: str) -> str:
-    """The URL MkDocs gives a page with directory URLs, relative to the site root.
-
-    >>> page_url("a/b/index.md"), page_url("a/c.md"), page_url("index.md")
-    ('a/b/', 'a/c/', '')
-    """
-    stem = dest[: -len(".md")] if dest.endswith(".md") else dest
-    if posixpath.basename(stem) == "index":
-        stem = posixpath.dirname(stem)
-    return stem + "/" if stem else ""
 
 
 def rows(entries: list[CatalogEntry]) -> list[dict[str, Any]]:

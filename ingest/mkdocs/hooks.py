@@ -28,7 +28,7 @@ from typing import Any
 
 from ingest.output.manifest import MANIFEST, read_manifest
 from ingest.mkdocs.minify import collapse_whitespace
-from ingest.transform.sanitize import clean_html
+from ingest.transform.policy import clean_html
 from ingest.mkdocs.searchindex import compact_index
 from ingest.transform.shortcodes import MARKER_PREFIX
 
@@ -143,7 +143,7 @@ def on_page_content(html_text: str, page: Any, config: Any) -> str:
     Material adds the title as H1 before the content, so the card comes right after it,
     and search indexes the card too (the ids "IA_AHE_6", "AHE6" find the page).
     """
-    html_text = clean_html(html_text)  # the allow-list, once Markdown has rendered (ingest/sanitize.py)
+    html_text = clean_html(html_text)  # the allow-list, once Markdown has rendered (ingest/transform/policy.py)
     activity = page.meta.get("activity")
     if not isinstance(activity, dict) or not activity.get("id"):
         return html_text

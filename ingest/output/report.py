@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ingest.model import problem_order
+
 if TYPE_CHECKING:
     from ingest.commands.sync import SyncResult
 
@@ -66,7 +68,7 @@ def format_summary(result: "SyncResult", export_dir: Path, out_dir: Path, verbos
     if verbose and result.fixes:
         fixes = ", ".join(f"{name} {_plural(n, 'doc')}" for name, n in sorted(result.fixes.items()))
         lines.append(f"Text fixes: {fixes}.")
-    problems = sorted(result.problems, key=lambda p: (p.file, p.line or 0, p.kind))
+    problems = sorted(result.problems, key=problem_order)
     for problem in problems:
         lines.append(str(problem))
     lines.append(f"{_plural(counts['warnings'], 'warning')}, {_plural(counts['errors'], 'error')}.")

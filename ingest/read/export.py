@@ -19,12 +19,12 @@ import yaml
 from ingest.read.flatyaml import parse_flat_yaml
 from ingest.read.decode import Decoded, decode_bytes, decode_document, looks_binary
 from ingest.read.meta import check_front_matter
+from ingest.files import IMAGE_SUFFIXES
 from ingest.model import Asset, Document, NavigationDocument, Problem, Severity
 from ingest.utils.parallel import map_items
 from ingest.read.svg import svg_problem
 
 DOCUMENT_SUFFIXES = {".md", ".txt"}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".ico", ".tif", ".tiff"}
 ASSET_FOLDER_SUFFIXES = (".assets", ".images")
 #: Files a browser would run in the site's name if opened from it (pages, scripts, XML that can carry
 #: XHTML) or that a reader's computer would run: attachments of these kinds are not copied.

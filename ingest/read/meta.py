@@ -30,8 +30,6 @@ THEME_FILE_KEYS = ("template", "icon")
 #: Keys the sync writes itself; a doc's own value would forge a generated page or an activity card.
 RESERVED_KEYS = ("generated", "ingest_source", "activity")
 
-#: Characters that end an HTML attribute or start a tag: escaped in every value written to a page (see escape_html).
-HTML_ESCAPES = str.maketrans({"<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
 @dataclass
@@ -268,25 +266,6 @@ def menu_weight(raw: Any) -> float | None:
     except (TypeError, ValueError, OverflowError):
         return None
     return value if math.isfinite(value) else None
-
-
-def escape_html(value: Any) -> Any:
-    """Every string in a front matter value with ``<``, ``>`` and ``"`` escaped, for the theme.
-
-    MkDocs renders its theme with autoescaping off, so Material puts ``title``,
-    ``description`` and the nav titles into the page's HTML as they are; escaped,
-    they show the same text and cannot open a tag or leave an attribute.
-
-    >>> escape_html({"title": 'LVEF <40% "x"', "tags": ["a>b"], "version": 3})
-    {'title': 'LVEF &lt;40% &quot;x&quot;', 'tags': ['a&gt;b'], 'version': 3}
-    """
-    if isinstance(value, str):
-        return value.translate(HTML_ESCAPES)
-    if isinstance(value, dict):
-        return {key: escape_html(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [escape_html(item) for item in value]
-    return value
 
 
 def _is_scalar(value: Any) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
+from ingest.model import shorten
 
 
 _SCRIPT_SCHEME_RE = re.compile(r"^\s*(?:javascript|vbscript|data\s*:\s*text/html)", re.IGNORECASE)
@@ -40,13 +41,12 @@ def svg_problem(text: str) -> str | None:
         for key, value in element.attrib.items():
             key = key.rsplit("}", 1)[-1].lower()
             if key.startswith("on") or key == "attributename" and value.strip().lower().startswith("on"):
-                return f"an event handler ({key}='{_short(value)}')"
+                return f"an event handler ({key}='{_clip(value)}')"
             if _SCRIPT_SCHEME_RE.match(value) or (key == "href" and value.strip().lower().startswith("data:")
                                                   and name not in ("image", "feimage")):
-                return f"a script address ({key}='{_short(value)}')"
+                return f"a script address ({key}='{_clip(value)}')"
     return None
 
 
-def _short(text: str, limit: int = 30) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _clip(text: str) -> str:
+    return shorten(text, 30)

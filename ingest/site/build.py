@@ -20,10 +20,10 @@ from ingest.features.activities import Activity, parse_activity, restructure_act
 from ingest.features.catalog import (ACTIVITIES_CSV, ACTIVITIES_JSON, ACTIVITIES_PAGE, TAGS_PAGE, CatalogEntry, activities_csv,
                             activities_json, activities_page, activity_tags, rows, tags_page)
 from ingest.features.faq import is_faq, strip_scraped_chrome, structure_faq
-from ingest.transform.links import LinkIndex, relative_url, rewrite_links, unlink_broken_fragments
+from ingest.transform.links import LinkIndex, rewrite_links, unlink_broken_fragments
 from ingest.output.manifest import MANIFEST_FORMAT, changes_since, code_stamp
 from ingest.model import Asset, Document, NavNode, Problem, Severity, problem_order
-from ingest.site.nav import Navigation, build_navigation, page_dest
+from ingest.site.nav import Navigation, build_navigation
 from ingest.transform.normalize import NormalizeConfig, normalize
 from ingest.transform.pages import fill_children, fill_content_by_label, labels_of, link_list, render_page, settle_headings
 from ingest.utils.parallel import map_items
@@ -34,6 +34,7 @@ from ingest.transform.sanitize import sanitize_markdown
 from ingest.settings import SiteSettings
 from ingest.transform.shortcodes import convert_shortcodes, unwrap_fenced_pre
 from ingest.output.write import OutputFile
+from ingest.files import page_dest, relative_url
 
 #: Front matter keys that only matter to wikiGDrive or Hugo, not to the site.
 EXPORT_ONLY_KEYS = ("menu", "wikigdrive", "redirectTo", "url", "markup")

@@ -26,12 +26,10 @@ from urllib.parse import unquote
 
 from ingest.transform.links import google_id
 from ingest.markup import parser, plain_text
-from ingest.read.meta import escape_html, menu_weight
+from ingest.read.meta import menu_weight
+from ingest.transform.policy import escape_text
 from ingest.model import Document, NavigationDocument, NavNode, Problem, Severity
-
-HOME_NAMES = ("index.md", "_index.md", "index.txt", "_index.txt")
-SECTION_NAMES = ("_index.md", "index.md", "_index.txt", "index.txt")
-
+from ingest.files import HOME_NAMES, SECTION_NAMES, page_dest, page_url, safe_path, section_dest
 
 @dataclass
 class GeneratedPage:
@@ -72,66 +70,6 @@ class _Placement:
     parent: str | None  # source path of the parent doc, a 'dir:' folder key, or None for the root
     order: tuple[Any, ...]
     how: str
-
-
-def safe_path(path: str) -> str:
-    """A docs_dir path every URL, HTML attribute and redirect can carry as it is.
-
-    File names from Drive may hold '#', '?' and '%' (which end or escape a URL path)
-    and '"', "'", '<', '>' (which end an HTML attribute; mkdocs-redirects writes the
-    target into a script): each becomes '-'. Spaces and letters of any script stay.
-
-    >>> safe_path('c#/what?100%.md'), safe_path('a "b" <c>.md'), safe_path("café/résumé.md")
-    ('c-/what-100-.md', 'a -b- -c-.md', 'café/résumé.md')
-    """
-    return _UNSAFE_PATH_RE.sub("-", path)
-
-
-_UNSAFE_PATH_RE = re.compile(r"[\"#%'<>?\\`\x00-\x1f\x7f]")
-
-
-def page_dest(source: str) -> str:
-    """The page path of a doc with no children: ``.txt`` becomes ``.md``.
-
-    >>> page_dest("faq.txt")
-    'faq.md'
-    """
-    stem, ext = posixpath.splitext(source)
-    return safe_path(stem + ".md" if ext.lower() == ".txt" else source)
-
-
-def source_url(source: str) -> str:
-    """The URL a doc's page has, wherever the nav puts it (``x.md`` and ``x/index.md`` are both ``x/``).
-
-    >>> source_url("a/b.md"), source_url("a/_index.md"), source_url("_index.md"), source_url("faq.txt")
-    ('a/b/', 'a/', '', 'faq/')
-    """
-    name = posixpath.basename(source)
-    return page_url(section_dest(source) if name in SECTION_NAMES else page_dest(source))
-
-
-def page_url(dest: str) -> str:
-    """The URL MkDocs gives a page path (directory URLs): two pages with one URL cannot both be built.
-
-    >>> page_url("a/index.md"), page_url("a/README.md"), page_url("a.md"), page_url("index.md")
-    ('a/', 'a/', 'a/', '')
-    """
-    stem = posixpath.splitext(dest)[0]
-    if posixpath.basename(stem) in ("index", "README"):
-        stem = posixpath.dirname(stem)
-    return stem + "/" if stem else ""
-
-
-def section_dest(source: str) -> str:
-    """The page path of a doc with children: ``x.md`` becomes ``x/index.md`` (same URL).
-
-    >>> section_dest("a/measures.md"), section_dest("a/b/_index.md")
-    ('a/measures/index.md', 'a/b/index.md')
-    """
-    folder, name = posixpath.split(source)
-    if name in SECTION_NAMES:
-        return safe_path(posixpath.join(folder, "index.md"))
-    return safe_path(posixpath.join(folder, posixpath.splitext(name)[0], "index.md"))
 
 
 @dataclass(frozen=True)
@@ -463,12 +401,12 @@ def _clash_problem(key: str, holder: str, dest: str) -> Problem:
 
 
 def _escaped_titles(items: list[Any]) -> list[Any]:
-    """A MkDocs nav with every title passed through meta.escape_html.
+    """A MkDocs nav with every title passed through policy.escape_text.
 
     >>> _escaped_titles([{"<b>": ["a/index.md", {"x": "a/x.md"}]}])
     [{'&lt;b&gt;': ['a/index.md', {'x': 'a/x.md'}]}]
     """
-    return [{escape_html(title): _escaped_titles(value) if isinstance(value, list) else value
+    return [{escape_text(title): _escaped_titles(value) if isinstance(value, list) else value
              for title, value in item.items()} if isinstance(item, dict) else item for item in items]
 
 

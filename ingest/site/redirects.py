@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 from ingest.transform.links import LinkIndex
 from ingest.model import Document, Problem
-from ingest.site.nav import page_dest
+from ingest.files import page_dest
 
 
 def stub_redirects(stubs: list[Document], index: LinkIndex, live: Iterable[str]) -> tuple[dict[str, str], list[Problem]]:

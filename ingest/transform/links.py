@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from ingest.chardata import GOOGLE_URL_RES, HTML_ATTR_RE, HTML_IMG_RE, MD_LINK_RE
-from ingest.model import Document, Problem
+from ingest.model import Document, Problem, shorten
+from ingest.transform.policy import URL_SCHEMES
 from ingest.markup import loose_key, parser
 from ingest.transform.regions import LineFinder, outside_code
+from ingest.files import encode_path, relative_url
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-#: Schemes a link may use (sanitize.URL_SCHEMES); gdoc: links are resolved before.
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _LINK_DEFINITION_RE = re.compile(
     r"^(?P<indent> {0,3})\[(?P<label>[^\]\n]+)\]:[ \t]*(?P<target><[^>\n]*>|[^\s<>]+)(?P<rest>[^\n]*)$", re.MULTILINE)
 _REFERENCE_RE = re.compile(r"\[(?P<text>[^\[\]\n]+)\]\[(?P<label>[^\[\]\n]*)\]")
@@ -68,32 +68,6 @@ def google_id(url: str) -> str | None:
         if match:
             return match.group("id")
     return None
-
-
-def relative_url(from_page: str, to_path: str) -> str:
-    """A relative link from one docs_dir path to another, as MkDocs wants it.
-
-    >>> relative_url("a/b/index.md", "a/c.md")
-    '../c.md'
-    >>> relative_url("a.md", "a.assets/x.png")
-    'a.assets/x.png'
-    >>> relative_url("a/b/c.md", "a/b"), relative_url("x/y.md", "x/y/z.md"), relative_url("ab/c.md", "a/d.md")
-    ('.', 'y/z.md', '../a/d.md')
-    """
-    start = posixpath.normpath(posixpath.dirname(from_page) or ".")
-    target = posixpath.normpath(to_path)
-    if start.startswith(("/", "..")) or target.startswith(("/", "..")):
-        return posixpath.relpath(target, start)
-    # posixpath.relpath asks the OS for the working directory on every call (a third of this stage's
-    # path work); docs_dir paths are relative and normalised, so the common prefix is all it takes.
-    start_parts = [] if start == "." else start.split("/")
-    target_parts = [] if target == "." else target.split("/")
-    common = 0
-    for a, b in zip(start_parts, target_parts):
-        if a != b:
-            break
-        common += 1
-    return "/".join([".."] * (len(start_parts) - common) + target_parts[common:]) or "."
 
 
 def _split_fragment(url: str) -> tuple[str, str]:
@@ -149,7 +123,7 @@ def unlink_broken_fragments(doc: Document, original: str | None = None,
         if found >= 0:
             searched[0] = found + 1
         problems.append(Problem(doc.source, doc.line_of(lines.line(found)) if found >= 0 else None, "broken-anchor",
-                                f"Doc '{doc.source}' links to '#{_short(fragment)}' ('{_short(_markup_text(text))}'), "
+                                f"Doc '{doc.source}' links to '#{shorten(fragment)}' ('{shorten(_markup_text(text))}'), "
                                 "but no heading or anchor of the doc is that; the link is shown as text. Link the "
                                 "heading again in the Google Doc (Insert > Link > Headings)."))
         title = html.escape(f"No heading or anchor on this page is #{fragment}", quote=True)
@@ -302,15 +276,15 @@ class _Rewriter:
         if google_id(target) is not None or not (scheme or target.startswith("//")):
             return None
         name = scheme.group(0)[:-1].lower() if scheme else ""
-        if name and name not in SAFE_SCHEMES:
+        if name and name not in URL_SCHEMES:
             self._report(target, "unsafe-url",
-                         f"links to '{_short(target)}', which is not an address a page may use (only http, https, "
+                         f"links to '{shorten(target)}', which is not an address a page may use (only http, https, "
                          "mailto and tel); it is shown as plain text. Link to a web page or a doc in the export.")
             label = text or ("image" if is_image else "")
             return f"[image: {html.escape(label)}]" if is_image else html.escape(label)
         if is_image:
             self._report(target, "external-image",
-                         f"shows an image from another site ('{_short(target)}'); the site only shows images from the "
+                         f"shows an image from another site ('{shorten(target)}'); the site only shows images from the "
                          "export (no tracking, works offline), so it is a link to the image. Put the image in the Google "
                          "Doc instead.")
             if raw_html:
@@ -352,7 +326,7 @@ class _Rewriter:
             return None
         if all(candidate == ".." or candidate.startswith("../") for candidate in self._candidates(unquote(path))):
             self._report(target, "link-outside-export",
-                         f"links to '{_short(target)}', which is outside the export folder; the link is shown as plain "
+                         f"links to '{shorten(target)}', which is outside the export folder; the link is shown as plain "
                          "text and the file is never read. Export the folder that holds it too, or link to a doc in "
                          "this export.")
             return None
@@ -385,7 +359,7 @@ class _Rewriter:
             if dest is not None:
                 return encode_path(relative_url(self.doc.dest, dest)) + (fragment if fragment.startswith("#") else "")
         self._report(url, "published-link-missing",
-                     f"links to '{_short(url)}' on the published wiki, but no doc of this export is that page; "
+                     f"links to '{shorten(url)}' on the published wiki, but no doc of this export is that page; "
                      "the link still goes to the published site. Point it at a doc in the export, or export the "
                      "doc it shows.")
         return url
@@ -423,17 +397,6 @@ class _Rewriter:
         self.problems.append(Problem(self.doc.source, line, kind, f"Doc '{self.doc.source}' {message}"))
 
 
-def encode_path(path: str) -> str:
-    """Percent-encode what a URL path cannot hold as it is: '%', '#' and '?' in file names.
-
-    >>> encode_path("c#/100%.assets/a?.png")
-    'c%23/100%25.assets/a%3F.png'
-    """
-    return path.replace("%", "%25").replace("#", "%23").replace("?", "%3F")
-
-
-def _short(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _escape_brackets(text: str) -> str:

@@ -16,10 +16,10 @@ from typing import Any, Callable, Iterable
 import yaml
 
 from ingest.chardata import HEADING_RE
-from ingest.transform.links import relative_url
-from ingest.read.meta import HTML_ESCAPES
+from ingest.transform.policy import escape_text
 from ingest.transform.regions import outside_code
 from ingest.transform.shortcodes import MARKER_PREFIX
+from ingest.files import relative_url
 
 CHILDREN_MARKER = MARKER_PREFIX + "children"
 _CHILDREN_RE = re.compile(re.escape(MARKER_PREFIX) + r'children(?: page="(?P<page>[^"]*)")?-->')
@@ -151,7 +151,7 @@ def labels_of(meta: dict[str, Any]) -> list[str]:
 
 
 def render_page(meta: dict[str, Any], body: str) -> str:
-    """The Markdown file MkDocs reads: YAML front matter (its text escaped for the theme, see meta.escape_html), then the body.
+    """The Markdown file MkDocs reads: YAML front matter (its text escaped for the theme: ``policy.escape_text``), then the body.
 
     >>> print(render_page({"title": "A", "tags": ["x"], "search": {"boost": 2}}, "Hello"), end="")
     ---
@@ -162,7 +162,7 @@ def render_page(meta: dict[str, Any], body: str) -> str:
     <BLANKLINE>
     Hello
     """
-    return f"---\n{front_matter(_page_value(meta))}---\n\n{body.strip()}\n"
+    return f"---\n{front_matter(escape_text(meta))}---\n\n{body.strip()}\n"
 
 
 #: Characters a JSON string may hold that YAML would not read back as they are: C0/C1 controls, DEL,
@@ -205,18 +205,3 @@ def _json_safe(value: Any) -> bool:
     if isinstance(value, list):
         return all(_json_safe(v) for v in value)
     return True
-
-
-def _page_value(value: Any) -> Any:
-    """A front matter value as the page gets it: each string escaped for the theme (as ``meta.escape_html``
-    does), and what is not plain data (a date read from YAML) written as text; one pass, as every page's
-    front matter goes through it."""
-    if isinstance(value, str):
-        return value.translate(HTML_ESCAPES)
-    if isinstance(value, dict):
-        return {str(key): _page_value(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_page_value(item) for item in value]
-    if value is None or isinstance(value, (int, float, bool)):
-        return value
-    return str(value).translate(HTML_ESCAPES)

@@ -1,176 +1,23 @@
-"""Stage 4a: no script reaches the site: one allow-list for all HTML, applied twice with nh3.
+"""Sanitise: the raw HTML of a doc's Markdown cleaned by the policy (``policy``), every removal reported.
 
-Anyone who can edit a doc in Drive can put raw HTML into the public site, and
-Markdown renders HTML of its own. So the same policy (the tags, attributes, URL
-schemes and iframe hosts below, also listed in the README) is applied twice:
-
-1. ``sanitize_markdown`` at sync time, on the Markdown an editor wrote: each
-   raw HTML tag outside code is cleaned by nh3 on its own (nh3 would escape the
-   Markdown around it), elements that carry code (``<script>``, ``<style>``,
-   ``<iframe>`` from other hosts, ``<svg>``) go with their content, comments go,
-   and container tags that would close the page's own blocks are balanced. Each
-   removal is reported with its file and line. (Attribute lists, ``{: onclick=...}``,
-   are Python-Markdown's: the pages are CommonMark, where they are plain text.)
-2. ``clean_html`` in the MkDocs hook, on every page's HTML once Markdown has
-   rendered it: the guarantee, since it also sees what Markdown and the hooks
-   produce (a ``javascript:`` link written with entities, say).
-
-``ingest/svg.py`` says why an SVG asset must not be copied.
+Each raw HTML tag outside code is cleaned by nh3 on its own (nh3 would escape the Markdown
+around it); elements that carry code (``<script>``, ``<style>``, ``<iframe>`` from other hosts,
+``<svg>``) go with their content, comments go, and container tags that would close the page's
+own blocks are balanced. Each removal is reported with its file and line. (Attribute lists,
+``{: onclick=...}``, are Python-Markdown's: the pages are CommonMark, where they are plain text.)
+The rendered page is cleaned again, by the same policy (``policy.clean_html``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
-
-import nh3
 
 from ingest.chardata import HTML_ATTR_RE
-from ingest.model import Document, Problem
+from ingest.model import Document, Problem, shorten
+from ingest.transform.policy import (BLOCKS_KEPT_AS_DIV, CONTAINER_PARTS, CONTAINERS, REMOVED_WITH_CONTENT, TAGS,
+                                     clean_tag, iframe_allowed)
 from ingest.transform.regions import LineFinder, segments
-
-# --- the policy ----------------------------------------------------------------------------------
-
-#: Tags an editor's HTML may use: what Google Docs exports and what Markdown writes.
-TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div", "dl",
-    "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "iframe", "img", "ins", "kbd",
-    "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
-    "tfoot", "th", "thead", "time", "tr", "u", "ul",
-})
-
-#: Tags only the sync's generated pages use (the filters of "All activities"); allowed in the built HTML.
-FORM_TAGS = frozenset({"input", "select", "option"})
-
-#: Attributes allowed per tag ("*": on every tag), besides data-* and aria-*.
-ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "dir", "align", "role", "hidden"},
-    "a": {"href", "name"},
-    "img": {"src", "alt", "width", "height", "loading"},
-    "iframe": {"src", "title", "width", "height", "allow", "allowfullscreen", "loading"},
-    "td": {"colspan", "rowspan", "headers", "scope"},
-    "th": {"colspan", "rowspan", "headers", "scope"},
-    "col": {"span"},
-    "colgroup": {"span"},
-    "ol": {"start", "type", "reversed"},
-    "li": {"value"},
-    "details": {"open"},
-    "time": {"datetime"},
-    "input": {"placeholder"},
-    "option": {"value", "selected"},
-}
-GENERIC_ATTRIBUTE_PREFIXES = {"data-", "aria-"}
-
-#: Attribute values restricted to a set (nh3 drops any other value).
-ATTRIBUTE_VALUES = {"input": {"type": {"search", "text"}}}
-
-#: URL schemes a link may use; relative URLs are always allowed. Images must be relative (files of the export).
-URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-
-#: The only hosts an iframe may show, each with the path its URLs must start with: the players the
-#: youtube and gvideo shortcodes write.
-IFRAME_SOURCES = {
-    "www.youtube-nocookie.com": "/embed/",
-    "www.youtube.com": "/embed/",
-    "drive.google.com": "/file/d/",
-}
-
-#: Elements removed together with their content: code, styles and other documents.
-REMOVED_WITH_CONTENT = frozenset({
-    "script", "style", "svg", "math", "template", "noscript", "object", "embed", "applet", "textarea", "title",
-    "xmp", "noembed", "noframes", "frameset", "iframe",
-})
-
-#: Containers that an unmatched closing tag would break out of (the page's own blocks) or, left open,
-#: would turn the rest of the page into raw HTML.
-CONTAINERS = frozenset({"div", "table", "details", "blockquote", "ul", "ol", "dl", "figure"})
-
-#: Block elements a page may not have (a form, a page's landmarks) that become a plain ``<div>``: removed,
-#: the raw HTML block around them would end, and what follows be read as Markdown (indented lines as code).
-BLOCKS_KEPT_AS_DIV = frozenset({"form", "fieldset", "center", "section", "article", "nav", "header", "footer",
-                                "main", "aside", "address", "hgroup", "menu", "dir", "search"})
-
-#: Parts of containers whose end tag HTML lets an author leave out (``<td>a<td>b``): a closing tag that
-#: nothing opened goes, an opening tag never closed stays.
-CONTAINER_PARTS = frozenset({"thead", "tbody", "tfoot", "tr", "td", "th", "caption", "li", "dt", "dd"})
-
-
-
-def iframe_allowed(src: str) -> bool:
-    """Whether an iframe may show ``src``: https, an allowed host, and its path.
-
-    >>> iframe_allowed("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ")
-    True
-    >>> iframe_allowed("https://evil.example/embed/x"), iframe_allowed("http://www.youtube.com/embed/x")
-    (False, False)
-    """
-    parts = urlsplit(src.strip())
-    prefix = IFRAME_SOURCES.get(parts.hostname or "")
-    return parts.scheme == "https" and prefix is not None and parts.path.startswith(prefix) and "@" not in parts.netloc
-
-
-def is_local_url(url: str) -> bool:
-    """A URL with no scheme and no host: a file of the site.
-
-    >>> is_local_url("a.assets/x.png"), is_local_url("//evil.example/x.png"), is_local_url("https://x.org/a.png")
-    (True, False, False)
-    """
-    parts = urlsplit(url.strip())
-    return not parts.scheme and not parts.netloc and not url.strip().startswith(("/", "\\"))
-
-
-def _page_attribute(element: str, attribute: str, value: str) -> str | None:
-    if element == "iframe" and attribute == "src":
-        return value if iframe_allowed(value) else None
-    if element == "img" and attribute == "src":
-        return value if is_local_url(value) else None
-    return value
-
-
-def _source_attribute(element: str, attribute: str, value: str) -> str | None:
-    if element == "iframe" and attribute == "src":
-        return value if iframe_allowed(value) else None
-    return value
-
-
-#: nh3's output has every attribute in double quotes and closes every iframe; an iframe's content is raw text.
-_IFRAME_RE = re.compile(r'<iframe\b(?P<attrs>[^>]*)>.*?</iframe>', re.DOTALL)
-
-
-def clean_html(html: str) -> str:
-    """A page's rendered HTML with everything outside the allow-list removed (the MkDocs hook's pass).
-
-    >>> clean_html('<p onclick="x()">Hi <a href="javascript:alert(1)">there</a></p><script>alert(2)</script>')
-    '<p>Hi <a>there</a></p>'
-    >>> clean_html('<iframe src="https://evil.example/x"></iframe><img src="https://evil.example/t.png" alt="t">')
-    '<img alt="t">'
-    """
-    cleaned = nh3.clean(html, tags=set(TAGS | FORM_TAGS), clean_content_tags=set(REMOVED_WITH_CONTENT - {"iframe"}),
-                        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-                        attribute_filter=_page_attribute, url_schemes=set(URL_SCHEMES), link_rel=None,
-                        generic_attribute_prefixes=set(GENERIC_ATTRIBUTE_PREFIXES),
-                        tag_attribute_values=ATTRIBUTE_VALUES, strip_comments=True)
-    if "<iframe" not in cleaned:
-        return cleaned
-    # An iframe whose address was not allowed goes; the others lose their fallback text (never shown, and raw).
-    return _IFRAME_RE.sub(lambda m: f"<iframe{m.group('attrs')}></iframe>" if ' src="' in m.group("attrs") else "",
-                          cleaned)
-
-
-def clean_tag(tag: str) -> str:
-    """One raw opening tag from a doc, cleaned by the policy (``markdown`` may stay for md_in_html).
-
-    >>> clean_tag('<img src="a.png" onerror="alert(1)">'), clean_tag('<div class="x" style="display:none">')
-    ('<img src="a.png">', '<div class="x">')
-    """
-    attributes = {tag_name: set(names) | {"markdown"} for tag_name, names in ATTRIBUTES.items()}
-    cleaned = nh3.clean(tag, tags=set(TAGS), attributes=attributes, attribute_filter=_source_attribute,
-                        url_schemes=set(URL_SCHEMES), link_rel=None,
-                        generic_attribute_prefixes=set(GENERIC_ATTRIBUTE_PREFIXES))
-    end = cleaned.rfind("</")
-    return cleaned[:end] if end > 0 and cleaned.endswith(">") and not tag.rstrip().endswith("/>") else cleaned
-
 
 # --- the Markdown pass ---------------------------------------------------------------------------
 
@@ -305,16 +152,16 @@ class _MarkdownCleaner:
                 edits.append(_Edit(match.start(), match.end(), ""))
             elif match.group("comment") is not None:
                 hidden = " ".join(match.group("comment").split())
-                self._report(line, "html-comment", f"an HTML comment hides text from the page ('{_short(hidden)}'); "
+                self._report(line, "html-comment", f"an HTML comment hides text from the page ('{shorten(hidden)}'); "
                                                     "it was removed. Delete it in the Google Doc, or make it visible.")
                 edits.append(_Edit(match.start(), match.end(), ""))
             elif match.group("declaration"):
-                self._report(line, "unsafe-html", f"'{_short(token)}' is not HTML a page may contain; it was removed.")
+                self._report(line, "unsafe-html", f"'{shorten(token)}' is not HTML a page may contain; it was removed.")
                 edits.append(_Edit(match.start(), match.end(), ""))
             elif match.group("autolink") is not None:
                 scheme = (match.group("scheme") or "mailto").lower()
                 if scheme not in _AUTOLINK_SCHEMES:
-                    self._report(line, "unsafe-url", f"the link {_short(token)} is not an address a page may use; "
+                    self._report(line, "unsafe-url", f"the link {shorten(token)} is not an address a page may use; "
                                                       "it was removed. Link to a web page or a doc.")
                     edits.append(_Edit(match.start(), match.end(), ""))
             elif _LINK_DESTINATION_RE.search(piece, max(0, match.start() - 8), match.start()):
@@ -337,7 +184,7 @@ class _MarkdownCleaner:
         attrs = _attributes(match.group("attrs"))
         if name in REMOVED_WITH_CONTENT and not (name == "iframe" and iframe_allowed(attrs.get("src", ""))):
             closer = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(piece, match.end())
-            what = f"<{name}> from '{_short(attrs['src'])}'" if name == "iframe" and attrs.get("src") else f"<{name}>"
+            what = f"<{name}> from '{shorten(attrs['src'])}'" if name == "iframe" and attrs.get("src") else f"<{name}>"
             if closer is None:  # nothing to take with it (<embed> has no content): the text after it stays text
                 self._report(line, "unsafe-html", f"{what} is not allowed on the site; the tag was removed.")
                 return _Edit(match.start(), match.end(), "", line)
@@ -357,7 +204,7 @@ class _MarkdownCleaner:
         removed = [key for key in attrs if key not in _attributes(cleaned[len(name) + 1:])]
         unsafe_urls = [key for key in removed if key in ("href", "src")]
         if unsafe_urls:
-            self._report(line, "unsafe-url", f"<{name} {unsafe_urls[0]}='{_short(attrs[unsafe_urls[0]])}'> is not an "
+            self._report(line, "unsafe-url", f"<{name} {unsafe_urls[0]}='{shorten(attrs[unsafe_urls[0]])}'> is not an "
                                               "address a page may use; it was removed. Link to a web page or a doc.")
         if set(removed) - set(unsafe_urls):
             listed = ", ".join(key for key in removed if key not in unsafe_urls)
@@ -441,6 +288,3 @@ def _attributes(text: str) -> dict[str, str]:
     return names
 
 
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

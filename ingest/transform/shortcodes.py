@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 
 from ingest.chardata import FENCE_RE, SHORTCODE_ARG_RE, SHORTCODE_RE
 from ingest.model import Document, Problem
+from ingest.files import IMAGE_SUFFIXES
 from ingest.markup import html_block_lines, loose_key, parser
 from ingest.transform.regions import LineFinder, segments
 
@@ -40,7 +41,6 @@ MARKER_PREFIX = "<!--ingest:"
 #: Blocks nested deeper than this keep their text without their tags (and Python's stack stays small).
 MAX_NESTING = 20
 
-_IMAGE_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp"}
 
 
 @dataclass(frozen=True)
@@ -442,7 +442,7 @@ class _Converter:
             return f'<span class="ingest-missing" title="Not in this export: diagram">[diagram: {html.escape(name)}]</span>'
         target = tag.arg("src", 0) or tag.arg("id", 0)
         title = tag.arg("title", 1, "Diagram")
-        if PurePosixPath(target).suffix.lower() in _IMAGE_SUFFIXES:
+        if PurePosixPath(target).suffix.lower() in IMAGE_SUFFIXES:
             return f"![{_escape_text(title)}]({target})"
         if target:
             return f"[{_escape_text(title)} (open in diagrams.net)](https://app.diagrams.net/#G{target})"

@@ -87,7 +87,7 @@ def site_scripts(site_dir: Path) -> set[str]:
 def page_safety_problems(site_dir: Path, page: str, allowed_scripts: set[str] | None = None) -> list[str]:
     """What makes a built page unsafe: an event handler, a script URL, a script the theme did not write, a frame
     from a host not on the allow-list. Empty for a safe page."""
-    from ingest.transform.sanitize import iframe_allowed
+    from ingest.transform.policy import iframe_allowed
 
     allowed_scripts = allowed_scripts if allowed_scripts is not None else site_scripts(site_dir)
     html = (site_dir / page).read_text("utf-8")
