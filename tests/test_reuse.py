@@ -1,4 +1,4 @@
-"""A re-sync keeps the pages that would come out the same (ingest/build.py, ``input`` in the manifest):
+"""A re-sync keeps the pages that would come out the same (ingest/site/history.py, ``input`` in the manifest):
 only docs whose page can change go through the body stages, and the docs_dir is byte for byte what a
 fresh sync of the same export writes."""
 
@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from ingest.site import build
+from ingest.site.history import input_key
 from ingest.model import Document
 from ingest.commands.sync import sync
 from test_resync import page, snapshot
@@ -98,15 +99,15 @@ def test_the_input_key_covers_every_field_of_a_document():
     """A field added to Document must be part of the key, or a page could be kept when it changed."""
     doc = Document(source="a.md", meta={"id": "1a", "title": "A"}, body="Body", body_line=3, fixes=("nbsp",),
                    dest="a.md", encoding="utf-8", meta_lines={"id": 2})
-    key = build._input_key("digest", doc, "Body", "a.md")
+    key = input_key("digest", doc, "Body", "a.md")
     changed = {"source": "b.md", "meta": {"id": "1a", "title": "B"}, "body": "Other", "body_line": 4,
                "fixes": (), "dest": "b.md", "encoding": "cp1252", "meta_lines": {"id": 3}}
     assert {field.name for field in dataclasses.fields(Document)} == set(changed)
     for name, value in changed.items():
-        assert build._input_key("digest", dataclasses.replace(doc, **{name: value}), "Body", "a.md") != key, name
-    assert build._input_key("other", doc, "Body", "a.md") != key
-    assert build._input_key("digest", doc, "Body as exported", "a.md") != key
-    assert build._input_key("digest", doc, "Body", "b/a.md") != key
+        assert input_key("digest", dataclasses.replace(doc, **{name: value}), "Body", "a.md") != key, name
+    assert input_key("other", doc, "Body", "a.md") != key
+    assert input_key("digest", doc, "Body as exported", "a.md") != key
+    assert input_key("digest", doc, "Body", "b/a.md") != key
 
 
 @pytest.mark.parametrize("made", [None, "x", {"problems": ["x"], "fixes": [], "activity": None},

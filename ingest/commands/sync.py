@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.output.manifest import MANIFEST_FORMAT, changes_since, docs_dir_intact, export_fingerprint, read_manifest
+from ingest.output.manifest import code_stamp, docs_dir_intact, export_fingerprint, read_manifest
+from ingest.site.history import MANIFEST_FORMAT, DocRecord, Manifest, changes_since
 from ingest.model import Document, Problem, problem_order
 from ingest.utils.parallel import default_jobs
 from ingest.utils.progress import NoProgress, Progress
 from ingest.settings import SiteSettings
-from ingest.output.write import check_owned, docs_dir_lock, page_reader, plan_write, recover, write_plan
+from ingest.output.write import check_owned, docs_dir_lock, output_files, page_reader, plan_write, recover, write_plan
 
 if TYPE_CHECKING:
     from ingest.site.build import Site
@@ -35,7 +36,7 @@ class SyncResult:
     fixes: dict[str, int]
     problems: list[Problem]
     redirects: dict[str, str]
-    docs: dict[str, dict[str, Any]]
+    docs: dict[str, DocRecord]
     first_sync: bool
     files: dict[str, int]
     """Files of the docs_dir written, left unchanged and removed (what would be, in a dry run)."""
@@ -61,25 +62,22 @@ class SyncResult:
                    site.docs, site.first_sync, files, dry_run)
 
     @classmethod
-    def unchanged(cls, manifest: dict[str, Any], dry_run: bool = False) -> SyncResult:
+    def unchanged(cls, manifest: Manifest, dry_run: bool = False) -> SyncResult:
         """The result of a sync with nothing to do: the last sync's report, every doc unchanged."""
-        report = manifest.get("report") or {}
-        docs = manifest.get("docs") or {}
-        changes = changes_since(manifest, docs, manifest.get("redirects") or {})
-        return cls(dict(report.get("counts") or {}), changes, dict(report.get("fixes") or {}),
-                   [Problem.from_dict(p) for p in report.get("problems") or []], manifest.get("redirects") or {},
-                   docs, False, {"written": 0, "unchanged": len(manifest.get("files") or {}), "removed": 0},
-                   dry_run, up_to_date=True)
+        changes = changes_since(manifest, manifest.docs, manifest.redirects)
+        return cls(dict(manifest.counts), changes, dict(manifest.fixes), list(manifest.problems),
+                   dict(manifest.redirects), manifest.docs, False,
+                   {"written": 0, "unchanged": len(manifest.files), "removed": 0}, dry_run, up_to_date=True)
 
 
-def same_site(previous: dict[str, Any], documents: list[Document]) -> bool:
+def same_site(previous: Manifest, documents: list[Document]) -> bool:
     """Whether the last sync was of the same Drive folder: some of its doc ids are still here.
 
     The export may sit in another local folder (a new download), so ids decide, not paths.
     An export sharing no id with the last sync is another Drive folder, and its site
     starts without the old one's history of moves and redirects.
     """
-    before = set(previous.get("docs") or {})
+    before = set(previous.docs)
     return bool(before & {doc.id for doc in documents})
 
 
@@ -135,9 +133,10 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
     history = previous if previous is not None and same_site(previous, export.documents) else None
     # Without history (first sync, or another Drive folder) moves and redirects start afresh.
     reader = page_reader(out_dir, history) if history is not None and _same_format(history) else None
-    site = build_site(export, history, progress=progress, jobs=jobs, previous_page=reader, settings=settings)
-    files = site.output_files(export_dir)
-    plan = plan_write(out_dir, files, site.manifest(export_dir, fingerprint), previous)
+    site = build_site(export, history, progress=progress, jobs=jobs, previous_page=reader, settings=settings,
+                      code=code_stamp())
+    files = output_files(site.texts, site.assets, export_dir)
+    plan = plan_write(out_dir, files, site.manifest(str(export_dir), fingerprint), previous)
     result = SyncResult.of_site(site, plan.summary(), dry_run)
     if strict and site.problems:
         raise StrictError(result)
@@ -147,17 +146,15 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
     return result
 
 
-def _same_format(previous: dict[str, Any]) -> bool:
+def _same_format(previous: Manifest) -> bool:
     """The manifest is of this layout (an older one is treated as a first sync's)."""
-    return previous.get("format") == MANIFEST_FORMAT
+    return previous.format == MANIFEST_FORMAT
 
 
-def _up_to_date(previous: dict[str, Any], fingerprint: str, export_dir: Path, out_dir: Path) -> bool:
+def _up_to_date(previous: Manifest, fingerprint: str, export_dir: Path, out_dir: Path) -> bool:
     """The last sync read this very export with this very ingest, and its docs_dir is as it left it."""
-    export = previous.get("export")
-    return (_same_format(previous) and isinstance(export, dict)
-            and export.get("fingerprint") == fingerprint and export.get("path") == str(export_dir)
-            and docs_dir_intact(out_dir, previous))
+    return (_same_format(previous) and previous.fingerprint == fingerprint
+            and previous.export_path == str(export_dir) and docs_dir_intact(out_dir, previous))
 
 
 class StrictError(SyncError):

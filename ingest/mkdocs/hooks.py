@@ -71,8 +71,8 @@ def on_config(config: Any) -> Any:
                     config["docs_dir"], MANIFEST)
         return config
     if not config.get("nav"):
-        config["nav"] = manifest.get("nav") or None
-    redirects = manifest.get("redirects") or {}
+        config["nav"] = manifest.nav or None
+    redirects = manifest.redirects
     plugin = config["plugins"].get("redirects")
     if plugin is not None:
         maps = dict(redirects)

@@ -22,12 +22,13 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 import filelock
 
 from ingest.output.manifest import MANIFEST, manifest_bytes
 from ingest.model import Asset
+from ingest.site.history import FileRecord, Manifest
 
 __all__ = ["OutputError", "LockedError", "OutputFile", "WritePlan", "check_owned", "docs_dir_lock", "lock_path",
            "plan_write", "recover", "write_plan"]
@@ -74,13 +75,15 @@ class OutputFile:
         return cls(asset.source, f"stat:{stat.st_size}:{stat.st_mtime_ns}", stat.st_size, source=source)
 
 
-@dataclass
+@dataclass(frozen=True)
 class WritePlan:
     """What a sync will do to the docs_dir: what it keeps, writes and removes."""
 
     out_dir: Path
     files: list[OutputFile]
-    manifest: dict[str, Any]
+    manifest: Manifest
+    """The manifest as it will be written: the sync's, with the files of this plan."""
+
     keep: list[str] = field(default_factory=list)
     """Unchanged files: hard-linked from the old docs_dir, not rewritten."""
 
@@ -92,7 +95,7 @@ class WritePlan:
 
     manifest_changed: bool = True
     manifest_bytes: bytes = b""
-    """The manifest as it will be written (set by ``plan_write``)."""
+    """``manifest`` as its file's bytes."""
 
     @property
     def changes_files(self) -> bool:
@@ -165,55 +168,60 @@ def recover(out_dir: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: dict[str, Any],
-               previous: dict[str, Any] | None) -> WritePlan:
+def output_files(texts: dict[str, str], assets: Iterable[Asset], export_dir: Path) -> list[OutputFile]:
+    """Every file of the new docs_dir but the manifest, in path order: generated text, and assets (stat-ed)."""
+    files = [OutputFile.generated(dest, text) for dest, text in texts.items()]
+    files += [OutputFile.copied(asset, export_dir) for asset in assets]
+    return sorted(files, key=lambda f: f.dest)
+
+
+def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: Manifest,
+               previous: Manifest | None) -> WritePlan:
     """Compare the new docs_dir with the old one: which files stay, which are written, which go.
 
     A file is kept only when the old manifest gives it the same content (key, or an
     asset's content hash) and the file on disk still has the recorded size and was
-    not touched after that sync. Fills in the manifest's ``files``.
+    not touched after that sync. The plan's manifest is ``manifest`` with these files.
     """
     out_dir = Path(out_dir).absolute()
     files = list(files)
-    plan = WritePlan(out_dir, files, manifest)
-    old_files = (previous or {}).get("files") or {}
+    old_files = previous.files if previous is not None else {}
     try:
         written_at = os.stat(out_dir / MANIFEST).st_mtime_ns
     except OSError:
         written_at = -1
-    entries: dict[str, dict[str, Any]] = {}
+    records: dict[str, FileRecord] = {}
+    keep, write = [], []
     for file in files:
         old = old_files.get(file.dest)
-        old = old if isinstance(old, dict) else {}
-        entry: dict[str, Any] = {"key": file.key, "size": file.size}
-        same = old.get("key") == file.key and old.get("size") == file.size
+        same = old is not None and old.key == file.key and old.size == file.size
+        sha1 = None
         if file.source is not None:
             # An asset: its mtime changes with every download, so an unknown mtime is settled by its content.
-            if same and old.get("sha1"):
-                entry["sha1"] = old["sha1"]
+            if same and old is not None and old.sha1:
+                sha1 = old.sha1
             else:
-                entry["sha1"] = _file_sha1(file.source)
-                same = old.get("sha1") == entry["sha1"] and old.get("size") == file.size
-        entries[file.dest] = entry
+                sha1 = _file_sha1(file.source)
+                same = old is not None and old.sha1 == sha1 and old.size == file.size
+        records[file.dest] = FileRecord(file.key, file.size, sha1)
         if same and written_at >= 0 and _untouched(out_dir / file.dest, file.size, written_at):
-            plan.keep.append(file.dest)
+            keep.append(file.dest)
         else:
-            plan.write.append(file.dest)
-    manifest["files"] = entries
+            write.append(file.dest)
     new_dests = {file.dest for file in files}
-    plan.remove = sorted(dest for dest in old_files if dest not in new_dests)
-    plan.manifest_bytes = manifest_bytes(manifest)
-    plan.manifest_changed = _read_bytes(out_dir / MANIFEST) != plan.manifest_bytes
-    return plan
+    written = manifest.with_files(records)
+    data = manifest_bytes(written)
+    return WritePlan(out_dir, files, written, keep, write, sorted(dest for dest in old_files if dest not in new_dests),
+                     _read_bytes(out_dir / MANIFEST) != data, data)
 
 
-def page_reader(out_dir: Path, manifest: dict[str, Any]) -> Callable[[str], str | None]:
+def page_reader(out_dir: Path, manifest: Manifest) -> Callable[[str], str | None]:
     """``dest`` → the text the last sync wrote there, or None if the file is gone or not as written.
 
     The build reuses such a page when it would come out the same (see ``ingest.site.build``); its
     content key is checked too, so a page edited by hand is always made again.
     """
-    files = manifest.get("files") or {}
+    files = manifest.files
     try:
         written_at = os.stat(Path(out_dir) / MANIFEST).st_mtime_ns
     except OSError:
@@ -223,14 +231,14 @@ def page_reader(out_dir: Path, manifest: dict[str, Any]) -> Callable[[str], str 
 
     def read(dest: str) -> str | None:
         entry = files.get(dest)
-        if not isinstance(entry, dict):
+        if entry is None:
             return None
         try:
             with open(os.path.join(root, dest), "rb") as handle:
-                if not _as_written(os.fstat(handle.fileno()), entry.get("size", -1), written_at):
+                if not _as_written(os.fstat(handle.fileno()), entry.size, written_at):
                     return None
                 data = handle.read()
-            if "sha1:" + hashlib.sha1(data).hexdigest() != entry.get("key"):
+            if "sha1:" + hashlib.sha1(data).hexdigest() != entry.key:
                 return None
             return data.decode("utf-8")
         except (OSError, UnicodeDecodeError):

@@ -1,8 +1,11 @@
 """Build the site in memory: every stage between the read export and the files to write.
 
 Pure, like MkDocs' ``structure`` package: it takes a read export (and the last
-sync's manifest, for URL history) and returns a ``Site``; nothing here touches
-the disk, so ``sync`` imports it only when the export did change.
+sync's manifest, ``site.history``, for URL history and pages to keep) and returns a
+``Site``; nothing here touches the disk, so ``sync`` imports it only when the export
+did change. The stages, in order: normalise every doc (and lay out FAQ docs), place
+them in the nav, turn stubs into redirects, then per page: activity fields, sanitise,
+shortcodes, links, generated lists, headings; then the catalogue and the URL history.
 """
 
 from __future__ import annotations
@@ -12,16 +15,15 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 from ingest import __version__
-from ingest.features.activities import Activity, parse_activity, restructure_activity_body
+from ingest.features.activities import parse_activity, restructure_activity_body
 from ingest.features.catalog import (ACTIVITIES_CSV, ACTIVITIES_JSON, ACTIVITIES_PAGE, TAGS_PAGE, CatalogEntry, activities_csv,
                             activities_json, activities_page, activity_tags, rows, tags_page)
 from ingest.features.faq import is_faq, strip_scraped_chrome, structure_faq
 from ingest.transform.links import LinkIndex, rewrite_links, unlink_broken_fragments
-from ingest.output.manifest import MANIFEST_FORMAT, changes_since, code_stamp
+from ingest.site.history import MANIFEST_FORMAT, DocRecord, Manifest, PageMade, carry_redirects, changes_since, digest, input_key, reusable
 from ingest.model import Asset, Document, NavNode, Problem, Severity, problem_order
 from ingest.site.nav import Navigation, build_navigation
 from ingest.transform.normalize import NormalizeConfig, normalize
@@ -33,7 +35,6 @@ from ingest.site.redirects import stub_redirects, stub_targets
 from ingest.transform.sanitize import sanitize_markdown
 from ingest.settings import SiteSettings
 from ingest.transform.shortcodes import convert_shortcodes, unwrap_fenced_pre
-from ingest.output.write import OutputFile
 from ingest.files import page_dest, relative_url
 
 #: Front matter keys that only matter to wikiGDrive or Hugo, not to the site.
@@ -60,8 +61,8 @@ class Site:
     redirects: dict[str, str] = field(default_factory=dict)
     """Old page path → new page path, for mkdocs-redirects."""
 
-    docs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Drive id → {source, dest, title, version, hash, assets, parents}: what the manifest remembers."""
+    docs: dict[str, DocRecord] = field(default_factory=dict)
+    """Drive id → what the manifest remembers of its page."""
 
     problems: list[Problem] = field(default_factory=list)
     fixes: Counter[str] = field(default_factory=Counter)
@@ -85,37 +86,30 @@ class Site:
             "errors": sum(p.severity is Severity.ERROR for p in self.problems),
         }
 
-    def output_files(self, export_dir: Path) -> list[OutputFile]:
-        """Every file of the docs_dir but the manifest, in path order."""
-        files = [OutputFile.generated(dest, text) for dest, text in {**self.pages, **self.data_files}.items()]
-        files += [OutputFile.copied(asset, export_dir) for asset in self.assets]
-        return sorted(files, key=lambda f: f.dest)
+    @property
+    def texts(self) -> dict[str, str]:
+        """Every generated file of the docs_dir (pages and data files) → its text."""
+        return {**self.pages, **self.data_files}
 
-    def manifest(self, export_dir: Path, fingerprint: str) -> dict[str, Any]:
-        return {
-            "format": MANIFEST_FORMAT,
-            "generator": f"ingest {__version__}",
-            "export": {"path": str(export_dir), "fingerprint": fingerprint},
-            "nav": self.nav,
-            "redirects": self.redirects,
-            "docs": self.docs,
-            "files": {},  # filled in by write.plan_write
-            "report": {"counts": self.counts, "fixes": dict(sorted(self.fixes.items())),
-                       "problems": [p.to_dict() for p in self.problems]},
-        }
+    def manifest(self, export_path: str, fingerprint: str) -> Manifest:
+        """What the next sync reads of this one (its files are the write plan's)."""
+        return Manifest(export_path, fingerprint, self.nav, self.redirects, self.docs, {}, self.counts,
+                        dict(sorted(self.fixes.items())), tuple(self.problems), MANIFEST_FORMAT, f"ingest {__version__}")
 
 
-def build_site(export: Export, previous: dict[str, Any] | None = None,
+def build_site(export: Export, previous: Manifest | None = None,
                normalize_config: NormalizeConfig = NormalizeConfig(), progress: Progress = NoProgress(),
                jobs: int = 1, previous_page: Callable[[str], str | None] | None = None,
-               settings: SiteSettings = SiteSettings()) -> Site:
+               settings: SiteSettings = SiteSettings(), code: str = "") -> Site:
     """Turn a read export into the pages, nav and redirects of the site. Pure: touches no disk.
 
     ``jobs`` > 1 spreads the per-document stages over that many processes for a big export;
     the result is the same. ``previous_page`` (path → the text the last sync wrote there, if it
     is still as written) lets a doc whose page would come out the same skip the body stages:
     the last sync's manifest (``previous``) records what each page was made from. ``settings``
-    are the site's (``mkdocs.yml``): its brand and the addresses it is published at.
+    are the site's (``mkdocs.yml``): its brand and the addresses it is published at. ``code``
+    stands for the ingest that made the pages (``output.manifest.code_stamp``): a page made by
+    other code is made again.
     """
     site = Site(assets=list(export.assets), problems=list(export.problems), documents_read=len(export.documents))
     progress.stage("normalising docs", len(export.documents))
@@ -149,11 +143,18 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
     placed = [doc for doc in page_docs if doc.source in index.by_source]
     originals = {doc.source: doc.body for doc in export.documents}
     labelled = _labelled_pages(page_docs, index)
-    digest = _context_digest(index, navigation, labelled, normalize_config, settings)
-    inputs = [_input_key(digest, doc, originals[doc.source], index.by_source[doc.source]) for doc in placed]
+    context_key = _context_digest(index, navigation, labelled, normalize_config, settings, code)
+    inputs = [input_key(context_key, doc, originals[doc.source], index.by_source[doc.source]) for doc in placed]
     context = _PageContext(placed, originals, index, navigation, labelled, _assets_by_folder(export.assets), inputs,
                            _diagrams(index.assets), settings.system_name)
-    reused = _reusable_pages(placed, inputs, previous, previous_page)
+    reused = {}
+    for i, doc in enumerate(placed):
+        found = reusable(previous, doc.id, inputs[i], previous_page)
+        if found is not None:
+            record, text = found
+            made = record.made or PageMade()
+            reused[i] = _RenderedPage(doc.id, record.dest, text, list(made.problems), made.fixes, record,
+                                      made.activity)
     todo = [i for i in range(len(placed)) if i not in reused]
     progress.stage("transforming docs", len(todo))
     rendered = iter(map_items(_render_listed, (context, todo), len(todo), jobs, progress.advance))
@@ -174,8 +175,8 @@ def build_site(export: Export, previous: dict[str, Any] | None = None,
     site.nav = navigation.to_mkdocs()
     if site.activities:
         _add_catalog(site, faq_dests={index.by_source[s] for s in faq_sources if s in index.by_source})
-    _carry_redirects(site, previous or {})
-    site.changes = changes_since(previous or {}, site.docs, site.redirects)
+    site.redirects = carry_redirects(previous, site.docs, set(site.pages), site.redirects)
+    site.changes = changes_since(previous, site.docs, site.redirects)
     site.first_sync = previous is None
     site.problems = sorted(set(site.problems), key=problem_order)  # an image used twice on one line is one problem
     return site
@@ -212,7 +213,7 @@ class _RenderedPage:
     text: str
     problems: list[Problem]
     fixes: tuple[str, ...]
-    record: dict[str, Any]
+    record: DocRecord
     activity: CatalogEntry | None
 
 
@@ -238,72 +239,25 @@ def _render_one(context: _PageContext, i: int) -> _RenderedPage:
         doc, problems = _unconverted(doc, exc)
         activity = None
     text = render_page(_page_meta(doc), doc.body)
-    record = _doc_record(doc, text, context.navigation, context.assets_by_folder)
-    record["input"] = context.inputs[i]
-    record["made"] = {"problems": [p.to_dict() for p in problems], "fixes": list(doc.fixes),
-                      "activity": _entry_to_dict(activity)}
+    made = PageMade(tuple(problems), doc.fixes, activity)
+    record = _doc_record(doc, text, context.navigation, context.assets_by_folder, context.inputs[i], made)
     return _RenderedPage(doc.id, doc.dest, text, problems, doc.fixes, record, activity)
 
 
 # --- pages the last sync made from the same input ------------------------------------------------
 
 def _context_digest(index: LinkIndex, navigation: Navigation, labelled: dict[str, list[tuple[str, str]]],
-                    normalize_config: NormalizeConfig, settings: SiteSettings = SiteSettings()) -> str:
+                    normalize_config: NormalizeConfig, settings: SiteSettings, code: str) -> str:
     """A digest of everything a page is made from besides its own doc: the ingest code, the fixes
     chosen, where every doc and asset goes, the nav (titles, order, parents) and the labelled pages."""
 
     def shape(node: NavNode) -> tuple[Any, ...]:
         return node.title, node.dest, node.doc_id, tuple(shape(child) for child in node.children)
 
-    parts = (code_stamp(), tuple(normalize_config), sorted(index.by_source.items()), sorted(index.by_id.items()),
-             sorted(index.assets), sorted(index.refused), repr(settings),
-             sorted((source, node.dest, node.title) for source, node in navigation.node_by_source.items()),
-             shape(navigation.root), sorted(labelled.items()))
-    return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _input_key(digest: str, doc: Document, original: str, dest: str) -> str:
-    """What a doc's page is made from: the context digest, the doc as normalised, its body as exported
-    (problems are reported by its lines) and the page's path. Equal keys make equal pages."""
-    fields = repr((doc.source, doc.meta, doc.body_line, doc.fixes, doc.dest, doc.encoding, doc.meta_lines))
-    data = "\0".join((digest, fields, doc.body, original, dest))  # every field of Document (a test checks)
-    return hashlib.sha1(data.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-
-
-def _reusable_pages(placed: list[Document], inputs: list[str], previous: dict[str, Any] | None,
-                    previous_page: Callable[[str], str | None] | None) -> dict[int, _RenderedPage]:
-    """The docs whose page the last sync made from the same input, with what it learnt then."""
-    if not previous or previous_page is None:
-        return {}
-    before = previous.get("docs") or {}
-    reused: dict[int, _RenderedPage] = {}
-    for i, doc in enumerate(placed):
-        record = before.get(doc.id)
-        if not isinstance(record, dict) or record.get("input") != inputs[i]:
-            continue
-        try:
-            made = record["made"]
-            text = previous_page(record["dest"])
-            if text is None:
-                continue  # gone or edited by hand since: made again
-            reused[i] = _RenderedPage(doc.id, record["dest"], text, [Problem.from_dict(p) for p in made["problems"]],
-                                      tuple(made["fixes"]), record, _entry_from_dict(made["activity"]))
-        except (KeyError, TypeError, ValueError, AttributeError):
-            continue  # a record this version did not write (or one edited by hand): made again
-    return reused
-
-
-def _entry_to_dict(entry: CatalogEntry | None) -> dict[str, Any] | None:
-    if entry is None:
-        return None
-    return {"activity": dataclasses.asdict(entry.activity), "title": entry.title, "dest": entry.dest,
-            "source": entry.source}
-
-
-def _entry_from_dict(data: dict[str, Any] | None) -> CatalogEntry | None:
-    if data is None:
-        return None
-    return CatalogEntry(Activity(**data["activity"]), data["title"], data["dest"], data["source"])
+    return digest(code, tuple(normalize_config), sorted(index.by_source.items()), sorted(index.by_id.items()),
+                  sorted(index.assets), sorted(index.refused), repr(settings),
+                  sorted((source, node.dest, node.title) for source, node in navigation.node_by_source.items()),
+                  shape(navigation.root), sorted(labelled.items()))
 
 
 def _as_faq(doc: Document) -> Document:
@@ -444,68 +398,19 @@ def _assets_by_folder(assets: list[Asset]) -> dict[str, list[str]]:
     return by_folder
 
 
-def _doc_record(doc: Document, text: str, navigation: Navigation,
-                assets_by_folder: dict[str, list[str]]) -> dict[str, Any]:
+def _doc_record(doc: Document, text: str, navigation: Navigation, assets_by_folder: dict[str, list[str]],
+                key: str, made: PageMade) -> DocRecord:
     """What the manifest keeps of a page: enough to tell next time what changed and where its URL should lead."""
     stem = doc.source.rsplit(".", 1)[0]
     parents = []
     node = navigation.node_by_source.get(doc.source)
     parent = node.parent if node is not None else None
     while parent is not None and parent.dest:
-        parents.append([parent.doc_id or "", parent.dest])
+        parents.append((parent.doc_id or "", parent.dest))
         parent = parent.parent
-    return {
-        "source": doc.source,
-        "dest": doc.dest,
-        "title": doc.title,
-        "version": doc.meta.get("version"),
-        "hash": hashlib.sha1(text.encode()).hexdigest()[:16],
-        "assets": assets_by_folder.get(stem + ".assets", []) + assets_by_folder.get(stem + ".images", []),
-        "parents": parents,
-    }
-
-
-def _carry_redirects(site: Site, previous: dict[str, Any]) -> None:
-    """Every URL a page ever had keeps working: moved pages, removed pages and earlier redirects.
-
-    A moved doc's old URL leads to its new one; a removed doc's URL leads to its
-    nearest surviving parent section (else the home page); redirects made by earlier
-    syncs are followed to where their target is now. Redirect stubs in the export
-    win, then this sync's moves and removals, then older redirects.
-    """
-    live = set(site.pages)
-    candidates: dict[str, str] = {}
-    for old, target in (previous.get("redirects") or {}).items():
-        if isinstance(old, str) and isinstance(target, str):
-            candidates[old] = target
-    for drive_id, entry in (previous.get("docs") or {}).items():
-        old = entry.get("dest") if isinstance(entry, dict) else None
-        if not isinstance(old, str) or old in live:
-            continue
-        now = site.docs.get(drive_id)
-        target = now["dest"] if now else _surviving_parent(entry, site.docs, live)
-        if target:
-            candidates[old] = target
-    candidates.update(site.redirects)
-    resolved: dict[str, str] = {}
-    for old, target in candidates.items():
-        seen = {old}
-        while target not in live and target in candidates and target not in seen:
-            seen.add(target)
-            target = candidates[target]
-        if target in live and old not in live:
-            resolved[old] = target
-    site.redirects = dict(sorted(resolved.items()))
-
-
-def _surviving_parent(entry: dict[str, Any], docs: dict[str, dict[str, Any]], live: set[str]) -> str | None:
-    """Where a removed doc's URL should lead: its nearest nav parent still in the site, else the home page."""
-    for parent_id, parent_dest in entry.get("parents") or []:
-        if parent_id and parent_id in docs:
-            return docs[parent_id]["dest"]
-        if parent_dest in live:
-            return parent_dest
-    return "index.md" if "index.md" in live else None
+    assets = assets_by_folder.get(stem + ".assets", []) + assets_by_folder.get(stem + ".images", [])
+    return DocRecord(doc.source, doc.dest, doc.title, doc.meta.get("version"), hashlib.sha1(text.encode()).hexdigest()[:16],
+                     tuple(assets), tuple(parents), key, made)
 
 
 def _labelled_pages(docs: list[Document], index: LinkIndex) -> dict[str, list[tuple[str, str]]]:
