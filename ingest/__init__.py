@@ -12,8 +12,8 @@ step; ``build_site`` does the same in memory for a ``read_export`` result.
 
 __version__ = "0.1.0"
 
-from ingest.model import Document, Problem, Severity  # noqa: E402
 from ingest.commands.sync import SyncError, sync  # noqa: E402
+from ingest.model import Document, Problem, Severity  # noqa: E402
 
 #: The pipeline's stages, imported on first use: ``python -m ingest`` starts quickly,
 #: and a sync with nothing to do never loads them.

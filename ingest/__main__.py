@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 
 from ingest import __version__
-from ingest.output.report import format_summary
-from ingest.utils.progress import progress_for
-from ingest.settings import SettingsError, read_settings
 from ingest.commands.sync import StrictError, SyncError, SyncResult, sync
+from ingest.output.report import format_summary
 from ingest.output.write import OutputError
+from ingest.settings import SettingsError, read_settings
+from ingest.utils.progress import progress_for
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -42,9 +42,9 @@ import hypothesis
 import markdown
 import pytest
 import yaml
+from sitebuild import WIKI_SETTINGS, build_and_check, build_export
 
 from ingest.settings import SiteSettings
-from sitebuild import WIKI_SETTINGS, build_and_check, build_export
 
 # Property-based tests (hypothesis): few enough examples to keep the suite fast, no deadline (the machine is
 # shared, timings vary). HYPOTHESIS_PROFILE=thorough runs many more.

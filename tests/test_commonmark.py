@@ -66,9 +66,9 @@ def test_raw_links_and_anchors_reach_mkdocs_processors():
 
 def test_anchor_without_href_survives_mkdocs_link_processor(tmp_path):
     """MkDocs' link processor takes every <a> for a link; an <a id> anchor must not stop the build."""
+    from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
-    from mkdocs.config.defaults import MkDocsConfig
 
     config = MkDocsConfig()
     config.load_dict({"site_name": "x", "docs_dir": str(tmp_path), "markdown_extensions": ["ingest.mkdocs.commonmark"]})

@@ -10,8 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
-from ingest.mkdocs import hooks
 from ingest.commands.sync import sync
+from ingest.mkdocs import hooks
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -15,9 +15,20 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from hostile.catalogue import (
+    BYSTANDER,
+    REPO,
+    SECRET,
+    Case,
+    Expected,
+    bystanders,
+    load_cases,
+    readme_section,
+    readme_table,
+    write_export,
+    write_outside,
+)
 
-from hostile.catalogue import (BYSTANDER, REPO, SECRET, Case, Expected, bystanders, load_cases, readme_section,
-                               readme_table, write_export, write_outside)
 from ingest.__main__ import cli
 from ingest.output.write import lock_path
 

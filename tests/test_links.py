@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.transform.links import LinkIndex, rewrite_links
 from ingest.model import Document
 from ingest.read.export import parse_document, read_export
 from ingest.site.build import build_site
+from ingest.transform.links import LinkIndex, rewrite_links
 
 AHE6_ID = "1SK7EKbmFSxhVveIiR-xLxJ17bRs31KIc0LbV-_yS2Ps"
 EXPORT_ID = "1fIXUIksaSVJH70TO2yATZnOwBlrpLj9yWxGiyh6vQ0O"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.transform.lists import repair_lists
 from ingest.markup import parser
+from ingest.transform.lists import repair_lists
 
 CASES = [
     # label, as exported, as repaired

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from ingest.model import Document, NavigationDocument
-from ingest.site.nav import build_navigation
 from ingest.read.export import read_export
 from ingest.site.build import build_site
+from ingest.site.nav import build_navigation
 
 
 def d(source: str, title: str, parent: str | None = None, weight: Any = None, ident: str | None = None,

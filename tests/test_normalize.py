@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from ingest.model import Document
-from ingest.transform.normalize import NormalizeConfig, normalize, normalize_text
 from ingest.read.export import parse_document, split_front_matter
+from ingest.transform.normalize import NormalizeConfig, normalize, normalize_text
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 CASES = json.loads((CASES_DIR / "normalize.json").read_text("utf-8"))

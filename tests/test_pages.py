@@ -7,9 +7,9 @@ import re
 import pytest
 import yaml
 
-from ingest.transform.pages import fill_children, render_page, settle_headings
 from ingest.read.export import read_export
 from ingest.site.build import build_site
+from ingest.transform.pages import fill_children, render_page, settle_headings
 
 HEADINGS = [
     # label, title, body, expected

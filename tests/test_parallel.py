@@ -7,9 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from ingest.utils.parallel import PARALLEL_MIN_ITEMS, map_items
 from ingest.read.export import read_export
 from ingest.site.build import build_site
+from ingest.utils.parallel import PARALLEL_MIN_ITEMS, map_items
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ingest.utils.progress import BarProgress, LineProgress, NoProgress, progress_for
 from ingest.commands.sync import sync
+from ingest.utils.progress import BarProgress, LineProgress, NoProgress, progress_for
 
 REPO = Path(__file__).resolve().parents[1]
 

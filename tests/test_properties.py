@@ -12,12 +12,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ingest.model import Document
-from ingest.transform.normalize import normalize_text
 from ingest.read.export import decode_document, parse_document
+from ingest.transform.normalize import normalize_text
 from ingest.transform.policy import clean_html
 from ingest.transform.sanitize import sanitize_markdown
 from ingest.transform.shortcodes import BLOCKS, INLINE, convert_shortcodes
-from ingest.files import relative_url
 
 #: Characters the text fixes and the Markdown around them care about, mixed into arbitrary text.
 MARKDOWN_BITS = ["\u00a0", "\u200b", "\uec02", "•", "◦", "- ", "1. ", "\n", "\n\n", "    ", "```", "~~~", "`",
@@ -159,8 +158,8 @@ def _typed(value):
 def test_fast_front_matter_reader_agrees_with_pyyaml(raw: str) -> None:
     import yaml
 
-    from ingest.read.flatyaml import parse_flat_yaml
     from ingest.read.export import _LOADER
+    from ingest.read.flatyaml import parse_flat_yaml
 
     fast = parse_flat_yaml(raw)
     if fast is None:

@@ -7,10 +7,10 @@ import textwrap
 import pytest
 import yaml
 
+from ingest.commands.sync import sync
 from ingest.model import Severity
 from ingest.read.export import parse_document, read_export
 from ingest.site.build import build_site
-from ingest.commands.sync import sync
 
 DOC = ({"id": "1docAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "title": "A doc"}, "Body text.\n")
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(40))
@@ -375,8 +375,8 @@ def test_fast_front_matter_reader_reads_every_real_export_like_pyyaml(shared_dir
     """Nearly every front matter block and .wgd-directory.yaml of the seeds and the corpus takes the fast
     path (a title written in double quotes with YAML escapes, such as ``"…\\_"``, is left to PyYAML), and
     each one that does means what PyYAML says."""
-    from ingest.read.flatyaml import parse_flat_yaml
     from ingest.read.export import _LOADER, _YAML_HANDLER
+    from ingest.read.flatyaml import parse_flat_yaml
 
     blocks = []
     for path in sorted([*shared_dir.glob("seeds/*"), *shared_dir.glob("corpus/**/*.md"),

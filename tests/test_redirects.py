@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.transform.links import LinkIndex
 from ingest.model import Document
 from ingest.site.redirects import stub_redirects
+from ingest.transform.links import LinkIndex
 
 
 def stub(source: str, ident: str, target: str, url: str | None = None) -> Document:
@@ -79,8 +79,8 @@ def test_a_doc_that_only_mentions_renaming_is_no_placeholder():
 
 
 def test_placeholders_are_not_pages_nor_in_the_nav(make_export):
-    from ingest.site.build import build_site
     from ingest.read.export import read_export
+    from ingest.site.build import build_site
 
     site = build_site(read_export(make_export({
         "index.md": ({"id": "1home", "title": "Home"}, "{{% children %}}"),

@@ -14,10 +14,10 @@ import filelock
 import pytest
 from click.testing import CliRunner
 
-from ingest.output import write
 from ingest.__main__ import cli
-from ingest.output.manifest import MANIFEST, read_manifest
 from ingest.commands.sync import sync
+from ingest.output import write
+from ingest.output.manifest import MANIFEST, read_manifest
 from ingest.output.write import LockedError, lock_path
 
 

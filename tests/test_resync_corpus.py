@@ -17,11 +17,11 @@ from pathlib import Path
 import frontmatter
 import pytest
 from bs4 import BeautifulSoup
-
-from ingest.output.manifest import MANIFEST
-from ingest.commands.sync import sync
 from sitebuild import build_export
+
 from ingest.check.page import is_redirect_page
+from ingest.commands.sync import sync
+from ingest.output.manifest import MANIFEST
 
 pytestmark = pytest.mark.corpus
 

@@ -14,14 +14,10 @@ import urllib.request
 from importlib import import_module
 from pathlib import Path
 
-import pytest
-
-from ingest.site import build
-
-from ingest.read import export as read
-
-from ingest.output import write
 from ingest.commands.sync import sync
+from ingest.output import write
+from ingest.read import export as read
+from ingest.site import build
 
 sync_module = import_module("ingest.commands.sync")
 

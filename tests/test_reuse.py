@@ -8,12 +8,12 @@ import dataclasses
 import shutil
 
 import pytest
+from test_resync import page, snapshot
 
+from ingest.commands.sync import sync
+from ingest.model import Document
 from ingest.site import build
 from ingest.site.history import input_key
-from ingest.model import Document
-from ingest.commands.sync import sync
-from test_resync import page, snapshot
 
 EXPORT = {
     "index.md": page("1home", "Home", "See [the guide](guides/edit.md)."),

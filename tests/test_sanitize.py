@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from ingest.model import Document
+from ingest.read.svg import svg_problem
 from ingest.transform.policy import clean_html, iframe_allowed
 from ingest.transform.sanitize import sanitize_markdown
-from ingest.read.svg import svg_problem
 
 # What Python-Markdown, its extensions, the shortcodes and the sync write into a page: all of it must stay.
 SITE_HTML = [

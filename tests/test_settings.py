@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from ingest.__main__ import cli
-from ingest.site.build import brand_problems
 from ingest.model import Document
 from ingest.settings import SettingsError, SiteSettings, read_settings
+from ingest.transform.shortcodes.brands import brand_problems
 
 REPO = Path(__file__).resolve().parents[1]
 

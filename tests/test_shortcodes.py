@@ -9,10 +9,10 @@ from bs4 import BeautifulSoup
 
 from ingest.mkdocs.hooks import render_markers
 from ingest.model import Document
-from ingest.transform.normalize import normalize
 from ingest.read.export import parse_document, read_export
-from ingest.transform.shortcodes import convert_shortcodes
 from ingest.site.build import build_site
+from ingest.transform.normalize import normalize
+from ingest.transform.shortcodes import convert_shortcodes
 
 EXTRA = {"system_name": "Acme EHR", "system_url": "", "brand": "acme"}
 

@@ -17,7 +17,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from ingest.check import check_site, export_facts
-
 from ingest.mkdocs.searchindex import word_key
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "export"

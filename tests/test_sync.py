@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from ingest.commands.sync import SyncError, sync
 from ingest.output import write
+from ingest.output.write import OutputError
+from ingest.read.export import read_export
+from ingest.settings import SiteSettings
+from ingest.site.build import build_site
 from ingest.site.nav import build_navigation
 from ingest.site.redirects import stub_targets
-from ingest.settings import SiteSettings
 from ingest.transform.normalize import normalize
-from ingest.read.export import read_export
-from ingest.site.build import build_site
-from ingest.commands.sync import SyncError, sync
-from ingest.output.write import OutputError
 
 
 def page(ident: str, title: str, body: str = "", **extra):

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from ingest.read.export import read_export
 from ingest.commands.sync import sync
+from ingest.read.export import read_export
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from differential import reference_html, structure
+from sitebuild import build_export
+
 from ingest.check import NOT_COUNTED, check_site, export_facts
+from ingest.files import source_url
 from ingest.markup import loose_key
-from ingest.transform.normalize import normalize
 from ingest.read.export import read_export
 from ingest.settings import SiteSettings
-from ingest.files import source_url
-from sitebuild import build_export
+from ingest.transform.normalize import normalize
 
 WIKI = Path(__file__).resolve().parent / "exports" / "wiki"
 

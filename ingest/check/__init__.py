@@ -18,9 +18,9 @@ __all__ = ["KINDS", "NOT_COUNTED", "ExportFacts", "Finding", "SiteReport", "chec
 
 def export_facts(export_dir: Path) -> ExportFacts:
     """Each doc's page URL, title and menu weight, and the navigation doc's entries, from ``export_dir``."""
+    from ingest.read.export import read_export
     from ingest.read.meta import menu_weight
     from ingest.site.nav import _title_from_name, entry_doc, parse_navigation
-    from ingest.read.export import read_export
     from ingest.site.redirects import stub_targets
 
     export = read_export(Path(export_dir))

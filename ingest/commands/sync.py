@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.output.manifest import code_stamp, docs_dir_intact, export_fingerprint, read_manifest
-from ingest.site.history import MANIFEST_FORMAT, DocRecord, Manifest, changes_since
 from ingest.model import Document, Problem, problem_order
+from ingest.output.manifest import code_stamp, docs_dir_intact, export_fingerprint, read_manifest
+from ingest.output.write import check_owned, docs_dir_lock, output_files, page_reader, plan_write, recover, write_plan
+from ingest.settings import SiteSettings
+from ingest.site.history import MANIFEST_FORMAT, DocRecord, Manifest, changes_since
 from ingest.utils.parallel import default_jobs
 from ingest.utils.progress import NoProgress, Progress
-from ingest.settings import SiteSettings
-from ingest.output.write import check_owned, docs_dir_lock, output_files, page_reader, plan_write, recover, write_plan
 
 if TYPE_CHECKING:
     from ingest.site.build import Site
@@ -123,8 +123,8 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
 
     progress.stage("reading the export")
     # The stages are imported only now: a sync with nothing to do never needs them.
-    from ingest.site.build import build_site
     from ingest.read.export import read_export
+    from ingest.site.build import build_site
 
     export = read_export(export_dir, jobs)
     if not export.documents:

@@ -20,8 +20,8 @@ restructured body no longer has the field lines.
 
 from __future__ import annotations
 
-import functools
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any

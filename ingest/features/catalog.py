@@ -10,16 +10,18 @@ re-run on Material's instant navigation.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 import json
-import posixpath
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.features.activities import SUBCATEGORIES, Activity
+from ingest.features.activities import SUBCATEGORIES, Activity, parse_activity, restructure_activity_body
 from ingest.files import encode_path, page_url, relative_url
+from ingest.model import Document
+from ingest.transform.pages import render_page
 
 ACTIVITIES_PAGE = "all-activities.md"
 ACTIVITIES_JSON = "activities.json"
@@ -166,3 +168,51 @@ def tags_page() -> str:
     """The tags index: Material's tags plugin fills the listing in."""
     return ("Every activity is tagged with its subcategory and its weighting. "
             f"See also [All activities]({ACTIVITIES_PAGE}).\n\n<!-- material/tags -->\n")
+
+
+def as_activity_page(doc: Document, section_title: str | None) -> tuple[Document, CatalogEntry | None]:
+    """An Improvement Activity doc: fields to front matter and tags, sections to headings; and its catalogue entry.
+
+    ``section_title`` is the nav section it is in ("2018 Improvement Activities" gives its year).
+    """
+    activity = parse_activity(doc.title, doc.body, section_title)
+    if activity is None:
+        return doc, None
+    meta = dict(doc.meta)
+    for key, value in activity.to_meta().items():
+        meta.setdefault(key, value)
+    meta["tags"] = list(dict.fromkeys([*(meta.get("tags") or []), *activity_tags(activity)]))
+    meta.setdefault("search", {"boost": 2})
+    entry = CatalogEntry(activity, doc.title, doc.dest, str(doc.meta.get("source") or ""))
+    body = restructure_activity_body(doc.body)
+    return dataclasses.replace(doc, body=body, meta=meta, fixes=doc.fixes + ("activity",)), entry
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The site-wide pages of the activities: "All activities", the tags index, the data files, their nav."""
+
+    pages: dict[str, str]
+    """Page path → its Markdown file."""
+
+    data_files: dict[str, str]
+    """activities.json and activities.csv → their text."""
+
+    nav: list[Any]
+    """The site's nav with the two pages in it, before the FAQ."""
+
+
+def catalogue(entries: list[CatalogEntry], nav: list[Any], faq_dests: set[str]) -> Catalogue:
+    """The "All activities" page, its JSON and CSV, and the tags index; in the nav before the FAQ."""
+    data = rows(entries)
+    pages = {
+        ACTIVITIES_PAGE: render_page({"title": "All activities", "generated": True, "search": {"boost": 0.5},
+                                      "hide": ["toc"]}, activities_page(entries)),
+        # a list of page titles: each is its page's own search result
+        TAGS_PAGE: render_page({"title": "Tags", "generated": True, "search": {"exclude": True}}, tags_page()),
+    }
+    position = next((i for i, item in enumerate(nav)
+                     if isinstance(item, dict) and any(v in faq_dests for v in item.values() if isinstance(v, str))),
+                    len(nav))
+    return Catalogue(pages, {ACTIVITIES_JSON: activities_json(data), ACTIVITIES_CSV: activities_csv(data)},
+                     nav[:position] + [{"All activities": ACTIVITIES_PAGE}, {"Tags": TAGS_PAGE}] + nav[position:])

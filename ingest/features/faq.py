@@ -17,10 +17,12 @@ All functions are pure: strings in, strings out.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 from ingest.chardata import FENCE_START_RE, HEADING_RE, LIST_START_RE
+from ingest.model import Document
 
 #: Lines of web-page furniture that scraping leaves at the top of a body.
 SCRAPED_CHROME_LINES = ("FAQ Search",)
@@ -203,3 +205,13 @@ def _as_bool(value: Any) -> bool | None:
     if word in FALSE_WORDS:
         return False
     return None
+
+
+def as_faq_page(doc: Document) -> Document:
+    """An FAQ doc: scraped page chrome goes, each question becomes its own heading."""
+    body, removed = strip_scraped_chrome(doc.body)
+    meta = {**doc.meta, "faq": True}
+    if removed and doc.title in removed:
+        meta["title"] = "Frequently Asked Questions"  # the title was only the scraped page's chrome
+    body = structure_faq(body)
+    return dataclasses.replace(doc, body=body, meta=meta, fixes=doc.fixes + (("faq",) if body != doc.body else ()))

@@ -26,10 +26,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ingest.output.manifest import MANIFEST, read_manifest
 from ingest.mkdocs.minify import collapse_whitespace
-from ingest.transform.policy import clean_html
 from ingest.mkdocs.searchindex import compact_index
+from ingest.output.manifest import MANIFEST, read_manifest
+from ingest.transform.policy import clean_html
 from ingest.transform.shortcodes import MARKER_PREFIX
 
 log = logging.getLogger("mkdocs.plugins.ingest")

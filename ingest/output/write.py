@@ -26,8 +26,8 @@ from typing import Callable, Iterable
 
 import filelock
 
-from ingest.output.manifest import MANIFEST, manifest_bytes
 from ingest.model import Asset
+from ingest.output.manifest import MANIFEST, manifest_bytes
 from ingest.site.history import FileRecord, Manifest
 
 __all__ = ["OutputError", "LockedError", "OutputFile", "WritePlan", "check_owned", "docs_dir_lock", "lock_path",

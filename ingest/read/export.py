@@ -10,19 +10,18 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import frontmatter
 import yaml
 
-from ingest.read.flatyaml import parse_flat_yaml
-from ingest.read.decode import Decoded, decode_bytes, decode_document, looks_binary
-from ingest.read.meta import check_front_matter
-from ingest.files import IMAGE_SUFFIXES
 from ingest.model import Asset, Document, NavigationDocument, Problem, Severity
-from ingest.utils.parallel import map_items
+from ingest.read.decode import Decoded, decode_bytes, decode_document, looks_binary
+from ingest.read.flatyaml import parse_flat_yaml
+from ingest.read.meta import check_front_matter
 from ingest.read.svg import svg_problem
+from ingest.utils.parallel import map_items
 
 DOCUMENT_SUFFIXES = {".md", ".txt"}
 ASSET_FOLDER_SUFFIXES = (".assets", ".images")

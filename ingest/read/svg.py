@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
-from ingest.model import shorten
 
+from ingest.model import shorten
 
 _SCRIPT_SCHEME_RE = re.compile(r"^\s*(?:javascript|vbscript|data\s*:\s*text/html)", re.IGNORECASE)
 #: Elements that run code or load another document inside an SVG.

@@ -12,30 +12,45 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ingest import __version__
-from ingest.features.activities import parse_activity, restructure_activity_body
-from ingest.features.catalog import (ACTIVITIES_CSV, ACTIVITIES_JSON, ACTIVITIES_PAGE, TAGS_PAGE, CatalogEntry, activities_csv,
-                            activities_json, activities_page, activity_tags, rows, tags_page)
-from ingest.features.faq import is_faq, strip_scraped_chrome, structure_faq
-from ingest.transform.links import LinkIndex, rewrite_links, unlink_broken_fragments
-from ingest.site.history import MANIFEST_FORMAT, DocRecord, Manifest, PageMade, carry_redirects, changes_since, digest, input_key, reusable
+from ingest.features.catalog import CatalogEntry, as_activity_page, catalogue
+from ingest.features.faq import as_faq_page, is_faq
+from ingest.files import page_dest, relative_url
 from ingest.model import Asset, Document, NavNode, Problem, Severity, problem_order
+from ingest.read.export import Export
+from ingest.settings import SiteSettings
+from ingest.site.history import (
+    MANIFEST_FORMAT,
+    DocRecord,
+    Manifest,
+    PageMade,
+    carry_redirects,
+    changes_since,
+    digest,
+    input_key,
+    reusable,
+)
 from ingest.site.nav import Navigation, build_navigation
+from ingest.site.redirects import stub_redirects, stub_targets
+from ingest.transform.links import LinkIndex, rewrite_links, unlink_broken_fragments
 from ingest.transform.normalize import NormalizeConfig, normalize
-from ingest.transform.pages import fill_children, fill_content_by_label, labels_of, link_list, render_page, settle_headings
+from ingest.transform.pages import (
+    fill_children,
+    fill_content_by_label,
+    labels_of,
+    link_list,
+    render_page,
+    settle_headings,
+)
+from ingest.transform.sanitize import sanitize_markdown
+from ingest.transform.shortcodes import convert_shortcodes, unwrap_fenced_pre
+from ingest.transform.shortcodes.brands import brand_problems
 from ingest.utils.parallel import map_items
 from ingest.utils.progress import NoProgress, Progress
-from ingest.read.export import Export
-from ingest.site.redirects import stub_redirects, stub_targets
-from ingest.transform.sanitize import sanitize_markdown
-from ingest.settings import SiteSettings
-from ingest.transform.shortcodes import convert_shortcodes, unwrap_fenced_pre
-from ingest.files import page_dest, relative_url
 
 #: Front matter keys that only matter to wikiGDrive or Hugo, not to the site.
 EXPORT_ONLY_KEYS = ("menu", "wikigdrive", "redirectTo", "url", "markup")
@@ -119,7 +134,7 @@ def build_site(export: Export, previous: Manifest | None = None,
                      progress.advance)
     site.problems.extend(brand_problems(docs, settings.brand))
     stubs = [doc for doc in docs if doc.is_redirect_stub]
-    page_docs = [_as_faq(doc) if is_faq(doc.title, doc.source, doc.meta) else doc
+    page_docs = [as_faq_page(doc) if is_faq(doc.title, doc.source, doc.meta) else doc
                  for doc in docs if not doc.is_redirect_stub]
     faq_sources = frozenset(doc.source for doc in page_docs if doc.meta.get("faq") is True)
 
@@ -174,7 +189,10 @@ def build_site(export: Export, previous: Manifest | None = None,
 
     site.nav = navigation.to_mkdocs()
     if site.activities:
-        _add_catalog(site, faq_dests={index.by_source[s] for s in faq_sources if s in index.by_source})
+        listing = catalogue(site.activities, site.nav, {index.by_source[s] for s in faq_sources if s in index.by_source})
+        site.pages.update(listing.pages)
+        site.data_files.update(listing.data_files)
+        site.nav = listing.nav
     site.redirects = carry_redirects(previous, site.docs, set(site.pages), site.redirects)
     site.changes = changes_since(previous, site.docs, site.redirects)
     site.first_sync = previous is None
@@ -232,7 +250,8 @@ def _render_one(context: _PageContext, i: int) -> _RenderedPage:
     doc = context.docs[i]
     doc = dataclasses.replace(doc, dest=context.index.by_source[doc.source])
     try:
-        doc, activity = _as_activity(doc, context.navigation)
+        node = context.navigation.node_by_source.get(doc.source)
+        doc, activity = as_activity_page(doc, node.parent.title if node is not None and node.parent else None)
         doc, problems = _transform(doc, context.index, context.navigation, context.labelled,
                                    context.originals[doc.source], context.diagrams, context.system_name)
     except Exception as exc:  # a bug met by one odd doc must not cost the rest of the site
@@ -260,50 +279,6 @@ def _context_digest(index: LinkIndex, navigation: Navigation, labelled: dict[str
                   shape(navigation.root), sorted(labelled.items()))
 
 
-def _as_faq(doc: Document) -> Document:
-    """An FAQ doc: scraped page chrome goes, each question becomes its own heading."""
-    body, removed = strip_scraped_chrome(doc.body)
-    meta = {**doc.meta, "faq": True}
-    if removed and doc.title in removed:
-        meta["title"] = "Frequently Asked Questions"  # the title was only the scraped page's chrome
-    body = structure_faq(body)
-    return dataclasses.replace(doc, body=body, meta=meta, fixes=doc.fixes + (("faq",) if body != doc.body else ()))
-
-
-def _as_activity(doc: Document, navigation: Navigation) -> tuple[Document, CatalogEntry | None]:
-    """An Improvement Activity doc: fields to front matter and tags, sections to headings."""
-    node = navigation.node_by_source.get(doc.source)
-    section_title = node.parent.title if node is not None and node.parent is not None else None
-    activity = parse_activity(doc.title, doc.body, section_title)
-    if activity is None:
-        return doc, None
-    meta = dict(doc.meta)
-    for key, value in activity.to_meta().items():
-        meta.setdefault(key, value)
-    meta["tags"] = list(dict.fromkeys([*(meta.get("tags") or []), *activity_tags(activity)]))
-    meta.setdefault("search", {"boost": 2})
-    entry = CatalogEntry(activity, doc.title, doc.dest, str(doc.meta.get("source") or ""))
-    body = restructure_activity_body(doc.body)
-    return dataclasses.replace(doc, body=body, meta=meta, fixes=doc.fixes + ("activity",)), entry
-
-
-def _add_catalog(site: Site, faq_dests: set[str]) -> None:
-    """The "All activities" page, its JSON and CSV, and the tags index; in the nav before the FAQ."""
-    data = rows(site.activities)
-    site.pages[ACTIVITIES_PAGE] = render_page({"title": "All activities", "generated": True,
-                                               "search": {"boost": 0.5}, "hide": ["toc"]},
-                                              activities_page(site.activities))
-    site.pages[TAGS_PAGE] = render_page({"title": "Tags", "generated": True, "search": {"exclude": True}},
-                                        tags_page())  # a list of page titles: each is its page's own search result
-    site.data_files[ACTIVITIES_JSON] = activities_json(data)
-    site.data_files[ACTIVITIES_CSV] = activities_csv(data)
-    entries = [{"All activities": ACTIVITIES_PAGE}, {"Tags": TAGS_PAGE}]
-    position = next((i for i, item in enumerate(site.nav)
-                     if isinstance(item, dict) and any(v in faq_dests for v in item.values() if isinstance(v, str))),
-                    len(site.nav))
-    site.nav[position:position] = entries
-
-
 def _transform(doc: Document, index: LinkIndex, navigation: Navigation,
                labelled: dict[str, list[tuple[str, str]]], original: str,
                diagrams: tuple[str, ...] = (), system_name: str = "") -> tuple[Document, list[Problem]]:
@@ -328,32 +303,6 @@ def _transform(doc: Document, index: LinkIndex, navigation: Navigation,
     body = settle_headings(body, doc.title)
     doc, found = unlink_broken_fragments(dataclasses.replace(doc, body=body), original, system_name)
     return doc, problems + found
-
-
-_ONLY_TAG_RE = re.compile(r"\{\{[%<]\s*only\s+(?:sys\s*=\s*)?[\"']?(?P<sys>[^\"'%>}]*)", re.IGNORECASE)
-
-
-def brand_problems(docs: list[Document], brand: str) -> list[Problem]:
-    """A warning when the site's brand is none of the brands the export's ``only`` blocks name.
-
-    Every block would be dropped, silently: the site's brand is most likely another site's
-    (a copied mkdocs.yml).
-    """
-    if not brand:
-        return []
-    found: Counter[str] = Counter()
-    for doc in docs:
-        if "only" in doc.body:
-            for match in _ONLY_TAG_RE.finditer(doc.body):
-                found.update(part.strip().casefold() for part in match.group("sys").split(",") if part.strip())
-    if not found or brand.casefold() in found:
-        return []
-    names = ", ".join(sorted(found))
-    blocks = sum(found.values())
-    return [Problem("", None, "brand-not-in-export",
-                    f"The site's brand '{brand}' (mkdocs.yml) is none of the brands the export's "
-                    f"{{{{% only %}}}} blocks name ({names}); all {blocks} of those blocks are left out of the site. "
-                    "Set brand to one of them, or leave it empty to keep every block.")]
 
 
 def _diagrams(assets: set[str]) -> tuple[str, ...]:

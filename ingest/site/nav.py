@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from ingest.transform.links import google_id
-from ingest.markup import parser, plain_text
-from ingest.read.meta import menu_weight
-from ingest.transform.policy import escape_text
-from ingest.model import Document, NavigationDocument, NavNode, Problem, Severity
 from ingest.files import HOME_NAMES, SECTION_NAMES, page_dest, page_url, safe_path, section_dest
+from ingest.markup import parser, plain_text
+from ingest.model import Document, NavigationDocument, NavNode, Problem, Severity
+from ingest.read.meta import menu_weight
+from ingest.transform.links import google_id
+from ingest.transform.policy import escape_text
+
 
 @dataclass
 class GeneratedPage:

@@ -13,9 +13,9 @@ import posixpath
 from typing import Iterable
 from urllib.parse import unquote
 
-from ingest.transform.links import LinkIndex
-from ingest.model import Document, Problem
 from ingest.files import page_dest
+from ingest.model import Document, Problem
+from ingest.transform.links import LinkIndex
 
 
 def stub_redirects(stubs: list[Document], index: LinkIndex, live: Iterable[str]) -> tuple[dict[str, str], list[Problem]]:

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from ingest.chardata import GOOGLE_URL_RES, HTML_ATTR_RE, HTML_IMG_RE, MD_LINK_RE
+from ingest.files import encode_path, relative_url
+from ingest.markup import loose_key, parser
 from ingest.model import Document, Problem, shorten
 from ingest.transform.policy import URL_SCHEMES
-from ingest.markup import loose_key, parser
 from ingest.transform.regions import LineFinder, outside_code
-from ingest.files import encode_path, relative_url
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _LINK_DEFINITION_RE = re.compile(

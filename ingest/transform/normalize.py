@@ -12,10 +12,17 @@ import dataclasses
 import functools
 from typing import Any, Callable, NamedTuple
 
-from ingest.chardata import (BULLET_ANY_RE, BULLET_LINE_RE, INVISIBLE_ANY_RE, INVISIBLE_RE, LIST_ITEM_RE,
-                             MOJIBAKE_LEAD_RE, NBSP_RE)
-from ingest.transform.lists import repair_lists
+from ingest.chardata import (
+    BULLET_ANY_RE,
+    BULLET_LINE_RE,
+    INVISIBLE_ANY_RE,
+    INVISIBLE_RE,
+    LIST_ITEM_RE,
+    MOJIBAKE_LEAD_RE,
+    NBSP_RE,
+)
 from ingest.model import Document
+from ingest.transform.lists import repair_lists
 from ingest.transform.regions import outside_code
 
 

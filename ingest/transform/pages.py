@@ -16,10 +16,10 @@ from typing import Any, Callable, Iterable
 import yaml
 
 from ingest.chardata import HEADING_RE
+from ingest.files import relative_url
 from ingest.transform.policy import escape_text
 from ingest.transform.regions import outside_code
 from ingest.transform.shortcodes import MARKER_PREFIX
-from ingest.files import relative_url
 
 CHILDREN_MARKER = MARKER_PREFIX + "children"
 _CHILDREN_RE = re.compile(re.escape(MARKER_PREFIX) + r'children(?: page="(?P<page>[^"]*)")?-->')

@@ -15,8 +15,15 @@ from dataclasses import dataclass
 
 from ingest.chardata import HTML_ATTR_RE
 from ingest.model import Document, Problem, shorten
-from ingest.transform.policy import (BLOCKS_KEPT_AS_DIV, CONTAINER_PARTS, CONTAINERS, REMOVED_WITH_CONTENT, TAGS,
-                                     clean_tag, iframe_allowed)
+from ingest.transform.policy import (
+    BLOCKS_KEPT_AS_DIV,
+    CONTAINER_PARTS,
+    CONTAINERS,
+    REMOVED_WITH_CONTENT,
+    TAGS,
+    clean_tag,
+    iframe_allowed,
+)
 from ingest.transform.regions import LineFinder, segments
 
 # --- the Markdown pass ---------------------------------------------------------------------------

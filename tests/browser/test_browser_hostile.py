@@ -8,7 +8,6 @@ scripts are the site's own (those of the plain home page).
 
 from __future__ import annotations
 
-
 import pytest
 from bs4 import BeautifulSoup
 

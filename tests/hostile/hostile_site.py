@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
-
 from hostile.catalogue import Case, bystanders, load_cases, write_export, write_outside
 
 HOME = "---\nid: 'hostile-home'\ntitle: 'Hostile exports'\n---\nEvery case of the catalogue with a built page.\n"
