@@ -359,7 +359,7 @@ def test_other_sites_are_left_alone():
                                   "[x](#codes)", "[The Acme EHR login](#h.x)"],
                          ids=["id", "another spelling", "by its text", "raw", "anchor", "system name in a heading"])
 def test_a_link_that_lands_is_kept(link):
-    from ingest.transform.links import unlink_broken_fragments
+    from ingest.transform.fragments import unlink_broken_fragments
 
     body = f"{link}\n\n## Set up\n\n<a id=\"codes\"></a>\n\n## The <!--ingest:system-name--> login\n"
     doc, problems = unlink_broken_fragments(Document("a.md", {}, body), system_name="Acme EHR")
@@ -367,7 +367,7 @@ def test_a_link_that_lands_is_kept(link):
 
 
 def test_a_link_to_no_heading_is_reported_by_line_and_shown_as_text():
-    from ingest.transform.links import unlink_broken_fragments
+    from ingest.transform.fragments import unlink_broken_fragments
 
     body = 'Intro\n\n<td><a href="#h.30j0zll">old</a></td>\n'
     doc, problems = unlink_broken_fragments(Document("a.md", {}, body, body_line=5))

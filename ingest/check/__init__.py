@@ -20,7 +20,8 @@ def export_facts(export_dir: Path) -> ExportFacts:
     """Each doc's page URL, title and menu weight, and the navigation doc's entries, from ``export_dir``."""
     from ingest.read.export import read_export
     from ingest.read.meta import menu_weight
-    from ingest.site.nav import _title_from_name, entry_doc, parse_navigation
+    from ingest.site.nav import title_from_name
+    from ingest.site.navdoc import entry_doc, parse_navigation
     from ingest.site.redirects import stub_targets
 
     export = read_export(Path(export_dir))
@@ -46,7 +47,7 @@ def export_facts(export_dir: Path) -> ExportFacts:
     folder_titles = set(export.folder_titles.values())
     for folder in folders:
         while folder:
-            folder_titles.add(_title_from_name(folder.rsplit("/", 1)[-1]))
+            folder_titles.add(title_from_name(folder.rsplit("/", 1)[-1]))
             folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
     from ingest.check.site import GENERATED_TITLES
 

@@ -407,7 +407,7 @@ class _SamePageFragments(Treeprocessor):
     heading's text by its own rules (``#observation/result-obx``), or from the link's text. So a
     fragment that is no id on the page is matched, case and punctuation aside, with an id, then
     with a heading's text, then the link's text with a heading's text and with an id. The sync
-    matches the same way (``ingest.transform.links.unlink_broken_fragments``) and shows a link that matches
+    matches the same way (``ingest.transform.fragments.unlink_broken_fragments``) and shows a link that matches
     nothing as text; one that still gets here is left for MkDocs' anchor check to report.
     """
 

@@ -36,7 +36,8 @@ from ingest.site.history import (
 )
 from ingest.site.nav import Navigation, build_navigation
 from ingest.site.redirects import stub_redirects, stub_targets
-from ingest.transform.links import LinkIndex, rewrite_links, unlink_broken_fragments
+from ingest.transform.fragments import unlink_broken_fragments
+from ingest.transform.links import LinkIndex, rewrite_links
 from ingest.transform.normalize import NormalizeConfig, normalize
 from ingest.transform.pages import (
     fill_children,

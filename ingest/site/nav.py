@@ -1,8 +1,8 @@
-"""Stage 5: place every document in the navigation tree and give it its page path.
+"""Stage 4, nav: place every document in the navigation tree and give it its page path.
 
 Each doc is placed by the first source that knows it:
 
-1. the navigation document at the export root (``navigation.md`` or
+1. the navigation document at the export root (``navdoc``) (``navigation.md`` or
    ``.navigation.md``: the nested list of links of its body, read as CommonMark), in its
    order and with its labels;
 2. its ``menu.main.parent`` and ``weight``;
@@ -22,13 +22,11 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
 
 from ingest.files import HOME_NAMES, SECTION_NAMES, page_dest, page_url, safe_path, section_dest
-from ingest.markup import parser, plain_text
 from ingest.model import Document, NavigationDocument, NavNode, Problem, Severity
 from ingest.read.meta import menu_weight
-from ingest.transform.links import google_id
+from ingest.site.navdoc import entry_doc, parse_navigation
 from ingest.transform.policy import escape_text
 
 
@@ -66,75 +64,40 @@ class Navigation:
         return _escaped_titles(home + self.root.to_mkdocs())
 
 
-@dataclass
-class _Placement:
-    parent: str | None  # source path of the parent doc, a 'dir:' folder key, or None for the root
-    order: tuple[Any, ...]
-    how: str
+@dataclass(frozen=True)
+class FolderKey:
+    """A nav node for a folder that no doc stands for: a section with a generated page."""
+
+    folder: str
+
+    def __str__(self) -> str:
+        return f"dir:{self.folder}"  # how nodes sort: a folder before the docs in it, as it always has
 
 
 @dataclass(frozen=True)
-class NavigationEntry:
-    """One link (or plain label) of the navigation document."""
+class LabelKey:
+    """A nav node for a navigation-doc label without a link but with entries under it: a generated section."""
 
-    depth: int
-    """0 for a top-level item, 1 for an item in its sub-list, and so on."""
+    position: int
+    """The entry's position in the navigation doc."""
 
     title: str
-    """The label editors gave the entry: what the nav shows for it."""
 
-    target: str | None
-    """Where it links (a path in the export, a Drive URL, ``gdoc:id``), or None for a plain label."""
-
-    line: int
-    """1-based line of the navigation document's body."""
+    def __str__(self) -> str:
+        return f"nav:{self.position}:{self.title}"
 
 
-def parse_navigation(text: str) -> list[NavigationEntry]:
-    """The entries of a navigation document's body: its nested lists, read as CommonMark.
-
-    wikiGDrive writes ``* [Label](path.md)`` items nested 3 spaces a level (4 by hand works too).
-    An item with two links is two entries (an editor joined two lines); children go under the last.
-
-    >>> [(e.depth, e.title, e.target) for e in parse_navigation("* [A](a.md)\\n   * [B](gdoc:1234567890ab)\\n* Plain\\n")]
-    [(0, 'A', 'a.md'), (1, 'B', 'gdoc:1234567890ab'), (0, 'Plain', None)]
-    """
-    entries: list[NavigationEntry] = []
-    depth = -1
-    line = 1
-    for token in parser().parse(text):
-        if token.type in ("bullet_list_open", "ordered_list_open"):
-            depth += 1
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            depth -= 1
-        elif token.type == "list_item_open":
-            line = token.map[0] + 1 if token.map else line
-            entries.append(NavigationEntry(depth, "", None, line))  # filled by the item's first inline
-        elif token.type == "inline" and depth >= 0 and entries and not entries[-1].title and entries[-1].depth == depth:
-            item = entries.pop()
-            found = _links_of(token.children or [])
-            if found:
-                entries.extend(NavigationEntry(depth, title, target, item.line) for title, target in found)
-            elif plain_text(token.children or []).strip():
-                entries.append(NavigationEntry(depth, " ".join(plain_text(token.children or []).split()), None,
-                                               item.line))
-    return [entry for entry in entries if entry.title]
+#: What a nav node stands for: a doc (its source path), a folder or a navigation-doc label.
+NodeKey = str | FolderKey | LabelKey
 
 
-def _links_of(tokens: list[Any]) -> list[tuple[str, str]]:
-    """(label, href) of each link in an item's inline tokens."""
-    links: list[tuple[str, str]] = []
-    inside: list[Any] | None = None
-    href = ""
-    for token in tokens:
-        if token.type == "link_open":
-            inside, href = [], str(token.attrs.get("href", ""))
-        elif token.type == "link_close" and inside is not None:
-            links.append((" ".join(plain_text(inside).split()) or href, href))
-            inside = None
-        elif inside is not None:
-            inside.append(token)
-    return links
+@dataclass
+class _Placement:
+    parent: NodeKey | None
+    """The node it goes under, None for the top level."""
+
+    order: tuple[Any, ...]
+    how: str
 
 
 def _weight(doc: Document, problems: list[Problem]) -> float:
@@ -174,7 +137,7 @@ def build_navigation(docs: list[Document], folder_titles: dict[str, str],
     home = next((by_source[name] for name in HOME_NAMES if name in by_source), None)
     title = site_title or (home.title if home else folder_titles.get("", "Home"))
     root = NavNode(title=title, dest=None)
-    placements: dict[str, _Placement] = {}
+    placements: dict[NodeKey, _Placement] = {}
     labels: dict[str, str] = {}
 
     if navigation is not None:
@@ -215,16 +178,16 @@ def build_navigation(docs: list[Document], folder_titles: dict[str, str],
 
 
 def _from_navigation(navigation: NavigationDocument, by_source: dict[str, Document], by_id: dict[str, Document],
-                     redirects: dict[str, str], problems: list[Problem]) -> tuple[dict[str, _Placement], dict[str, str]]:
+                     redirects: dict[str, str], problems: list[Problem]) -> tuple[dict[NodeKey, _Placement], dict[str, str]]:
     """Placements from the navigation document, and the label it gives each doc it places.
 
     An entry that points to a redirect stub places the stub's target; an entry whose doc is not in
     the export is reported and left out, and the entries under it go under its nearest ancestor.
     A plain label with nothing under it leads nowhere and is left out too.
     """
-    placements: dict[str, _Placement] = {}
+    placements: dict[NodeKey, _Placement] = {}
     labels: dict[str, str] = {}
-    stack: list[tuple[int, str | None]] = []
+    stack: list[tuple[int, NodeKey | None]] = []
     entries = parse_navigation(navigation.text)
     for position, entry in enumerate(entries):
         while stack and stack[-1][0] >= entry.depth:
@@ -232,7 +195,7 @@ def _from_navigation(navigation: NavigationDocument, by_source: dict[str, Docume
         parent = stack[-1][1] if stack else None
         line = navigation.first_line + entry.line - 1
         doc = entry_doc(entry.target, by_source, by_id, redirects) if entry.target is not None else None
-        key: str | None
+        key: NodeKey | None
         if doc is not None:
             if doc.source not in placements:
                 placements[doc.source] = _Placement(parent, (0, position), "navigation")
@@ -246,7 +209,7 @@ def _from_navigation(navigation: NavigationDocument, by_source: dict[str, Docume
                                         "it; it was left out of the nav. Link it to a doc, or delete it."))
                 key = parent
             else:
-                key = f"nav:{position}:{entry.title}"
+                key = LabelKey(position, entry.title)
                 placements[key] = _Placement(parent, (0, position), "navigation")
         else:
             problems.append(Problem(navigation.source, line, "navigation-entry",
@@ -258,22 +221,7 @@ def _from_navigation(navigation: NavigationDocument, by_source: dict[str, Docume
     return placements, labels
 
 
-def entry_doc(target: str, by_source: dict[str, Document], by_id: dict[str, Document],
-               redirects: dict[str, str]) -> Document | None:
-    """The doc a navigation entry links to, through a redirect stub to the doc it leads to."""
-    drive_id = google_id(target)
-    if drive_id:
-        return by_id.get(drive_id)
-    path = posixpath.normpath(unquote(target.split("#")[0]).lstrip("/"))
-    for candidate in (path, posixpath.splitext(path)[0] + ".txt", posixpath.splitext(path)[0] + ".md"):
-        if candidate in by_source:
-            return by_source[candidate]
-        if candidate in redirects and redirects[candidate] in by_source:
-            return by_source[redirects[candidate]]
-    return None
-
-
-def _folder_parent(source: str, by_source: dict[str, Document]) -> str | None:
+def _folder_parent(source: str, by_source: dict[str, Document]) -> NodeKey | None:
     """The section a doc belongs to by the folder tree: the doc or folder standing for its folder."""
     folder, name = posixpath.split(source)
     if name in SECTION_NAMES:
@@ -283,18 +231,18 @@ def _folder_parent(source: str, by_source: dict[str, Document]) -> str | None:
     for candidate in (f"{folder}.md", f"{folder}.txt", *(posixpath.join(folder, n) for n in SECTION_NAMES)):
         if candidate in by_source and candidate != source:
             return candidate
-    return f"dir:{folder}"
+    return FolderKey(folder)
 
 
-def _break_cycles(placements: dict[str, _Placement], problems: list[Problem]) -> None:
-    for start in sorted(placements):
+def _break_cycles(placements: dict[NodeKey, _Placement], problems: list[Problem]) -> None:
+    for start in sorted(placements, key=str):
         seen = [start]
         node = placements[start].parent
         while node is not None and node in placements:
             if node in seen:
                 culprit = seen[-1]
-                problems.append(Problem(culprit, None, "parent-cycle",
-                                        f"Doc '{culprit}': its menu parents form a cycle ({' -> '.join(seen + [node])}); "
+                problems.append(Problem(str(culprit), None, "parent-cycle",
+                                        f"Doc '{culprit}': its menu parents form a cycle ({' -> '.join(map(str, seen + [node]))}); "
                                         "it is shown at the top level. Fix the parent in the menu of one of these docs."))
                 placements[culprit] = _Placement(None, placements[culprit].order, placements[culprit].how)
                 break
@@ -313,24 +261,24 @@ def _clash_original(source: str) -> str:
 
 
 def _assemble(root: NavNode, home: Document | None, pages: list[Document], copies: list[Document],
-              placements: dict[str, _Placement], by_source: dict[str, Document], folder_titles: dict[str, str],
+              placements: dict[NodeKey, _Placement], by_source: dict[str, Document], folder_titles: dict[str, str],
               labels: dict[str, str], problems: list[Problem]) -> Navigation:
-    nodes: dict[str, NavNode] = {}
+    nodes: dict[NodeKey, NavNode] = {}
 
-    def node_for(key: str | None) -> NavNode:
+    def node_for(key: NodeKey | None) -> NavNode:
         if key is None:
             return root
         if key in nodes:
             return nodes[key]
-        if key.startswith("dir:"):
-            folder = key[4:]
-            node = NavNode(title=folder_titles.get(folder) or _title_from_name(posixpath.basename(folder)))
+        if isinstance(key, FolderKey):
+            folder = key.folder
+            node = NavNode(title=folder_titles.get(folder) or title_from_name(posixpath.basename(folder)))
             nodes[key] = node
             parent_key = _folder_parent(folder + "/_index.md", by_source)
             parent = node_for(parent_key)
             node.sort_key = (1, 0.0, node.title.casefold(), folder)
-        elif key.startswith("nav:"):
-            node = NavNode(title=key.split(":", 2)[2])
+        elif isinstance(key, LabelKey):
+            node = NavNode(title=key.title)
             nodes[key] = node
             parent = node_for(placements[key].parent)
             node.sort_key = placements[key].order
@@ -345,20 +293,20 @@ def _assemble(root: NavNode, home: Document | None, pages: list[Document], copie
         parent.children.append(node)
         return node
 
-    for key in sorted(placements):
+    for key in sorted(placements, key=str):
         node_for(key)
     for node in [root, *nodes.values()]:
         node.children.sort(key=lambda child: child.sort_key)
 
     navigation = Navigation(root=root, problems=problems)
-    taken: dict[str, str] = {}  # page URL -> what has it
+    taken: dict[str, str] = {}  # page URL -> what has it (a source path, or a folder's key)
     if home is not None:
         navigation.dest_by_source[home.source] = "index.md"
         taken[page_url("index.md")] = home.source
-    for key in sorted(nodes):
+    for key in sorted(nodes, key=str):
         node = nodes[key]
-        if key.startswith(("dir:", "nav:")):
-            folder = key[4:] if key.startswith("dir:") else posixpath.join("_sections", _slug(node.title))
+        if not isinstance(key, str):
+            folder = key.folder if isinstance(key, FolderKey) else posixpath.join("_sections", _slug(node.title))
             dest = safe_path(posixpath.join(folder, "index.md"))
         else:
             dest = section_dest(key) if node.children else page_dest(key)
@@ -368,9 +316,9 @@ def _assemble(root: NavNode, home: Document | None, pages: list[Document], copie
             problems.append(_clash_problem(key, taken[page_url(dest)], dest))
             node.parent.children.remove(node)  # type: ignore[union-attr]
             continue
-        taken[page_url(dest)] = key
+        taken[page_url(dest)] = str(key)
         node.dest = dest
-        if key.startswith(("dir:", "nav:")):
+        if not isinstance(key, str):
             navigation.generated.append(GeneratedPage(dest, node.title, node))
         else:
             navigation.dest_by_source[key] = dest
@@ -391,10 +339,11 @@ def _assemble(root: NavNode, home: Document | None, pages: list[Document], copie
     return navigation
 
 
-def _clash_problem(key: str, holder: str, dest: str) -> Problem:
+def _clash_problem(key: NodeKey, holder: str, dest: str) -> Problem:
     """Two docs (or folders) would be one page: the second is left out."""
-    if key.startswith(("dir:", "nav:")):
-        return Problem("", None, "path-clash", f"Folder '{key[4:]}' and '{holder}' would both be the page '{dest}'; "
+    if not isinstance(key, str):
+        what = key.folder if isinstance(key, FolderKey) else key.title
+        return Problem("", None, "path-clash", f"Folder '{what}' and '{holder}' would both be the page '{dest}'; "
                                                "the folder's generated page was left out. Rename one of them in Drive.")
     return Problem(key, None, "path-clash",
                    f"Doc '{key}' and '{holder}' would both be the page '{dest}' (one URL); '{key}' was left out of "
@@ -411,7 +360,8 @@ def _escaped_titles(items: list[Any]) -> list[Any]:
              for title, value in item.items()} if isinstance(item, dict) else item for item in items]
 
 
-def _title_from_name(name: str) -> str:
+def title_from_name(name: str) -> str:
+    """A folder's nav title from its name, when Drive gives none: `fee-schedules` is "Fee schedules"."""
     return name.replace("-", " ").replace("_", " ").strip().capitalize() or name
 
 
