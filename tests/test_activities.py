@@ -14,12 +14,8 @@ import ftfy
 import markdown
 import pytest
 
-from ingest.features.activities import (
-    canonical_subcategory,
-    parse_activity,
-    restructure_activity_body,
-    split_activity_id,
-)
+from ingest.features.activities import canonical_subcategory, parse_activity, split_activity_id
+from ingest.features.activity_body import restructure_activity_body
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 IA_DIR = "functions/quality-of-care/measures/improvement-activities-measures"

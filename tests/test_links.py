@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from ingest.model import Document
-from ingest.read.export import parse_document, read_export
+from ingest.read.document import parse_document
+from ingest.read.export import read_export
 from ingest.site.build import build_site
 from ingest.transform.links import LinkIndex, rewrite_links
 

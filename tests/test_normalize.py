@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from ingest.model import Document
-from ingest.read.export import parse_document, split_front_matter
+from ingest.read.document import parse_document
+from ingest.read.frontmatter import split_front_matter
 from ingest.transform.normalize import NormalizeConfig, normalize, normalize_text
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"

@@ -12,7 +12,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ingest.model import Document
-from ingest.read.export import decode_document, parse_document
+from ingest.read.decode import decode_document
+from ingest.read.document import parse_document
 from ingest.transform.normalize import normalize_text
 from ingest.transform.policy import clean_html
 from ingest.transform.sanitize import sanitize_markdown
@@ -158,8 +159,8 @@ def _typed(value):
 def test_fast_front_matter_reader_agrees_with_pyyaml(raw: str) -> None:
     import yaml
 
-    from ingest.read.export import _LOADER
     from ingest.read.flatyaml import parse_flat_yaml
+    from ingest.read.frontmatter import LOADER as _LOADER
 
     fast = parse_flat_yaml(raw)
     if fast is None:

@@ -9,7 +9,8 @@ import yaml
 
 from ingest.commands.sync import sync
 from ingest.model import Severity
-from ingest.read.export import parse_document, read_export
+from ingest.read.document import parse_document
+from ingest.read.export import read_export
 from ingest.site.build import build_site
 
 DOC = ({"id": "1docAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "title": "A doc"}, "Body text.\n")
@@ -375,8 +376,9 @@ def test_fast_front_matter_reader_reads_every_real_export_like_pyyaml(shared_dir
     """Nearly every front matter block and .wgd-directory.yaml of the seeds and the corpus takes the fast
     path (a title written in double quotes with YAML escapes, such as ``"…\\_"``, is left to PyYAML), and
     each one that does means what PyYAML says."""
-    from ingest.read.export import _LOADER, _YAML_HANDLER
     from ingest.read.flatyaml import parse_flat_yaml
+    from ingest.read.frontmatter import LOADER as _LOADER
+    from ingest.read.frontmatter import YAML_HANDLER as _YAML_HANDLER
 
     blocks = []
     for path in sorted([*shared_dir.glob("seeds/*"), *shared_dir.glob("corpus/**/*.md"),

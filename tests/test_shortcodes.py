@@ -9,7 +9,8 @@ from bs4 import BeautifulSoup
 
 from ingest.mkdocs.hooks import render_markers
 from ingest.model import Document
-from ingest.read.export import parse_document, read_export
+from ingest.read.document import parse_document
+from ingest.read.export import read_export
 from ingest.site.build import build_site
 from ingest.transform.normalize import normalize
 from ingest.transform.shortcodes import convert_shortcodes

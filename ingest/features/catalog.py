@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.features.activities import SUBCATEGORIES, Activity, parse_activity, restructure_activity_body
+from ingest.features.activities import SUBCATEGORIES, Activity, parse_activity
+from ingest.features.activity_body import restructure_activity_body
 from ingest.files import encode_path, page_url, relative_url
 from ingest.model import Document
 from ingest.transform.pages import render_page

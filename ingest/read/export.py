@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
 
 from ingest.model import Asset, Document, NavigationDocument, Problem, Severity
-from ingest.read.decode import Decoded, decode_bytes, decode_document, looks_binary
+from ingest.read.decode import decode_bytes
+from ingest.read.document import parse_document
 from ingest.read.flatyaml import parse_flat_yaml
-from ingest.read.meta import check_front_matter
+from ingest.read.frontmatter import LOADER, YAML_FAILURES, FrontMatterError, refuse_aliases, split_front_matter
 from ingest.read.svg import svg_problem
 from ingest.utils.parallel import map_items
 
@@ -41,26 +41,6 @@ MAX_DOCUMENT_BYTES = 32 * 2**20
 _SIDECAR_RE = re.compile(
     r"""^(?:\.wgd-directory\.yaml|\.wgd-local-.*\.csv|\.tree\.json|.*\.debug\.xml|toc\.md|_errors\.md)$"""
 )
-_YAML_HANDLER = frontmatter.YAMLHandler()
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
-
-
-class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
-    """The safe loader, except that a date that does not exist (2022-13-45) stays text for meta.py to report."""
-
-    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except (ValueError, OverflowError):
-            return self.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
-_LOADER = _Loader
-#: What a front matter block can raise besides YAMLError: deep nesting, absurd numbers, odd keys.
-_YAML_FAILURES = (yaml.YAMLError, ValueError, TypeError, RecursionError, OverflowError, MemoryError)
-
-
 @dataclass
 class Export:
     """Everything read from an export folder, before any transformation."""
@@ -85,161 +65,6 @@ class Export:
     refused_assets: set[str] = field(default_factory=set)
     """Assets that were not copied (unsafe SVGs, links out of the export): links to them are shown as text,
     without a second warning."""
-
-
-_KEY_LINE_RE = re.compile(r"^[ \t]*([\w.-]+)[ \t]*:", re.MULTILINE)
-
-
-def front_matter_lines(text: str) -> dict[str, int]:
-    """File line of each key in a document's front matter, to point problems at it.
-
-    >>> front_matter_lines("---\\ntitle: A\\nmenu:\\n  main:\\n    weight: ten\\n---\\nBody")
-    {'title': 2, 'menu': 3, 'main': 4, 'weight': 5}
-    """
-    if not _YAML_HANDLER.detect(text):
-        return {}
-    end = text.find("\n---", 3)
-    block = text[: end if end >= 0 else len(text)]
-    lines: dict[str, int] = {}
-    for match in _KEY_LINE_RE.finditer(block):
-        lines.setdefault(match.group(1), block.count("\n", 0, match.start()) + 1)
-    return lines
-
-
-def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
-    """Split ``text`` into (metadata, body, body_line) with python-frontmatter's YAML handler.
-
-    Unlike ``frontmatter.parse`` this keeps the body as written (two-space line
-    breaks matter) and raises ``FrontMatterError`` with a file line instead of
-    swallowing bad YAML.
-
-    >>> split_front_matter("---\\ntitle: 'A'\\n---\\n\\nHello\\n")
-    ({'title': 'A'}, 'Hello\\n', 5)
-    >>> split_front_matter("No front matter\\n")
-    ({}, 'No front matter\\n', 1)
-    """
-    if not _YAML_HANDLER.detect(text):
-        return {}, text, 1
-    try:
-        raw, body = _YAML_HANDLER.split(text)
-    except ValueError:
-        raise FrontMatterError(1, "front matter starts with '---' but is never closed with '---'")
-    try:
-        meta = parse_flat_yaml(raw) if raw.strip() else {}
-        if meta is None:  # not the plain YAML wikiGDrive writes: the full YAML reader
-            _refuse_aliases(raw)
-            meta = _YAML_HANDLER.load(raw, Loader=_LOADER)
-    except _YAML_FAILURES as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise FrontMatterError(line, f"front matter is not valid YAML ({reason})")
-    if meta is None:
-        meta = {}
-    deep = next((key for key, value in meta.items() if _too_deep([value], MAX_FRONT_MATTER_DEPTH)), None) \
-        if isinstance(meta, dict) else None
-    if deep is not None:
-        raise FrontMatterError(front_matter_lines(text).get(str(deep), 2),
-                               f"'{deep}' nests values more than {MAX_FRONT_MATTER_DEPTH} deep")
-    if not isinstance(meta, dict):
-        raise FrontMatterError(2, f"front matter must be a mapping of keys to values, not {type(meta).__name__}")
-    consumed = text[: len(text) - len(body)]
-    body_line = consumed.count("\n") + 1
-    stripped = body.lstrip("\n")
-    body_line += body[: len(body) - len(stripped)].count("\n")
-    return meta, stripped, body_line
-
-
-#: wikiGDrive's front matter nests 3 deep (menu.main.weight); every later stage walks it recursively.
-MAX_FRONT_MATTER_DEPTH = 20
-
-
-def _too_deep(value: Any, limit: int) -> bool:
-    """Whether lists and mappings nest deeper than ``limit`` (walked without recursion).
-
-    >>> _too_deep({"a": [[1]]}, 3), _too_deep({"a": [[1]]}, 2)
-    (False, True)
-    """
-    stack = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        for child in children:
-            if isinstance(child, (dict, list)):
-                if depth + 1 >= limit:
-                    return True
-                stack.append((child, depth + 1))
-    return False
-
-
-def _refuse_aliases(raw: str) -> None:
-    """wikiGDrive never writes YAML aliases (``*name``); one that refers to itself, or a few
-    that nest ("billion laughs"), would make every later stage loop or explode."""
-    if "*" not in raw:
-        return
-    for event in yaml.parse(raw, Loader=_LOADER):
-        if isinstance(event, yaml.AliasEvent):
-            raise yaml.YAMLError(f"it uses a YAML alias (*{event.anchor}), which the sync does not follow")
-
-
-class FrontMatterError(ValueError):
-    """Front matter that cannot be read; ``line`` is the file line of the fault."""
-
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
-        self.line = line
-        self.message = message
-
-
-def parse_document(source: str, data: bytes, directory: dict[str, Any] | None = None) -> tuple[Document | None, list[Problem]]:
-    """Turn one exported file into a Document, or report why it cannot be read.
-
-    ``directory`` is the parsed ``.wgd-directory.yaml`` entry for this file, used
-    for a title and an id when the document has no front matter. Never raises:
-    whatever the bytes are, the result is a Document or an error saying why not.
-    """
-    if looks_binary(data):
-        return None, [Problem(source, None, "binary-file",
-                              f"Doc '{source}' is not text (it looks like a binary file named like a doc); it is left "
-                              "out of the site. Remove it from the export, or export the doc again.", Severity.ERROR)]
-    decoded = decode_document(data)
-    problems = _decoding_problems(source, decoded)
-    text = decoded.text
-    try:
-        meta, body, body_line = split_front_matter(text)
-    except FrontMatterError as exc:
-        problems.append(Problem(source, exc.line, "invalid-yaml",
-                                f"Doc '{source}': {exc.message}. The doc is left out of the site; "
-                                "fix the front matter (or re-export the doc) and sync again.",
-                                Severity.ERROR))
-        return None, problems
-    lines = front_matter_lines(text)
-    meta, found = check_front_matter(source, meta, lines, body, bool(_YAML_HANDLER.detect(text)),
-                                     directory if isinstance(directory, dict) else None)
-    problems += found
-    if not body.strip() and not meta.get("redirectTo"):
-        problems.append(Problem(source, None, "empty-doc",
-                                f"Doc '{source}' has no text; it is shown as an empty page titled '{meta['title']}'. "
-                                "Write the doc in Drive, or delete it."))
-    return Document(source=source, meta=meta, body=body, body_line=body_line, encoding=decoded.encoding,
-                    meta_lines=lines), problems
-
-
-def _decoding_problems(source: str, decoded: Decoded) -> list[Problem]:
-    problems = []
-    if decoded.encoding not in ("utf-8", "utf-8-sig"):
-        problems.append(Problem(source, None, "encoding",
-                                f"Doc '{source}' is not UTF-8; decoded it as {decoded.encoding}. "
-                                "Re-export it from Drive, or save it as UTF-8, to be sure of every character."))
-    if decoded.bad_bytes_line is not None:
-        problems.append(Problem(source, decoded.bad_bytes_line, "invalid-utf8",
-                                f"Doc '{source}' is UTF-8 with bytes that are not; they are shown as '\ufffd'. "
-                                "Fix the characters on this line in the Google Doc, or re-export it."))
-    if decoded.control_line is not None:
-        problems.append(Problem(source, decoded.control_line, "control-characters",
-                                f"Doc '{source}' has control characters (such as NUL) from this line on; they were "
-                                "removed. Re-export the doc if text is missing."))
-    return problems
 
 
 def classify(source: str) -> str:
@@ -279,9 +104,9 @@ def read_directory_file(text: str) -> dict[str, Any]:
     if data is not None:
         return data
     try:
-        _refuse_aliases(text)
-        data = yaml.load(text, Loader=_LOADER)
-    except _YAML_FAILURES:
+        refuse_aliases(text)
+        data = yaml.load(text, Loader=LOADER)
+    except YAML_FAILURES:
         return {}
     return data if isinstance(data, dict) else {}
 
