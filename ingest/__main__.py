@@ -12,7 +12,7 @@ from ingest import __version__
 from ingest.commands.sync import StrictError, SyncError, SyncResult, sync
 from ingest.output.report import format_summary
 from ingest.output.write import OutputError
-from ingest.settings import SettingsError, read_settings
+from ingest.settings import SettingsError, read_site_config
 from ingest.utils.progress import progress_for
 
 
@@ -23,11 +23,10 @@ def cli() -> None:
 
 
 @cli.command("sync")
-@click.argument("export_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("docs_src"),
-              show_default=True,
-              help="The MkDocs docs_dir to write. It is replaced as a whole, in one step, and only if it is "
-                   "empty or was written by ingest before.")
+@click.argument("export_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The MkDocs docs_dir to write (default: the docs_dir of --config, else docs_src). It is replaced "
+                   "as a whole, in one step, and only if it is empty or was written by ingest before.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write a JSON report here: counts (docs, pages, redirects, assets, warnings, errors), "
                    "files written/unchanged/removed, changes since the last sync (added, updated, moved, removed, "
@@ -35,8 +34,13 @@ def cli() -> None:
                    "and message.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"),
               show_default=True,
-              help="The site's mkdocs.yml, for the settings the pages depend on (brand, published URLs); "
-                   "without the file, the defaults.")
+              help="The site's mkdocs.yml: the wikigdrive plugin's options (export_dir, system name, brand, "
+                   "published URLs, history_file) and the docs_dir; without the file, the defaults.")
+@click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The URL history to read and keep up to date (every doc's page and every old URL that "
+                   "redirects; commit it). Default: the plugin's history_file beside --config "
+                   "(wikigdrive-history.json) when --out is that site's docs_dir, else none.")
+@click.option("--no-history", is_flag=True, help="Neither read nor write a URL history file.")
 @click.option("--strict", is_flag=True,
               help="Treat warnings as errors: if anything is reported, write nothing and exit with 1.")
 @click.option("--dry-run", is_flag=True,
@@ -48,9 +52,11 @@ def cli() -> None:
               help="Processes for a big export (default: every core; small exports always use one).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems and the one-line summary; no progress.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the unchanged docs (and every doc of a first sync).")
-def sync_command(export_dir: Path, out_dir: Path, report_path: Path | None, config_file: Path, strict: bool,
-                 dry_run: bool, lock_timeout: float, jobs: int | None, quiet: bool, verbose: bool) -> None:
-    """Read EXPORT_DIR (a folder exported by wikiGDrive) and bring the docs_dir MkDocs builds from up to date.
+def sync_command(export_dir: Path | None, out_dir: Path | None, report_path: Path | None, config_file: Path,
+                 history_file: Path | None, no_history: bool, strict: bool, dry_run: bool, lock_timeout: float,
+                 jobs: int | None, quiet: bool, verbose: bool) -> None:
+    """Read EXPORT_DIR (a folder exported by wikiGDrive; default: the plugin's export_dir in --config)
+    and bring the docs_dir MkDocs builds from up to date.
 
     Documents are .md and .txt files; images and *.assets/ or *.images/ folders are copied;
     the nav comes from a root navigation.md, else each doc's menu parent and weight, else the
@@ -61,21 +67,34 @@ def sync_command(export_dir: Path, out_dir: Path, report_path: Path | None, conf
     A re-sync writes only the files that changed and swaps the new docs_dir in at once; if
     nothing in EXPORT_DIR changed it writes nothing. The report lists the docs added, updated,
     moved and removed since the last sync. A moved doc's old URLs redirect to its new one and a
-    removed doc's URL to its nearest surviving section, and these redirects are kept by later
-    syncs. Progress goes to stderr: a bar on a terminal, one line a stage otherwise.
+    removed doc's URL to its nearest surviving section; these redirects are kept by later syncs
+    and in the URL history file, which outlives the docs_dir. Progress goes to stderr: a bar on
+    a terminal, one line a stage otherwise.
 
     Exit status: 0 when the site was written or was already up to date (warnings allowed), 1
-    when nothing was written (an unusable export or output folder, another sync holding the
-    folder, or --strict with problems), 2 for a usage error.
+    when nothing was written (an unusable export, output folder or URL history, another sync
+    holding the folder, or --strict with problems), 2 for a usage error.
     """
     try:
-        settings = read_settings(config_file)
+        site = read_site_config(config_file)
     except SettingsError as exc:
         raise click.ClickException(str(exc))
+    for message in site.deprecations:
+        click.echo(f"Warning: {message}", err=True)
+    if export_dir is None:
+        if site.export_dir is None:
+            raise click.UsageError(f"Give EXPORT_DIR, the folder wikiGDrive exported to, or set the wikigdrive "
+                                   f"plugin's export_dir in {config_file}.")
+        export_dir = site.export_dir
+    out_dir = out_dir if out_dir is not None else site.docs_dir or Path("docs_src")
+    if no_history:
+        history_file = None
+    elif history_file is None and site.docs_dir is not None and out_dir.resolve() == site.docs_dir.resolve():
+        history_file = site.history_file
     progress = progress_for(sys.stderr, quiet=quiet)
     try:
         result = sync(export_dir, out_dir, strict=strict, dry_run=dry_run, lock_timeout=lock_timeout,
-                      progress=progress, jobs=jobs, settings=settings)
+                      progress=progress, jobs=jobs, settings=site.settings, history_file=history_file)
     except StrictError as exc:
         _emit(exc.result, export_dir, out_dir, report_path, quiet, verbose, written=False)
         raise click.ClickException(str(exc))

@@ -1,7 +1,8 @@
 """The site's settings that the sync needs too: one frozen record, read from ``mkdocs.yml``.
 
 The sync and the build must agree on them (the brand whose ``only`` blocks are kept, the
-addresses of the published wiki), so both read them from the one hand-written file.
+addresses of the published wiki), so both read them from the one hand-written file: the
+wikigdrive plugin's options (``ingest.mkdocs.config``), or, for one more release, ``extra:``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection, Mapping
 
 
 class SettingsError(ValueError):
@@ -68,16 +69,86 @@ class SiteSettings:
         return cls(**values)
 
 
-def read_settings(config_file: Path) -> SiteSettings:
-    """The settings in ``config_file`` (``mkdocs.yml``): its ``extra:`` section.
+#: The settings a site gives, by their names in ``mkdocs.yml``.
+SETTING_KEYS = ("system_name", "system_abbr", "system_url", "brand", "published_urls")
+
+
+def resolve_settings(options: Mapping[str, Any], given: Collection[str], extra: Mapping[str, Any], site_name: str,
+                     where: str = "mkdocs.yml") -> tuple[SiteSettings, tuple[str, ...]]:
+    """The settings of a site, and a deprecation message for each one still read from ``extra:``.
+
+    The plugin's options (``options``; ``given`` are the ones ``mkdocs.yml`` sets) come first; a
+    setting the plugin is not given is read from ``extra:``, where sites kept them before the plugin,
+    for one more release. ``system_name`` defaults to the site's name. A wrong shape raises
+    SettingsError naming the key.
+
+    >>> resolve_settings({"brand": ""}, set(), {"brand": "wc"}, "Help")[0].brand
+    'wc'
+    """
+    values = {key: options[key] for key in SETTING_KEYS if key in given and key in options}
+    deprecated = []
+    for key in SETTING_KEYS:
+        if key not in values and extra.get(key) not in (None, "", []):
+            values[key] = extra[key]
+            deprecated.append(f"{where}: 'extra: {key}' is deprecated: move it under the wikigdrive plugin "
+                              f"(plugins: - wikigdrive: {key}: ...); 'extra:' is read for one more release.")
+    settings = SiteSettings.from_mapping(values, where)
+    if not settings.system_name and site_name.strip():
+        settings = dataclasses.replace(settings, system_name=site_name.strip())
+    return settings, tuple(deprecated)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What ``mkdocs.yml`` tells the sync: the settings, and where the docs_dir, export and URL history are."""
+
+    settings: SiteSettings = SiteSettings()
+    docs_dir: Path | None = None
+    """The site's docs_dir (None without a ``mkdocs.yml``)."""
+
+    export_dir: Path | None = None
+    """The plugin's ``export_dir``, if set."""
+
+    history_file: Path | None = None
+    """The URL history beside ``mkdocs.yml`` (None without one)."""
+
+    deprecations: tuple[str, ...] = ()
+    """Messages for the settings still read from ``extra:``."""
+
+
+def plugin_options(config: Mapping[str, Any], where: str) -> dict[str, Any] | None:
+    """The wikigdrive plugin's options in a loaded ``mkdocs.yml`` (``{}`` for a bare name), None when it is not listed.
+
+    >>> plugin_options({"plugins": ["search", {"wikigdrive": {"brand": "wc"}}]}, "mkdocs.yml")
+    {'brand': 'wc'}
+    """
+    from ingest.mkdocs.config import PLUGIN_NAME
+
+    plugins = config.get("plugins")
+    entries = list(plugins.items()) if isinstance(plugins, dict) else [
+        next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, {})
+        for item in plugins or ()]
+    for name, options in entries:
+        if name == PLUGIN_NAME:
+            if options is None:
+                return {}
+            if not isinstance(options, dict):
+                raise SettingsError(f"{where}: the {PLUGIN_NAME} plugin's options must be a mapping, not {options!r}.")
+            return options
+    return None
+
+
+def read_site_config(config_file: Path) -> SiteConfig:
+    """What ``config_file`` (``mkdocs.yml``) says: the wikigdrive plugin's options, checked as MkDocs does.
 
     A missing file gives the defaults (a sync needs no site to run); one that is not YAML, or
-    a setting of the wrong shape, raises SettingsError.
+    an option of the wrong shape, raises SettingsError naming the file and the option.
     """
     if not config_file.is_file():
-        return SiteSettings()
+        return SiteConfig()
     from mkdocs.utils import yaml_load  # reads MkDocs' !ENV and !relative tags
 
+    where = str(config_file)
     try:
         with open(config_file, encoding="utf-8") as stream:
             config = yaml_load(stream) or {}
@@ -88,7 +159,18 @@ def read_settings(config_file: Path) -> SiteSettings:
     extra = config.get("extra") or {}
     if not isinstance(extra, dict):
         raise SettingsError(f"{config_file}: 'extra' must be a mapping.")
-    settings = SiteSettings.from_mapping(extra, str(config_file))
-    if not settings.system_name and isinstance(config.get("site_name"), str):
-        settings = dataclasses.replace(settings, system_name=config["site_name"].strip())
-    return settings
+    options = plugin_options(config, where)
+    from ingest.mkdocs.config import WikiGDriveConfig, history_path
+
+    plugin = WikiGDriveConfig(config_file_path=str(config_file))
+    plugin.load_dict(options or {})
+    errors, _ = plugin.validate()
+    if errors:
+        key, error = errors[0]
+        raise SettingsError(f"{config_file}: the wikigdrive plugin's option '{key}': {error}")
+    site_name = config.get("site_name") if isinstance(config.get("site_name"), str) else ""
+    settings, deprecations = resolve_settings(plugin, set(options or ()), extra, site_name, where)
+    docs_dir = config.get("docs_dir") if isinstance(config.get("docs_dir"), str) else "docs"
+    return SiteConfig(settings, (config_file.parent / docs_dir).absolute(),
+                      Path(plugin.export_dir) if plugin.export_dir else None,
+                      Path(history_path(plugin.history_file, str(config_file.absolute()))), deprecations)

@@ -6,6 +6,8 @@ shared_dir (session) -> Path
     /work/shared (the folder beside the repo); the test is skipped when it is absent.
 seeds_dir, corpus_dir (session) -> Path
     shared/seeds and shared/corpus, skipped when absent.
+export (function) -> callable(files) -> Path
+    Like ``make_export``, but writes ``tmp_path/export`` afresh each call (a new download of the export).
 make_export (function) -> callable(files, name="export") -> Path
     Writes a small export tree under tmp_path. ``files`` maps a '/'-separated path to
     ``str`` (written as UTF-8), ``bytes`` (written as is) or ``(meta, body)`` (a doc
@@ -13,7 +15,7 @@ make_export (function) -> callable(files, name="export") -> Path
 render_markdown (session) -> callable(text) -> str
     Python-Markdown with the markdown_extensions of the repo's mkdocs.yml.
 sample_build (session) -> Built
-    The bundled sample export synced and built strict with tests/sitebuild.py.
+    The bundled sample export synced and built strict (``helpers.build_export``).
 hostile_site (session) -> hostile.hostile_site.HostileSite
     Every catalogue case with a ``site:`` entry (tests/hostile/*.yaml) synced and built
     strict into one site.
@@ -42,7 +44,7 @@ import hypothesis
 import markdown
 import pytest
 import yaml
-from sitebuild import WIKI_SETTINGS, build_and_check, build_export
+from helpers import REPO, SAMPLE_EXPORT, SHARED, WIKI_SETTINGS, build_and_check, build_export, write_tree
 
 from ingest.settings import SiteSettings
 
@@ -54,9 +56,6 @@ hypothesis.settings.register_profile("thorough", max_examples=2000, deadline=Non
                                      suppress_health_check=[hypothesis.HealthCheck.too_slow])
 hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ingest"))
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SAMPLE_EXPORT = REPO / "samples" / "export"
 CORPUS_EXPORTS = ("quality-of-care-2022", "quality-of-care-2023")
 WHOLE_EXPORT = "mieweb-docs-2023"
 
@@ -85,27 +84,6 @@ class Built:
         return (self.site_dir / url_path.strip("/") / "index.html").read_text("utf-8")
 
 
-def doc_text(meta: dict[str, Any] | None, body: str) -> str:
-    """A wikiGDrive-style document: YAML front matter (when ``meta`` is given), then the body."""
-    if meta is None:
-        return body
-    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
-    return f"---\n{front}---\n{body}"
-
-
-def write_tree(root: Path, files: dict[str, Any]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        elif isinstance(content, tuple):
-            path.write_bytes(doc_text(*content).encode("utf-8"))
-        else:
-            path.write_bytes(content.encode("utf-8"))
-    return root
-
-
 @pytest.fixture
 def make_export(tmp_path: Path) -> Callable[..., Path]:
     def make(files: dict[str, Any], name: str = "export") -> Path:
@@ -114,6 +92,19 @@ def make_export(tmp_path: Path) -> Callable[..., Path]:
         return write_tree(root, files)
 
     return make
+
+
+@pytest.fixture
+def export(make_export, tmp_path):
+    """A function that (re)writes the export folder ``tmp_path/export`` as a whole, as a fresh wikiGDrive
+    download does."""
+    root = tmp_path / "export"
+
+    def export_as(files: dict) -> Path:
+        shutil.rmtree(root, ignore_errors=True)
+        return make_export(files)
+
+    return export_as
 
 
 @pytest.fixture(scope="session")
@@ -149,8 +140,10 @@ def mkdocs_config() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def render_markdown(mkdocs_config) -> Callable[[str], str]:
-    """Render Markdown the way the site does (the extensions listed in mkdocs.yml)."""
-    extensions, configs = [], {}
+    """Render Markdown the way the site does (the extensions listed in mkdocs.yml, and the plugin's)."""
+    from ingest.mkdocs.plugin import MARKDOWN_EXTENSION
+
+    extensions, configs = [MARKDOWN_EXTENSION], {}
     for entry in mkdocs_config["markdown_extensions"]:
         if isinstance(entry, dict):
             (name, options), = entry.items()
@@ -194,7 +187,7 @@ def pytest_collection_modifyitems(session, config, items):
     for export in sorted(exports, key=lambda path: path.name != WHOLE_EXPORT):  # the biggest first
         work = Path(tempfile.mkdtemp(prefix=f"ingest-test-{export.name}-"))
         _corpus_work.append(work)
-        settings = WIKI_SETTINGS if export.name == WHOLE_EXPORT else SiteSettings()
+        settings = WIKI_SETTINGS if export.name == WHOLE_EXPORT else None
         _corpus_jobs[export.name] = _pool.apply_async(build_and_check, (str(export), str(work), settings))
 
 
@@ -216,7 +209,7 @@ def corpus_build(request, corpus_dir, tmp_path_factory) -> Built:
     export = corpus_dir / request.param
     if not export.is_dir():
         pytest.skip(f"corpus export {export} is absent")
-    return _built(export, tmp_path_factory, SiteSettings())
+    return _built(export, tmp_path_factory, None)
 
 
 @pytest.fixture(scope="session")
@@ -227,7 +220,7 @@ def whole_export_build(corpus_dir, tmp_path_factory) -> Built:
     return _built(export, tmp_path_factory, WIKI_SETTINGS)
 
 
-def _built(export: Path, tmp_path_factory, settings: SiteSettings) -> Built:
+def _built(export: Path, tmp_path_factory, settings: SiteSettings | None) -> Built:
     job = _corpus_jobs.get(export.name)
     if job is not None:
         site_dir, warnings, report = job.get()

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.model import Document, Problem, problem_order
+from ingest.output.historyfile import history_text, read_history, write_history
 from ingest.output.manifest import code_stamp, docs_dir_intact, export_fingerprint, read_manifest
 from ingest.output.write import check_owned, docs_dir_lock, output_files, page_reader, plan_write, recover, write_plan
 from ingest.settings import SiteSettings
-from ingest.site.history import MANIFEST_FORMAT, DocRecord, Manifest, changes_since
+from ingest.site.history import MANIFEST_FORMAT, DocRecord, Manifest, UrlHistory, changes_since, with_history
 from ingest.utils.parallel import default_jobs
 from ingest.utils.progress import NoProgress, Progress
 
@@ -45,12 +46,22 @@ class SyncResult:
     up_to_date: bool = False
     """Nothing in the export changed since the last sync, which was therefore not redone."""
 
+    from_history: bool = False
+    """There was no docs_dir to compare with, only the URL history: edits to text are not told apart."""
+
+    history_file: str | None = None
+    """The URL history file this sync kept up to date, if any."""
+
+    history_written: bool = False
+    """Whether the URL history changed (and was written, unless in a dry run)."""
+
     def report(self) -> dict[str, Any]:
         return {
             "counts": self.counts,
             "files": self.files,
             "dry_run": self.dry_run,
             "up_to_date": self.up_to_date,
+            "history": {"file": self.history_file, "written": self.history_written} if self.history_file else None,
             "changes": self.changes,
             "fixes": self.fixes,
             "problems": [p.to_dict() for p in sorted(self.problems, key=problem_order)],
@@ -83,7 +94,7 @@ def same_site(previous: Manifest, documents: list[Document]) -> bool:
 
 def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = False,
          lock_timeout: float = 10.0, progress: Progress = NoProgress(), jobs: int | None = None,
-         settings: SiteSettings = SiteSettings()) -> SyncResult:
+         settings: SiteSettings = SiteSettings(), history_file: Path | None = None) -> SyncResult:
     """Read ``export_dir``, build the site and bring ``out_dir`` up to date in one atomic step.
 
     Only files that changed are written; with nothing changed in the export,
@@ -92,7 +103,9 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
     when ``strict`` is set and any problem was found; LockedError when another
     sync holds ``out_dir`` for longer than ``lock_timeout`` seconds. ``jobs`` is the number of
     processes for a big export (default: every core this process may use). ``settings`` are the
-    site's (``mkdocs.yml``); a change to them makes the pages again.
+    site's (``mkdocs.yml``); a change to them makes the pages again. ``history_file`` is the URL
+    history committed beside ``mkdocs.yml``: read with the docs_dir's manifest (or instead of it,
+    when the docs_dir is new), and brought up to date after the docs_dir is written.
     """
     export_dir = Path(export_dir).resolve()
     out_dir = Path(out_dir).absolute()
@@ -103,7 +116,8 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
     try:
         if lock is not None:
             recover(out_dir)
-        return _sync_locked(export_dir, out_dir, strict, dry_run, progress, jobs or default_jobs(), settings)
+        return _sync_locked(export_dir, out_dir, strict, dry_run, progress, jobs or default_jobs(), settings,
+                            Path(history_file).absolute() if history_file is not None else None)
     finally:
         progress.close()
         if lock is not None:
@@ -111,15 +125,17 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
 
 
 def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, progress: Progress,
-                 jobs: int, settings: SiteSettings) -> SyncResult:
+                 jobs: int, settings: SiteSettings, history_file: Path | None) -> SyncResult:
     progress.stage("checking the export for changes")
     fingerprint = export_fingerprint(export_dir, settings)
     previous = read_manifest(out_dir)
-    if previous is not None and _up_to_date(previous, fingerprint, export_dir, out_dir):
+    history = read_history(history_file) if history_file is not None else None
+    if (previous is not None and _up_to_date(previous, fingerprint, export_dir, out_dir)
+            and (history is None or UrlHistory.of(previous) == history)):
         result = SyncResult.unchanged(previous, dry_run)
         if strict and result.problems:
             raise StrictError(result)
-        return result
+        return _keep_history(result, previous, history_file, dry_run)
 
     progress.stage("reading the export")
     # The stages are imported only now: a sync with nothing to do never needs them.
@@ -130,19 +146,41 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
     if not export.documents:
         raise SyncError(f"No documents (.md or .txt files) were found in '{export_dir}'. "
                         "Point the sync at the folder wikiGDrive exported to.")
-    history = previous if previous is not None and same_site(previous, export.documents) else None
+    before = with_history(previous, history)
+    before = before if before is not None and same_site(before, export.documents) else None
     # Without history (first sync, or another Drive folder) moves and redirects start afresh.
-    reader = page_reader(out_dir, history) if history is not None and _same_format(history) else None
-    site = build_site(export, history, progress=progress, jobs=jobs, previous_page=reader, settings=settings,
+    reader = page_reader(out_dir, previous) if previous is not None and _same_format(previous) else None
+    site = build_site(export, before, progress=progress, jobs=jobs, previous_page=reader, settings=settings,
                       code=code_stamp())
     files = output_files(site.texts, site.assets, export_dir)
     plan = plan_write(out_dir, files, site.manifest(str(export_dir), fingerprint), previous)
     result = SyncResult.of_site(site, plan.summary(), dry_run)
+    result.from_history = previous is None and before is not None
     if strict and site.problems:
         raise StrictError(result)
     if not dry_run:
         progress.stage("writing the docs_dir", len(plan.files) if plan.changes_files else 0)
         write_plan(plan, progress.advance)
+    return _keep_history(result, plan.manifest, history_file, dry_run)
+
+
+def _keep_history(result: SyncResult, manifest: Manifest, history_file: Path | None, dry_run: bool) -> SyncResult:
+    """Bring the URL history file in step with the docs_dir's manifest (after the docs_dir is written)."""
+    if history_file is None:
+        return result
+    text = history_text(UrlHistory.of(manifest))
+    result.history_file = str(history_file)
+    if dry_run:
+        try:
+            result.history_written = history_file.read_text("utf-8") != text
+        except OSError:
+            result.history_written = True
+        return result
+    try:
+        result.history_written = write_history(history_file, text)
+    except OSError as exc:
+        raise SyncError(f"The docs_dir was written, but not the URL history '{history_file}': {exc.strerror}. "
+                        "Make it writable and sync again (nothing else needs redoing).") from None
     return result
 
 

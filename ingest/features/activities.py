@@ -1,4 +1,4 @@
-"""MIPS Improvement Activity pages: read their fields, then lay the page out.
+"""Stage 5a, activities: MIPS Improvement Activity pages: read their fields, then lay the page out.
 
 The quality-of-care export has one Google Doc per CMS Improvement Activity,
 typed by hand from one template: ``**Activity Weighting**: High``,

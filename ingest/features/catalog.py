@@ -1,9 +1,9 @@
-"""Stage 6b: the site-wide pages built from every activity: the "All activities" index,
+"""Stage 6, catalogue: the site-wide pages built from every activity: the "All activities" index,
 its data as JSON and CSV, and the tags index.
 
 The index is one table row per activity (a plain table inside
 ``div.ingest-activities``, so Material styles it), sortable (tablesort, as
-Material's docs suggest) and filterable (``overrides/assets/javascripts/activities.js``); both
+Material's docs suggest) and filterable (``ingest/mkdocs/templates/assets/javascripts/activities.js``); both
 re-run on Material's instant navigation.
 """
 

@@ -1,4 +1,4 @@
-"""FAQ pages: give each question its own ``##`` heading.
+"""Stage 2b, FAQ pages: give each question its own ``##`` heading.
 
 A FAQ exported from Google Docs (or scraped from a web page into one) writes
 its questions as headings, as bold lines or as plain one-line paragraphs

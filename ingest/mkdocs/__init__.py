@@ -1,7 +1,11 @@
-"""The MkDocs side: what runs inside ``mkdocs build`` and ``mkdocs serve``.
+"""The MkDocs side: what runs inside ``mkdocs build`` and ``mkdocs serve`` (build time; the rest is sync time).
 
-- ``commonmark``: the Markdown extension that renders the synced pages as CommonMark;
-- ``hooks``: loads the synced nav and redirects, fills in site-specific text, cleans each page;
+- ``plugin``: the ``wikigdrive`` plugin (entry point ``mkdocs.plugins``): the synced nav and redirects,
+  the page work, the theme files it brings; ``config`` its options;
+- ``autosync``: the sync it runs before a build when ``export_dir`` is set (debounced under serve);
+- ``commonmark`` (with ``tree``): the Markdown extension that renders the synced pages as CommonMark;
+- ``markers``: the site-specific text (system name, links, brand blocks) filled in at build time;
 - ``searchindex``: makes the search index Material writes light;
-- ``minify``: drops the templates' indentation from each page.
+- ``minify``: drops the templates' indentation from each page;
+- ``templates/``: the partials, CSS and JavaScript the plugin adds to the theme.
 """

@@ -28,8 +28,9 @@ def _change_line(kind: str, entry: dict[str, Any]) -> str:
 
 
 def format_summary(result: "SyncResult", export_dir: Path, out_dir: Path, verbose: bool = True,
-                   written: bool = True, list_unchanged: bool = False) -> str:
-    """A human summary: counts, files written, changes doc by doc, fixes, then problems by file and line."""
+                   written: bool = True, list_unchanged: bool = False, problems: bool = True) -> str:
+    """A human summary: counts, files written, changes doc by doc, fixes, then problems by file and line
+    (without ``problems``, the caller reports them: the MkDocs plugin logs each at its level)."""
     counts = result.counts
     files = result.files
     lines = []
@@ -57,7 +58,9 @@ def format_summary(result: "SyncResult", export_dir: Path, out_dir: Path, verbos
                 lines.extend(_change_line("added", entry) for entry in changes["added"])
         else:
             summary = ", ".join(f"{len(changes[kind])} {kind}" for kind in CHANGE_KINDS)
-            lines.append(f"Changes since the last sync: {summary}.")
+            lines.append(f"Changes since the last sync: {summary}." + (
+                " (The docs_dir was new: compared with the URL history, which knows pages, not their text.)"
+                if result.from_history else ""))
             for kind in CHANGE_KINDS[:-1]:
                 lines.extend(_change_line(kind, entry) for entry in changes[kind])
             if list_unchanged:
@@ -68,8 +71,12 @@ def format_summary(result: "SyncResult", export_dir: Path, out_dir: Path, verbos
     if verbose and result.fixes:
         fixes = ", ".join(f"{name} {_plural(n, 'doc')}" for name, n in sorted(result.fixes.items()))
         lines.append(f"Text fixes: {fixes}.")
-    problems = sorted(result.problems, key=problem_order)
-    for problem in problems:
+    if result.history_written:
+        verb = "would be updated" if result.dry_run else "updated (commit it)"
+        lines.append(f"URL history {verb}: {result.history_file}")
+    if not problems:
+        return "\n".join(lines)
+    for problem in sorted(result.problems, key=problem_order):
         lines.append(str(problem))
     lines.append(f"{_plural(counts['warnings'], 'warning')}, {_plural(counts['errors'], 'error')}.")
     return "\n".join(lines)

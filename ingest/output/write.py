@@ -1,4 +1,4 @@
-"""Stage 7: write the docs_dir in one step, rewriting only what changed.
+"""Stage 7, write: write the docs_dir in one step, rewriting only what changed.
 
 The new docs_dir is prepared in a staging folder beside the old one. A file
 whose content is unchanged becomes a hard link to the old one (same inode, same
@@ -120,9 +120,22 @@ def check_owned(out_dir: Path) -> None:
     """Refuse a docs_dir that the sync did not write."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"'{out_dir}' is a file, not a folder; choose another --out.")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MANIFEST).is_file():
+    if out_dir.is_dir() and not (out_dir / MANIFEST).is_file() and not _fresh(out_dir):
         raise OutputError(f"'{out_dir}' is not empty and was not written by ingest (it has no {MANIFEST}); "
                           "it is left alone. Choose an empty or new folder with --out, or empty this one.")
+
+
+def _fresh(out_dir: Path) -> bool:
+    """An empty folder, or one holding only the ``.gitignore`` a sync writes (a fresh clone's docs_dir)."""
+    entries = list(out_dir.iterdir())
+    if not entries:
+        return True
+    if [entry.name for entry in entries] != [GITIGNORE]:
+        return False
+    try:
+        return (out_dir / GITIGNORE).read_text("utf-8") == GITIGNORE_TEXT
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def lock_path(out_dir: Path) -> Path:
@@ -168,9 +181,17 @@ def recover(out_dir: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+#: The docs_dir ignores itself in git but for this file, so that committing the folder commits only this,
+#: and a fresh clone has the docs_dir MkDocs insists on (its config check runs before any plugin).
+GITIGNORE = ".gitignore"
+GITIGNORE_TEXT = ("# Written by the wikigdrive sync: this folder is made from the export, and only this file is\n"
+                  "# committed (MkDocs needs the folder to exist before its plugin can fill it).\n*\n!.gitignore\n")
+
+
 def output_files(texts: dict[str, str], assets: Iterable[Asset], export_dir: Path) -> list[OutputFile]:
-    """Every file of the new docs_dir but the manifest, in path order: generated text, and assets (stat-ed)."""
-    files = [OutputFile.generated(dest, text) for dest, text in texts.items()]
+    """Every file of the new docs_dir but the manifest, in path order: generated text (and the docs_dir's
+    ``.gitignore``), and assets (stat-ed)."""
+    files = [OutputFile.generated(dest, text) for dest, text in {**texts, GITIGNORE: GITIGNORE_TEXT}.items()]
     files += [OutputFile.copied(asset, export_dir) for asset in assets]
     return sorted(files, key=lambda f: f.dest)
 

@@ -1,4 +1,4 @@
-"""One exported file as a ``Document``: its bytes decoded, its front matter split, read and checked.
+"""Stage 1b: one exported file as a ``Document``: its bytes decoded, its front matter split, read and checked.
 
 Never raises: whatever the bytes are, the result is a Document or an error saying why not.
 """

@@ -1,4 +1,4 @@
-"""Stage 1: walk the export, decode every document and split off its front matter.
+"""Stage 1, read: walk the export, decode every document and split off its front matter.
 
 This module and ``write`` are the only ones that touch the disk. Everything is
 read and checked before anything is written, like MkDocs' ``build()``.

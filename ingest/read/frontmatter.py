@@ -1,4 +1,4 @@
-"""Front matter: split off a document's YAML block and read it, fast where it is plain, safely where it is not.
+"""Stage 1c, front matter: split off a document's YAML block and read it, fast where it is plain, safely where it is not.
 
 python-frontmatter finds the block; ``flatyaml`` reads the plain YAML wikiGDrive writes, and
 PyYAML's safe loader (no aliases, no tags that run code, nothing nested too deep) reads any

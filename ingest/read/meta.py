@@ -1,4 +1,4 @@
-"""Stage 1b: check the front matter of one document before any other stage reads it.
+"""Stage 1d, front matter checks: check the front matter of one document before any other stage reads it.
 
 Editors (and broken exports) write front matter of any shape, and MkDocs and
 Material read some keys without checking them: ``tags: 5`` or ``icon: x``

@@ -1,4 +1,4 @@
-"""What the last sync made, as typed records: the manifest, and what the next sync reads from it.
+"""Stage 6b, history: what the last sync made, as typed records: the manifest, and what the next sync reads from it.
 
 The manifest (``.ingest/manifest.json`` in the docs_dir; its file is ``ingest.output.manifest``'s)
 records per Drive id what its page was (``DocRecord``) and per file of the docs_dir its content
@@ -203,7 +203,8 @@ def changes_since(previous: Manifest | None, docs: dict[str, DocRecord],
 
     A doc is added, updated (its page changed), moved (its path changed, which
     rewrites its page too), removed (with where its URL now leads) or unchanged.
-    A first sync lists every doc as added.
+    A first sync lists every doc as added. A record from the URL history knows no text,
+    so its doc is updated only if it moved.
     """
     before = previous.docs if previous is not None else {}
     changes: dict[str, list[dict[str, Any]]] = {"added": [], "updated": [], "moved": [], "removed": [],
@@ -216,7 +217,7 @@ def changes_since(previous: Manifest | None, docs: dict[str, DocRecord],
         elif old.dest != record.dest:
             changes["moved"].append({"title": record.title, "from": old.dest, "to": record.dest,
                                      "source": record.source})
-        elif old.hash != record.hash:
+        elif old.hash and old.hash != record.hash:  # no hash: a record from the URL history
             changes["updated"].append(item)
         else:
             changes["unchanged"].append(item)
@@ -291,3 +292,85 @@ def reusable(previous: Manifest | None, drive_id: str, key: str,
         return None
     text = previous_page(record.dest)
     return (record, text) if text is not None else None
+
+
+# --- the URL history committed beside mkdocs.yml -----------------------------------------------
+
+#: Bumped when the URL history's layout changes.
+URL_HISTORY_FORMAT = 1
+
+
+class HistoryFormatError(ValueError):
+    """The URL history holds something this version did not write; the message says what and where."""
+
+
+@dataclass(frozen=True)
+class UrlHistory:
+    """The URLs every doc had: each doc's page (with its title and nav parents) and every old page that redirects.
+
+    It is the part of the manifest that must outlive the docs_dir, kept in a small file that is
+    committed beside ``mkdocs.yml``: with it, a docs_dir deleted and made again from the export keeps
+    every old link working. It changes only when URLs do (a doc added, moved, renamed or removed).
+    """
+
+    docs: dict[str, DocRecord] = field(default_factory=dict)
+    """Drive id → its page (``dest``, ``title``, ``parents``; no text hash, no page-reuse key)."""
+
+    redirects: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, manifest: Manifest) -> UrlHistory:
+        return cls({drive_id: DocRecord("", record.dest, record.title, parents=record.parents)
+                    for drive_id, record in sorted(manifest.docs.items())}, dict(sorted(manifest.redirects.items())))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": URL_HISTORY_FORMAT,
+            "docs": {drive_id: {"page": r.dest, "title": r.title, "parents": [list(p) for p in r.parents]}
+                     for drive_id, r in sorted(self.docs.items())},
+            "redirects": dict(sorted(self.redirects.items())),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> UrlHistory:
+        """Raises HistoryFormatError for anything this version did not write (a hand edit gone wrong)."""
+        if not isinstance(data, dict) or data.get("format") != URL_HISTORY_FORMAT:
+            found = data.get("format") if isinstance(data, dict) else type(data).__name__
+            raise HistoryFormatError(f"it is not a URL history of format {URL_HISTORY_FORMAT} (found {found!r})")
+        docs, redirects = data.get("docs"), data.get("redirects")
+        if not isinstance(docs, dict) or not isinstance(redirects, dict):
+            raise HistoryFormatError("it needs a 'docs' and a 'redirects' mapping")
+        records = {}
+        for drive_id, entry in docs.items():
+            page = entry.get("page") if isinstance(entry, dict) else None
+            parents = entry.get("parents", []) if isinstance(entry, dict) else None
+            if not isinstance(page, str) or not isinstance(parents, list) or not all(
+                    isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in parents):
+                raise HistoryFormatError(f"doc '{drive_id}' needs a 'page' and a list of [id, page] 'parents'")
+            records[str(drive_id)] = DocRecord("", page, str(entry.get("title", "")),
+                                               parents=tuple((p[0], p[1]) for p in parents))
+        for old, new in redirects.items():
+            if not isinstance(new, str):
+                raise HistoryFormatError(f"the redirect of '{old}' must be a page path, not {new!r}")
+        return cls(records, dict(redirects))
+
+
+def with_history(previous: Manifest | None, history: UrlHistory | None) -> Manifest | None:
+    """The last sync's manifest with the committed URL history merged in, so no old URL is forgotten.
+
+    Without a manifest (a new or deleted docs_dir) the history stands in for it. With both, the
+    manifest's records win (they know each page's text), the history adds the docs and redirects
+    the manifest lacks (say, from a teammate's sync merged in git), and a doc whose page the two
+    disagree on keeps the history's page as one more old URL.
+    """
+    if history is None:
+        return previous
+    if previous is None:
+        return Manifest(docs=dict(history.docs), redirects=dict(history.redirects))
+    docs = {**history.docs, **previous.docs}
+    redirects = {**history.redirects, **previous.redirects}
+    for drive_id, record in history.docs.items():
+        now = previous.docs.get(drive_id)
+        if now is not None and now.dest != record.dest:
+            redirects.setdefault(record.dest, now.dest)
+    return dataclasses.replace(previous, docs=docs, redirects=redirects)

@@ -1,4 +1,4 @@
-"""Stage 4, nav: place every document in the navigation tree and give it its page path.
+"""Stage 3, nav: place every document in the navigation tree and give it its page path.
 
 Each doc is placed by the first source that knows it:
 

@@ -1,4 +1,4 @@
-"""Stage 5b: turn wikiGDrive's redirect stubs into redirects, following chains and refusing loops.
+"""Stage 4, redirects: turn wikiGDrive's redirect stubs into redirects, following chains and refusing loops.
 
 wikiGDrive leaves a stub (``redirectTo: <id>``, often ``url: <path>``) where a
 renamed or moved doc used to be. A stub can point to another stub (a doc renamed

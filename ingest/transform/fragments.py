@@ -1,4 +1,4 @@
-"""Links to a heading of the same page: the ones no heading or anchor of it matches, reported and shown as text.
+"""Stage 5f, fragments: links to a heading of the same page: the ones no heading or anchor of it matches, reported and shown as text.
 
 Google Docs links a heading by a bookmark of its own, and wikiGDrive writes the fragment its
 own way, so a fragment is matched loosely, as the build matches it (``ingest.mkdocs.commonmark``):

@@ -1,4 +1,4 @@
-"""Stage 4c: make every link and image of a page point where it will be in the site.
+"""Stage 5d, links: make every link and image of a page point where it will be in the site.
 
 Pages can move (a section page ``x.md`` becomes ``x/index.md``, ``.txt`` becomes
 ``.md``), so every relative link is resolved against the exported file and

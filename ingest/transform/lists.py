@@ -1,4 +1,4 @@
-"""Repair the lists wikiGDrive writes so that CommonMark reads them as the Google Doc has them.
+"""Stage 2, normalise (lists): repair the lists wikiGDrive writes so that CommonMark reads them as the Google Doc has them.
 
 wikiGDrive writes CommonMark, but with a few habits CommonMark reads otherwise than the
 doc means, so its list items end up as text ("3. Sign in" on a line of a paragraph):

@@ -1,4 +1,4 @@
-"""Stage 3: repair the text Google Docs and scrapers leave behind, the way ftfy does.
+"""Stage 2, normalise: repair the text Google Docs and scrapers leave behind, the way ftfy does.
 
 Each fix is a small ``str -> str`` function that leaves code alone. ``normalize``
 runs the enabled ones in order and records the name of each fix that changed

@@ -1,4 +1,4 @@
-"""Stage 6: finish each page: headings under the title, generated lists, front matter.
+"""Stage 5e, pages: finish each page: headings under the title, generated lists, front matter.
 
 Material shows ``title`` as the page's H1 unless the body has one, so a body
 that repeats its title as H1 loses that line, and a body that uses H1 for its

@@ -1,4 +1,4 @@
-"""Sanitise: the raw HTML of a doc's Markdown cleaned by the policy (``policy``), every removal reported.
+"""Stage 5b, sanitise: the raw HTML of a doc's Markdown cleaned by the policy (``policy``), every removal reported.
 
 Each raw HTML tag outside code is cleaned by nh3 on its own (nh3 would escape the Markdown
 around it); elements that carry code (``<script>``, ``<style>``, ``<iframe>`` from other hosts,

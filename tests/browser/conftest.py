@@ -8,16 +8,10 @@ own browser downloads are never used (``playwright install`` cannot work here).
 Fixtures
 --------
 built_site_dir (session) -> Path
-    A built MkDocs site directory. If ``tests/sitebuild.py`` exists and defines
-    ``build_sample_site(tmp_dir: Path) -> Path``, that function is called with a
-    fresh session temp dir and must return the built site dir. Otherwise a tiny
-    throwaway Material site (search plugin, light/dark palette toggle, a few
-    pages) is built in a temp dir so the smoke tests can run on their own.
+    The bundled sample export synced and built strict (``helpers.build_sample_site``).
 search_probe (session) -> SearchProbe(query, path)
-    A word that Material's search must find and the site path (e.g. "/guide/")
-    of the page it must link to. Taken from ``SEARCH_PROBE = (query, path)`` in
-    tests/sitebuild.py if defined, else from the fallback site, else derived from
-    the built site's search/search_index.json (a word that occurs on one page only).
+    A word that Material's search must find and the site path of the page it must
+    link to (``helpers.SEARCH_PROBE``).
 site_server (session) -> str
     Base URL ("http://127.0.0.1:PORT/") of a ThreadingHTTPServer serving
     built_site_dir (directory URLs such as /a/b/ resolve to /a/b/index.html).
@@ -30,7 +24,7 @@ page (function) -> playwright.sync_api.Page
 screenshot (function) -> callable(page, name) -> Path
     Saves a full-page PNG to test-artifacts/screenshots/<name>.png.
 corpus_site_dir, corpus_server, corpus_page
-    The same three for a site built (tests/sitebuild.build_export) from the real
+    The same three for a site built (``helpers.build_export``) from the real
     export ../shared/corpus/quality-of-care-2022; skipped with a reason when that
     folder is absent. ``corpus_page`` only reaches the corpus server.
 instant_site_server, instant_page
@@ -45,24 +39,18 @@ shared_page, corpus_shared_page (module)
 from __future__ import annotations
 
 import contextlib
-import html
-import importlib.util
-import json
 import re
-import sys
-from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 import pytest
+from helpers import REPO, SAMPLE_EXPORT, SEARCH_PROBE, SHARED, build_export, build_sample_site, serve_directory
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 BROWSER_TESTS_DIR = Path(__file__).resolve().parent
-SITEBUILD_HOOK = REPO_ROOT / "tests" / "sitebuild.py"
-ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
+ARTIFACTS_DIR = REPO / "test-artifacts"
 SCREENSHOTS_DIR = ARTIFACTS_DIR / "screenshots"
 
-CORPUS_2022 = REPO_ROOT.parent / "shared" / "corpus" / "quality-of-care-2022"
+CORPUS_2022 = SHARED / "corpus" / "quality-of-care-2022"
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
 # No network on these machines: without these flags chromium stalls on
@@ -79,12 +67,6 @@ CHROMIUM_ARGS = [
 SHARED_PAGE_FIXTURES = ("shared_page", "corpus_shared_page")
 VIEWPORT = {"width": 1280, "height": 900}  # wide enough for Material's desktop header
 
-# The tests import their shared helpers as ``browser_helpers``: make that work in any
-# import mode (pytest's default "prepend" adds this folder to sys.path; "importlib" does not).
-if str(BROWSER_TESTS_DIR) not in sys.path:
-    sys.path.insert(0, str(BROWSER_TESTS_DIR))
-
-from browser_helpers import serve_directory  # noqa: E402 - needs the path above
 
 try:  # playwright is optional at import time: tests skip cleanly without it
     from playwright.sync_api import sync_playwright
@@ -153,171 +135,18 @@ class SearchProbe(NamedTuple):
     path: str  # site path of the page that must be among the hits, e.g. "/guide/"
 
 
-FALLBACK_MKDOCS_YML = """\
-site_name: Browser Smoke Site
-site_description: Throwaway Material site used by the browser smoke tests.
-use_directory_urls: true
-theme:
-  name: material
-  font: false            # no Google Fonts: the machine has no network
-  features:
-    - search.highlight
-  palette:
-    - scheme: default
-      primary: indigo
-      accent: indigo
-      toggle:
-        icon: material/brightness-7
-        name: Switch to dark mode
-    - scheme: slate
-      primary: indigo
-      accent: indigo
-      toggle:
-        icon: material/brightness-4
-        name: Switch to light mode
-plugins:
-  - search
-nav:
-  - Home: index.md
-  - Guide: guide.md
-  - Reference:
-      - Glossary: reference/glossary.md
-"""
-
-FALLBACK_PAGES = {
-    "index.md": """\
-# Welcome to the smoke site
-
-This home page exists so the browser tests have something to load.
-
-- [Guide](guide.md)
-- [Glossary](reference/glossary.md)
-""",
-    "guide.md": """\
-# Guide
-
-## Installing
-
-The zanzibarite procedure is described here, and nowhere else on this site.
-
-## Using
-
-!!! note
-    Admonitions render with Material's styles.
-
-| Column | Value |
-| ------ | ----- |
-| alpha  | 1     |
-| beta   | 2     |
-""",
-    "reference/glossary.md": """\
-# Glossary
-
-Term
-:   A word with a definition.
-
-```python
-print("code blocks render too")
-```
-""",
-}
-FALLBACK_PROBE = SearchProbe("zanzibarite", "/guide/")
-
-
-def build_mkdocs_site(config_file: Path, site_dir: Path, docs_dir: Path | None = None) -> Path:
-    """Build a site with the MkDocs Python API, like ``mkdocs build --strict`` would."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    overrides: dict = {"site_dir": str(site_dir), "strict": True}
-    if docs_dir is not None:
-        overrides["docs_dir"] = str(docs_dir)
-    cfg = load_config(config_file=str(config_file), **overrides)
-    cfg.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(cfg, dirty=False)
-    finally:
-        cfg.plugins.on_shutdown()
-    return Path(site_dir)
-
-
-def _build_fallback_site(tmp_dir: Path) -> Path:
-    docs = tmp_dir / "docs"
-    for rel, text in FALLBACK_PAGES.items():
-        target = docs / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    config_file = tmp_dir / "mkdocs.yml"
-    config_file.write_text(FALLBACK_MKDOCS_YML, encoding="utf-8")
-    return build_mkdocs_site(config_file, site_dir=tmp_dir / "site", docs_dir=docs)
-
-
-def _load_sitebuild_hook():
-    """Return the tests/sitebuild.py module if it defines build_sample_site, else None."""
-    if not SITEBUILD_HOOK.is_file():
-        return None
-    spec = importlib.util.spec_from_file_location("_browser_sitebuild_hook", SITEBUILD_HOOK)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    if not callable(getattr(module, "build_sample_site", None)):
-        return None
-    return module
-
-
 @pytest.fixture(scope="session")
-def _site_source():
-    return _load_sitebuild_hook()
-
-
-@pytest.fixture(scope="session")
-def built_site_dir(_site_source, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if reason := _missing_requirement():
         pytest.skip(reason)  # don't spend time building a site nobody will look at
-    tmp_dir = tmp_path_factory.mktemp("browser-site")
-    if _site_source is not None:
-        site_dir = Path(_site_source.build_sample_site(tmp_dir))
-    else:
-        site_dir = _build_fallback_site(tmp_dir)
+    site_dir = build_sample_site(tmp_path_factory.mktemp("browser-site"))
     assert (site_dir / "index.html").is_file(), f"no index.html in built site {site_dir}"
     return site_dir
 
 
-_WORD_RE = re.compile(r"[a-z]{7,}")
-
-
-def _derive_search_probe(site_dir: Path) -> SearchProbe:
-    """Pick a long word that occurs on exactly one page of the search index."""
-    index_file = site_dir / "search" / "search_index.json"
-    if not index_file.is_file():
-        pytest.fail(f"{index_file} missing: is Material's search plugin enabled?")
-    docs = json.loads(index_file.read_text(encoding="utf-8"))["docs"]
-    pages_by_word: dict[str, set[str]] = defaultdict(set)
-    count: Counter[str] = Counter()
-    for doc in docs:
-        page = doc["location"].split("#", 1)[0]
-        text = html.unescape(re.sub(r"<[^>]+>", " ", f"{doc.get('title', '')} {doc.get('text', '')}"))
-        for word in _WORD_RE.findall(text.lower()):
-            pages_by_word[word].add(page)
-            count[word] += 1
-    candidates = sorted(
-        (w for w, pages in pages_by_word.items() if len(pages) == 1),
-        key=lambda w: (-count[w], w),  # most frequent on its page: least likely to be noise
-    )
-    if not candidates:
-        pytest.fail("could not find a word unique to one page in the search index")
-    word = candidates[0]
-    (page,) = pages_by_word[word]
-    return SearchProbe(word, "/" + page)
-
-
 @pytest.fixture(scope="session")
-def search_probe(_site_source, built_site_dir: Path) -> SearchProbe:
-    if _site_source is None:
-        return FALLBACK_PROBE
-    if probe := getattr(_site_source, "SEARCH_PROBE", None):
-        return SearchProbe(*probe)
-    return _derive_search_probe(built_site_dir)
+def search_probe() -> SearchProbe:
+    return SearchProbe(*SEARCH_PROBE)
 
 
 @pytest.fixture(scope="session")
@@ -327,34 +156,30 @@ def site_server(built_site_dir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def instant_site_server(_site_source, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def instant_site_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The sample export built with ``site_url`` set to the URL it is served at, as
     ``mkdocs serve`` does. Material's instant navigation only intercepts links to the
     pages listed in sitemap.xml (matched by protocol, host and port), and MkDocs writes
     an empty sitemap when ``site_url`` is not set."""
     if reason := _missing_requirement():
         pytest.skip(reason)
-    if _site_source is None or not callable(getattr(_site_source, "build_export", None)):
-        pytest.skip("tests/sitebuild.py has no build_export(export, tmp_dir)")
     work = tmp_path_factory.mktemp("browser-site-instant")
     site_dir = work / "site"
     site_dir.mkdir()
     with serve_directory(site_dir) as url:  # the port is known before the build
-        _site_source.build_export(_site_source.SAMPLE_EXPORT, work, site_url=url)
+        build_export(SAMPLE_EXPORT, work, site_url=url)
         assert (site_dir / "index.html").is_file(), f"no index.html in built site {site_dir}"
         yield url
 
 
 @pytest.fixture(scope="session")
-def corpus_site_dir(_site_source, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def corpus_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real 2022 export synced and built strict, like a user would."""
     if reason := _missing_requirement():
         pytest.skip(reason)
     if not CORPUS_2022.is_dir():
         pytest.skip(f"{CORPUS_2022} is absent: the corpus browser tests need the shared corpus")
-    if _site_source is None or not callable(getattr(_site_source, "build_export", None)):
-        pytest.skip("tests/sitebuild.py has no build_export(export, tmp_dir)")
-    site_dir, _warnings = _site_source.build_export(CORPUS_2022, tmp_path_factory.mktemp("browser-corpus-2022"))
+    site_dir, _warnings = build_export(CORPUS_2022, tmp_path_factory.mktemp("browser-corpus-2022"))
     site_dir = Path(site_dir)
     assert (site_dir / "index.html").is_file(), f"no index.html in built corpus site {site_dir}"
     return site_dir

@@ -15,7 +15,7 @@ try:
 except ImportError:  # conftest skips too; this keeps collection from erroring
     pytest.skip("playwright is not installed (pip install playwright==1.65.2)", allow_module_level=True)
 
-from browser_helpers import AHE6_TITLE, SAMPLE_AHE6, texts
+from helpers import AHE6_TITLE, SAMPLE_AHE6, texts
 
 pytestmark = pytest.mark.browser
 

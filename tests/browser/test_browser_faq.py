@@ -12,7 +12,7 @@ try:
 except ImportError:  # conftest skips too; this keeps collection from erroring
     pytest.skip("playwright is not installed (pip install playwright==1.65.2)", allow_module_level=True)
 
-from browser_helpers import FAQ_ANCHOR, FAQ_QUESTION
+from helpers import FAQ_ANCHOR, FAQ_QUESTION
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ try:
 except ImportError:  # conftest skips too; this keeps collection from erroring
     pytest.skip("playwright is not installed (pip install playwright==1.65.2)", allow_module_level=True)
 
-from browser_helpers import serve_directory
+from helpers import serve_directory
 from hostile.catalogue import load_cases
 
 pytestmark = pytest.mark.browser

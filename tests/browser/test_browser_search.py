@@ -15,7 +15,7 @@ try:
 except ImportError:  # conftest skips too; this keeps collection from erroring
     pytest.skip("playwright is not installed (pip install playwright==1.65.2)", allow_module_level=True)
 
-from browser_helpers import CORPUS_AHE6, FAQ_ANCHOR, FAQ_QUESTION, SAMPLE_AHE6, first_hit, search, strip_hash
+from helpers import CORPUS_AHE6, FAQ_ANCHOR, FAQ_QUESTION, SAMPLE_AHE6, first_hit, search, strip_hash
 
 pytestmark = pytest.mark.browser
 

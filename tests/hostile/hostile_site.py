@@ -49,7 +49,7 @@ class HostileSite:
 
 
 def build_hostile_site(work: Path) -> HostileSite:
-    from sitebuild import build_export
+    from helpers import build_export
 
     cases = [case for case in load_cases() if case.site]
     export = work / "export"

@@ -1,4 +1,4 @@
-"""Hugo shortcodes of wikiGDrive exports, turned into Material Markdown (or HTML inside raw HTML).
+"""Stage 5c, shortcodes: Hugo shortcodes of wikiGDrive exports, turned into Material Markdown (or HTML inside raw HTML).
 
 - ``syntax``: the tags as written (``Shortcode``, ``parse_tag``) and the markers left for later stages;
 - ``code``: ``pre`` around a fence, Hugo's ``{{%/* x */%}}`` escape, the system's name in code;

@@ -1,0 +1,98 @@
+"""Sync the export before MkDocs builds: the plugin's ``export_dir``, for `mkdocs build` and `mkdocs serve`.
+
+The sync is the same one ``python -m ingest sync`` runs (atomic, and a no-op when nothing in
+the export changed), so a build never sees a half-written docs_dir. What differs is how a
+failure ends: `mkdocs build` stops with the sync's message; `mkdocs serve` logs it and goes on
+serving the last good site, and syncs again at the export's next change.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from ingest.commands.sync import SyncError, SyncResult, sync
+from ingest.output.manifest import export_fingerprint
+from ingest.output.report import format_summary
+from ingest.output.write import OutputError
+from ingest.settings import SiteSettings
+
+log = logging.getLogger("mkdocs.plugins.wikigdrive")
+
+#: The longest a `mkdocs serve` rebuild waits for wikiGDrive to stop writing before it syncs anyway.
+MAX_WAIT = 30.0
+
+
+@dataclass
+class ExportSync:
+    """One site's export and docs_dir, and the export's state when it was last synced."""
+
+    export_dir: Path
+    docs_dir: Path
+    settings: SiteSettings
+    history_file: Path | None
+    problem_level: int = logging.WARNING
+    synced: str | None = None
+    """The export's fingerprint at the last sync that succeeded (None before the first)."""
+
+    def run(self, serving: bool, debounce: float) -> SyncResult | None:
+        """Sync now; under `mkdocs serve`, once the export has stopped changing for ``debounce`` seconds.
+
+        Returns the result, or None when a sync under `mkdocs serve` failed (logged). Raises
+        PluginError when one under `mkdocs build` failed, so the build stops with its message.
+        """
+        if serving and self.synced is not None:
+            self._wait_until_still(debounce)
+        fingerprint = export_fingerprint(self.export_dir, self.settings)
+        try:
+            result = sync(self.export_dir, self.docs_dir, settings=self.settings, history_file=self.history_file)
+        except (SyncError, OutputError) as exc:
+            return self._failed(str(exc), serving)
+        except OSError as exc:
+            return self._failed(f"Could not use '{exc.filename}': {exc.strerror}. Nothing was changed in "
+                                f"{self.docs_dir}.", serving)
+        self.synced = fingerprint
+        self._log(result)
+        return result
+
+    def _wait_until_still(self, debounce: float) -> None:
+        """Wait while wikiGDrive is still writing: until the export is the same ``debounce`` seconds apart."""
+        deadline = time.monotonic() + MAX_WAIT
+        seen = export_fingerprint(self.export_dir, self.settings)
+        if seen == self.synced:
+            return
+        while time.monotonic() < deadline:
+            time.sleep(debounce)
+            now = export_fingerprint(self.export_dir, self.settings)
+            if now == seen:
+                return
+            seen = now
+
+    def _failed(self, message: str, serving: bool) -> None:
+        if not serving:
+            raise PluginError(f"wikigdrive: the sync of {self.export_dir} failed: {message}")
+        log.error("wikigdrive: the sync of %s failed; the last good site stays served. %s", self.export_dir, message)
+        return None
+
+    def _log(self, result: SyncResult) -> None:
+        if result.up_to_date:
+            log.debug("wikigdrive: %s is up to date with %s", self.docs_dir, self.export_dir)
+        else:
+            summary = format_summary(result, _shown(self.export_dir), _shown(self.docs_dir), problems=False)
+            for line in summary.splitlines():
+                log.info("wikigdrive: %s", line.strip())
+        for problem in result.problems:
+            log.log(self.problem_level, "wikigdrive: %s", problem)
+
+
+
+def _shown(path: Path) -> Path:
+    """A path as the log shows it: relative to the working folder (where mkdocs.yml usually is) when under it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path

@@ -1,0 +1,261 @@
+"""The ``wikigdrive`` MkDocs plugin: a site made from a wikiGDrive export, in any team's ``mkdocs.yml``.
+
+::
+
+    plugins:
+      - search
+      - redirects
+      - wikigdrive:
+          export_dir: export
+
+What it does, by MkDocs event:
+
+- ``on_config``: syncs the export into ``docs_dir`` when ``export_dir`` is set and it changed
+  (``autosync``); loads the synced nav (unless ``nav:`` is written by hand) and redirects; adds the
+  CommonMark extension, its templates (the activity card, the edit button, the nav entry; a
+  site's ``custom_dir`` still wins) and their CSS and JavaScript.
+- ``on_serve``: watches the export folder instead of the docs_dir the sync writes.
+- per page: fills in the site-specific markers (``markers``), points the edit button at the
+  Google Doc, cleans the HTML with the sync's allow-list and puts the activity card first.
+- ``on_post_page``/``on_post_build``: drops the templates' indentation (``minify``) and makes the
+  search index light (``searchindex``).
+
+Its options are ``ingest.mkdocs.config.WikiGDriveConfig``. State lives on the instance, which
+`mkdocs serve` keeps from one rebuild to the next (the plugin has ``on_startup``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.config_options import ExtraScriptValue
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+
+from ingest.mkdocs.autosync import ExportSync
+from ingest.mkdocs.config import WikiGDriveConfig, history_path
+from ingest.mkdocs.markers import render_markers
+from ingest.mkdocs.minify import collapse_whitespace
+from ingest.mkdocs.searchindex import compact_index
+from ingest.output.manifest import MANIFEST, read_manifest
+from ingest.settings import SettingsError, SiteSettings, resolve_settings
+from ingest.transform.policy import clean_html
+from ingest.transform.shortcodes import MARKER_PREFIX
+
+log = logging.getLogger("mkdocs.plugins.wikigdrive")
+
+#: The plugin's theme files: partials that override Material's, and their CSS and JavaScript.
+TEMPLATES_DIR = str(Path(__file__).resolve().parent / "templates")
+EXTRA_CSS = ("assets/stylesheets/ingest.css",)
+EXTRA_JAVASCRIPT = ("assets/javascripts/vendor/tablesort-5.7.1/tablesort.min.js",
+                    "assets/javascripts/vendor/tablesort-5.7.1/tablesort.number.min.js",
+                    "assets/javascripts/activities.js")
+MARKDOWN_EXTENSION = "ingest.mkdocs.commonmark"
+
+#: The theme's pages that show no page of the docs: a dirty rebuild keeps the ones already built.
+SITE_WIDE_TEMPLATES = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz"})
+
+
+class CardTemplate:
+    """The activity card template, loaded once a build (in ``on_config``) from the theme's Jinja environment."""
+
+    name = "partials/activity-card.html"
+
+    def __init__(self) -> None:
+        self.template: Any = None
+
+    def load(self, env: Any) -> None:
+        self.template = env.get_template(self.name)
+
+    def render(self, page: Any, config: Any) -> str:
+        if self.template is None:  # a page rendered without a build's on_config
+            self.load(config["theme"].get_env())
+        return self.template.render(page=page, config=config)
+
+
+class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
+    """Build a wikiGDrive export's site: see the module docstring."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.given: frozenset[str] = frozenset()
+        """The options ``mkdocs.yml`` sets (the others are defaults, and may come from ``extra:``)."""
+        self.serving = False
+        self.dirty = False
+        self.settings = SiteSettings()
+        self.card = CardTemplate()
+        self.export_sync: ExportSync | None = None
+        self.sectioned_pages: set[str] = set()
+        """URLs of the pages whose search sections stay separate results (FAQ pages); kept across
+        `mkdocs serve --dirty` rebuilds, which see only the pages that changed."""
+        self.compacted_entries: dict[Any, dict[str, Any]] = {}
+        """Each search entry's compact form, from one `mkdocs serve` build to the next."""
+
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None):
+        self.given = frozenset(options)
+        errors, warnings = super().load_config(options, config_file_path)
+        if not errors:
+            try:  # the checks MkDocs' option types do not make (URL schemes), worded like the sync's
+                resolve_settings(self.config, self.given, {}, "", "the wikigdrive plugin")
+            except SettingsError as exc:
+                from mkdocs.config.base import ValidationError
+
+                errors.append(("published_urls", ValidationError(str(exc))))
+        return errors, warnings
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+        self.dirty = self.serving and dirty
+
+    # --- the site ----------------------------------------------------------------------------
+
+    def on_config(self, config: Any) -> Any:
+        if not self.config.enabled:
+            return config
+        try:
+            self.settings, deprecations = resolve_settings(self.config, self.given, config.extra or {},
+                                                           config.site_name or "", config.config_file_path or "mkdocs.yml")
+        except SettingsError as exc:
+            raise PluginError(str(exc)) from None
+        for message in deprecations:
+            log.warning(message)
+        self._add_theme(config)
+        if self.config.export_dir:
+            self._sync(config)
+        manifest = read_manifest(Path(config.docs_dir))
+        if manifest is None:
+            log.warning("%s was not written by the sync (no %s): run `python -m ingest sync EXPORT_DIR` first, "
+                        "or set the wikigdrive plugin's export_dir.", config.docs_dir, MANIFEST)
+            return config
+        if not config.nav:
+            config.nav = manifest.nav or None
+        redirects = config.plugins.get("redirects")
+        if redirects is not None:
+            maps = dict(manifest.redirects)
+            maps.update(redirects.config.get("redirect_maps") or {})  # hand-written ones win
+            redirects.config["redirect_maps"] = maps
+        elif manifest.redirects:
+            log.warning("The sync made %d redirect(s) but the 'redirects' plugin is not enabled in mkdocs.yml.",
+                        len(manifest.redirects))
+        return config
+
+    def _add_theme(self, config: Any) -> None:
+        """The CommonMark extension, the templates (after the site's custom_dir) and their CSS and JavaScript.
+
+        On a `mkdocs serve --dirty` rebuild, the 404 page and the sitemap are not rendered again once
+        built (rendering them walks the whole nav: ~0.7 s at 2,000 pages, for pages nobody edits).
+        """
+        if MARKDOWN_EXTENSION not in config.markdown_extensions:
+            config.markdown_extensions.insert(0, MARKDOWN_EXTENSION)
+        theme = config.theme
+        if TEMPLATES_DIR not in theme.dirs:
+            theme.dirs.insert(1 if theme.custom_dir else 0, TEMPLATES_DIR)
+        config.extra_css[:0] = [css for css in EXTRA_CSS if css not in config.extra_css]
+        scripts = {str(script) for script in config.extra_javascript}
+        config.extra_javascript[:0] = [ExtraScriptValue(js) for js in EXTRA_JAVASCRIPT if js not in scripts]
+        self.card.load(theme.get_env())  # again on every build, so `mkdocs serve` sees template edits
+        if self.dirty and (Path(config.site_dir) / "404.html").is_file():
+            theme.static_templates -= SITE_WIDE_TEMPLATES
+
+    def _sync(self, config: Any) -> None:
+        history = history_path(self.config.history_file, config.config_file_path)
+        target = (Path(self.config.export_dir), Path(config.docs_dir), self.settings, Path(history))
+        current = self.export_sync
+        if current is None or (current.export_dir, current.docs_dir, current.settings, current.history_file) != target:
+            current = self.export_sync = ExportSync(*target)
+        current.problem_level = logging.WARNING if self.config.sync_problems == "warn" else logging.INFO
+        current.run(self.serving, float(self.config.debounce))
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        """Watch the export, which wikiGDrive writes, instead of the docs_dir, which the sync writes
+        (a sync during a rebuild would otherwise ask for another rebuild)."""
+        if self.config.enabled and self.config.export_dir:
+            server.watch(self.config.export_dir)
+            server.unwatch(config.docs_dir)
+        return server
+
+    def on_nav(self, nav: Any, config: Any, files: Any) -> None:
+        """Give each section the page its pruned nav entry links to (see ``templates/partials/nav-item.html``).
+
+        Only with ``navigation.prune`` and without ``navigation.tabs`` or ``navigation.sections``,
+        which change how Material writes a section; otherwise the partial renders as Material's.
+        """
+        features = set(config.theme.get("features") or ())
+        if not self.config.enabled or "navigation.prune" not in features or features & {"navigation.tabs",
+                                                                                       "navigation.sections"}:
+            return
+        sections = [item for item in nav.items if item.is_section]
+        while sections:
+            section = sections.pop()
+            first = section.children[0] if section.children else None
+            while first is not None and first.children:
+                first = first.children[0]
+            if first is not None:
+                section.ingest_pruned_link = first
+            sections.extend(child for child in section.children if child.is_section)
+
+    # --- each page ---------------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
+        """Fill markers in; point Material's edit button at the Google Doc; mark plain nav links.
+
+        ``page.ingest_nav_link`` tells ``templates/partials/nav-item.html`` that the page's nav entry
+        is a plain link (no icon, subtitle or status), which it writes without Material's macros.
+        """
+        if not self.config.enabled:
+            return markdown
+        page.ingest_nav_link = not any(page.meta.get(key) for key in ("icon", "subtitle", "status"))
+        source = page.meta.get("source")
+        if isinstance(source, str) and source.startswith("https://"):
+            page.edit_url = source
+        if MARKER_PREFIX not in markdown:
+            return markdown
+        return render_markers(markdown, self.settings)
+
+    @event_priority(-50)  # after other plugins' changes: the allow-list sees the final HTML
+    def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
+        """Clean the page's HTML with the sync's allow-list, then put the activity card
+        (``templates/partials/activity-card.html``) before an activity page's body.
+
+        Material adds the title as H1 before the content, so the card comes right after it,
+        and search indexes the card too (the ids "IA_AHE_6", "AHE6" find the page).
+        """
+        if not self.config.enabled:
+            return html
+        html = clean_html(html)  # the allow-list, once Markdown has rendered (ingest/transform/policy.py)
+        activity = page.meta.get("activity")
+        if not isinstance(activity, dict) or not activity.get("id"):
+            return html
+        return self.card.render(page, config) + html
+
+    def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+        """Note the FAQ pages: each of their questions stays its own search result."""
+        if page.meta.get("faq") is True:
+            self.sectioned_pages.add(page.url)
+        return context
+
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        """Drop the templates' indentation from the page (:func:`ingest.mkdocs.minify.collapse_whitespace`)."""
+        return collapse_whitespace(output) if self.config.enabled else output
+
+    def on_post_template(self, output_content: str, template_name: str, config: Any) -> str:
+        """The same for the theme's own HTML pages (404.html); sitemap.xml is left as it is."""
+        if self.config.enabled and template_name.endswith(".html"):
+            return collapse_whitespace(output_content)
+        return output_content
+
+    @event_priority(-50)  # after the search plugin has written its index
+    def on_post_build(self, config: Any) -> None:
+        """Rewrite the search index Material's search plugin wrote with :func:`ingest.mkdocs.searchindex.compact_index`."""
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if not self.config.enabled or not path.is_file():  # no search plugin, or it is disabled
+            return
+        index = json.loads(path.read_text("utf-8"))
+        # Only `mkdocs serve` builds again; a one-off build would key every entry for nothing.
+        light = compact_index(index, keep_sections=self.sectioned_pages,
+                              memo=self.compacted_entries if self.serving else None)
+        path.write_text(json.dumps(light, separators=(",", ":"), ensure_ascii=False), "utf-8")

@@ -1,0 +1,296 @@
+"""Re-syncing an edited export (ingest/sync.py, ingest/write.py, ingest/manifest.py): what changed is
+reported doc by doc, only changed files are written, old URLs keep working, and the docs_dir is
+always wholly old or wholly new."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import filelock
+import pytest
+from click.testing import CliRunner
+from helpers import BASE, edited, folder_state, inodes, page, snapshot
+
+from ingest.__main__ import cli
+from ingest.commands.sync import sync
+from ingest.output import write
+from ingest.output.manifest import MANIFEST, read_manifest
+from ingest.output.write import LockedError, lock_path
+
+
+@pytest.fixture
+def two_syncs(export, tmp_path):
+    out = tmp_path / "docs"
+    first = sync(export(BASE), out)
+    before = inodes(out)
+    second = sync(export(edited(BASE)), out)
+    return first, second, out, before
+
+
+# --- the report -------------------------------------------------------------------------------
+
+def test_first_sync_lists_every_doc_as_added(two_syncs):
+    first, _, _, _ = two_syncs
+    assert first.first_sync
+    assert [(c["title"], c["path"]) for c in first.changes["added"]] == [
+        ("Drop me", "guides/drop.md"), ("Edit me", "guides/edit.md"), ("Guides", "guides/index.md"),
+        ("Keep", "guides/keep.md"), ("Move me", "guides/move.md"), ("Home", "index.md"),
+        ("Reference", "reference.md")]
+    assert all(not first.changes[kind] for kind in ("updated", "moved", "removed", "unchanged"))
+
+
+def test_report_lists_each_doc_by_kind_of_change(two_syncs):
+    _, second, _, _ = two_syncs
+    assert not second.first_sync
+    assert second.changes == {
+        "added": [{"title": "New page", "path": "guides/new.md", "source": "guides/new.md"}],
+        # Guides changed too: its children list lost two pages and gained one.
+        "updated": [{"title": "Edit me", "path": "guides/edit.md", "source": "guides/edit.md"},
+                    {"title": "Guides", "path": "guides/index.md", "source": "guides.md"}],
+        # reference.md became a section page now that reference/move.md is under it: a move too.
+        "moved": [{"title": "Reference", "from": "reference.md", "to": "reference/index.md", "source": "reference.md"},
+                  {"title": "Move me", "from": "guides/move.md", "to": "reference/move.md",
+                   "source": "reference/move.md"}],
+        "removed": [{"title": "Drop me", "path": "guides/drop.md", "source": "guides/drop.md",
+                     "redirect": "guides/index.md"}],
+        "unchanged": [{"title": "Keep", "path": "guides/keep.md", "source": "guides/keep.md"},
+                      {"title": "Home", "path": "index.md", "source": "index.md"}],
+    }
+
+
+def test_counts_partition_the_docs(two_syncs):
+    first, second, _, _ = two_syncs
+    ids_before, ids_after = set(first.docs), set(second.docs)
+    counts = {kind: len(entries) for kind, entries in second.changes.items()}
+    assert counts["added"] == len(ids_after - ids_before)
+    assert counts["removed"] == len(ids_before - ids_after)
+    assert counts["updated"] + counts["moved"] + counts["unchanged"] == len(ids_after & ids_before)
+
+
+# --- only what changed is written ---------------------------------------------------------------
+
+def test_unchanged_files_are_not_rewritten(two_syncs):
+    _, second, out, before = two_syncs
+    after = inodes(out)
+    assert after["guides/keep.md"] == before["guides/keep.md"]
+    assert after["guides/keep.assets/k.png"] == before["guides/keep.assets/k.png"]
+    assert after["index.md"] == before["index.md"]
+    assert after["guides/edit.md"] != before["guides/edit.md"]
+    written = {path for path in after if path not in before or after[path] != before[path]}
+    assert written == {"guides/edit.md", "guides/index.md", "guides/new.md", "reference/move.md",
+                       "reference/index.md", MANIFEST}
+    assert second.files == {"written": len(written), "unchanged": len(after) - len(written), "removed": 4}
+
+
+def test_removed_doc_loses_its_page_and_its_assets(two_syncs):
+    _, _, out, _ = two_syncs
+    assert not (out / "guides/drop.md").exists()
+    assert not (out / "guides/drop.assets").exists()
+    assert (out / "guides/keep.assets/k.png").read_bytes() == b"\x89PNG keep"
+
+
+def test_nothing_changed_writes_nothing(export, tmp_path):
+    root, out = export(BASE), tmp_path / "docs"
+    sync(root, out)
+    before = folder_state(tmp_path)
+    result = sync(root, out)
+    assert folder_state(tmp_path) == before
+    assert result.up_to_date and result.files == {"written": 0, "unchanged": len(snapshot(out)) - 1, "removed": 0}
+    assert [len(result.changes[k]) for k in ("added", "updated", "moved", "removed")] == [0, 0, 0, 0]
+    assert len(result.changes["unchanged"]) == 7
+
+
+def test_up_to_date_sync_still_reports_the_warnings(export, tmp_path):
+    root = export({**BASE, "guides/keep.md": page("1keep", "Keep", "See [gone](gone.md).")})
+    out = tmp_path / "docs"
+    first = sync(root, out)
+    again = sync(root, out)
+    assert again.up_to_date
+    assert again.problems == first.problems and [p.kind for p in again.problems] == ["link-outside-export"]
+    assert again.counts == first.counts
+
+
+def test_fresh_download_with_same_content_rewrites_only_the_manifest(export, tmp_path):
+    out = tmp_path / "docs"
+    sync(export(BASE), out)
+    before = inodes(out)
+    time.sleep(0.01)
+    result = sync(export(BASE), out)  # every file rewritten by the exporter: new mtimes, same text
+    after = inodes(out)
+    assert not result.up_to_date and result.files["written"] == 1
+    assert {path for path in after if after[path] != before[path]} == {MANIFEST}
+
+
+def test_file_edited_by_hand_in_the_docs_dir_is_put_right(export, tmp_path):
+    root, out = export(BASE), tmp_path / "docs"
+    sync(root, out)
+    good = snapshot(out)
+    time.sleep(0.01)
+    (out / "guides/keep.md").write_text("scribbled over\n", "utf-8")
+    (out / "stray.md").write_text("added by hand\n", "utf-8")
+    result = sync(root, out)
+    assert not result.up_to_date
+    assert snapshot(out) == good
+
+
+def test_changed_asset_is_copied_again(export, tmp_path):
+    out = tmp_path / "docs"
+    sync(export(BASE), out)
+    before = inodes(out)
+    time.sleep(0.01)
+    sync(export({**BASE, "guides/keep.assets/k.png": b"\x89PNG new picture"}), out)
+    assert (out / "guides/keep.assets/k.png").read_bytes() == b"\x89PNG new picture"
+    assert inodes(out)["guides/keep.assets/k.png"] != before["guides/keep.assets/k.png"]
+
+
+def test_new_ingest_version_resyncs(export, tmp_path, monkeypatch):
+    root, out = export(BASE), tmp_path / "docs"
+    sync(root, out)
+    monkeypatch.setattr("ingest.output.manifest.code_stamp", lambda: "9.9.9:other")
+    assert not sync(root, out).up_to_date
+
+
+# --- old URLs keep working ---------------------------------------------------------------------
+
+def test_moved_and_removed_pages_redirect(two_syncs):
+    _, second, _, _ = two_syncs
+    assert second.redirects == {"guides/move.md": "reference/move.md", "guides/drop.md": "guides/index.md",
+                                "reference.md": "reference/index.md"}
+
+
+def test_every_url_a_doc_ever_had_leads_to_its_latest_page(export, tmp_path):
+    out = tmp_path / "docs"
+    sync(export({"index.md": page("1home", "Home"), "a/doc.md": page("1doc", "Doc")}), out)
+    sync(export({"index.md": page("1home", "Home"), "b/doc.md": page("1doc", "Doc")}), out)
+    third = sync(export({"index.md": page("1home", "Home"), "c/doc.md": page("1doc", "Doc")}), out)
+    assert third.redirects == {"a/doc.md": "c/doc.md", "b/doc.md": "c/doc.md"}
+    assert read_manifest(out).redirects == third.redirects
+    fourth = sync(export({"index.md": page("1home", "Home"), "c/doc.md": page("1doc", "Doc")}), out)
+    assert fourth.redirects == third.redirects  # kept by a later sync with nothing moved
+
+
+def test_doc_moved_back_keeps_no_redirect_over_its_page(export, tmp_path):
+    out = tmp_path / "docs"
+    sync(export({"index.md": page("1home", "Home"), "a/doc.md": page("1doc", "Doc")}), out)
+    sync(export({"index.md": page("1home", "Home"), "b/doc.md": page("1doc", "Doc")}), out)
+    back = sync(export({"index.md": page("1home", "Home"), "a/doc.md": page("1doc", "Doc")}), out)
+    assert back.redirects == {"b/doc.md": "a/doc.md"}
+
+
+def test_removed_doc_redirects_to_nearest_surviving_section(export, tmp_path):
+    out = tmp_path / "docs"
+    tree = {"index.md": page("1home", "Home"), "a.md": page("1a", "A"), "a/b.md": page("1b", "B"),
+            "a/b/c.md": page("1c", "C")}
+    sync(export(tree), out)
+    result = sync(export({"index.md": page("1home", "Home"), "a.md": page("1a", "A"),
+                          "a/other.md": page("1o", "Other")}), out)
+    assert result.redirects == {"a/b/c.md": "a/index.md", "a/b/index.md": "a/index.md"}
+    assert {c["path"]: c["redirect"] for c in result.changes["removed"]} == {"a/b/c.md": "a/index.md",
+                                                                            "a/b/index.md": "a/index.md"}
+    gone = sync(export({"index.md": page("1home", "Home")}), out)
+    assert gone.redirects == {"a/b/c.md": "index.md", "a/b/index.md": "index.md", "a/index.md": "index.md",
+                              "a/other.md": "index.md"}
+
+
+def test_removed_doc_redirect_is_reported(export, tmp_path):
+    out = tmp_path / "docs"
+    sync(export(BASE), out)
+    result = CliRunner().invoke(cli, ["sync", str(export(edited(BASE))), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "  removed   Drop me: guides/drop.md; its URL now redirects to guides/index.md" in result.output
+    assert "  moved     Move me: guides/move.md -> reference/move.md" in result.output
+
+
+def test_page_at_an_old_url_wins_over_its_redirect(export, tmp_path):
+    out = tmp_path / "docs"
+    sync(export({"index.md": page("1home", "Home"), "a.md": page("1a", "A")}), out)
+    sync(export({"index.md": page("1home", "Home"), "b.md": page("1a", "A")}), out)
+    result = sync(export({"index.md": page("1home", "Home"), "b.md": page("1a", "A"), "a.md": page("1n", "New A")}), out)
+    assert result.redirects == {}
+
+
+# --- dry run ----------------------------------------------------------------------------------
+
+def test_dry_run_reports_and_changes_nothing(export, tmp_path):
+    out = tmp_path / "docs"
+    sync(export(BASE), out)
+    before = folder_state(tmp_path)
+    root = export(edited(BASE))
+    before = folder_state(tmp_path)
+    dry = sync(root, out, dry_run=True)
+    assert folder_state(tmp_path) == before
+    real = sync(root, out)
+    assert dry.dry_run and dry.changes == real.changes and dry.files == real.files and dry.redirects == real.redirects
+
+
+def test_dry_run_of_a_first_sync_creates_nothing(export, tmp_path):
+    result = CliRunner().invoke(cli, ["sync", str(export(BASE)), "--out", str(tmp_path / "site" / "docs"),
+                                      "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Dry run: nothing was changed." in result.output
+    assert not (tmp_path / "site").exists()
+
+
+# --- lock -------------------------------------------------------------------------------------
+
+def test_second_sync_waits_then_names_the_lock(export, tmp_path):
+    root, out = export(BASE), tmp_path / "docs"
+    with filelock.FileLock(lock_path(out)):
+        with pytest.raises(LockedError, match=r"\.docs\.ingest\.lock"):
+            sync(root, out, lock_timeout=0.2)
+        result = CliRunner().invoke(cli, ["sync", str(root), "--out", str(out), "--lock-timeout", "0.2"])
+    assert result.exit_code == 1
+    assert "Another sync is writing" in result.output and str(lock_path(out)) in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    sync(root, out, lock_timeout=0.2)  # released: the next sync goes ahead
+    assert (out / "index.md").is_file()
+
+
+# --- recovery after a killed sync ---------------------------------------------------------------
+
+def test_leftovers_of_a_killed_sync_are_cleared(export, tmp_path):
+    root, out = export(BASE), tmp_path / "docs"
+    sync(root, out)
+    good = snapshot(out)
+    (tmp_path / ".ingest-staging-docs-abc").mkdir()
+    (tmp_path / ".ingest-staging-docs-abc" / "half.md").write_text("half")
+    (tmp_path / ".ingest-staging-docs-manifest.json").write_text("{")
+    sync(root, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".docs.ingest.lock", "docs", "export"]
+    assert snapshot(out) == good
+
+
+def test_docs_dir_retired_by_a_killed_fallback_swap_is_put_back(export, tmp_path):
+    root, out = export(BASE), tmp_path / "docs"
+    sync(root, out)
+    good = snapshot(out)
+    os.replace(out, tmp_path / ".ingest-old-docs-xyz")  # killed between the two renames
+    result = sync(root, out)
+    assert result.up_to_date
+    assert snapshot(out) == good
+
+
+def test_swap_without_atomic_exchange_still_works(export, tmp_path, monkeypatch):
+    monkeypatch.setattr(write, "_exchange", lambda a, b: False)
+    out = tmp_path / "docs"
+    sync(export(BASE), out)
+    sync(export(edited(BASE)), out)
+    assert (out / "reference/move.md").is_file() and not (out / "guides/move.md").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".docs.ingest.lock", "docs", "export"]
+
+
+# --- the manifest -----------------------------------------------------------------------------
+
+def test_manifest_records_each_doc(two_syncs):
+    _, _, out, _ = two_syncs
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+    keep = manifest["docs"]["1keep"]
+    assert keep["dest"] == "guides/keep.md" and keep["source"] == "guides/keep.md" and keep["title"] == "Keep"
+    assert keep["assets"] == ["guides/keep.assets/k.png"]
+    assert keep["parents"] == [["1guides", "guides/index.md"]]
+    assert len(keep["hash"]) == 16
+    assert set(manifest["files"]) == set(snapshot(out)) - {MANIFEST}
+    assert manifest["files"]["guides/keep.md"]["size"] == (out / "guides/keep.md").stat().st_size

@@ -1,0 +1,132 @@
+"""A re-sync keeps the pages that would come out the same (ingest/site/history.py, ``input`` in the manifest):
+only docs whose page can change go through the body stages, and the docs_dir is byte for byte what a
+fresh sync of the same export writes."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+
+import pytest
+from helpers import page, snapshot
+
+from ingest.commands.sync import sync
+from ingest.model import Document
+from ingest.site import build
+from ingest.site.history import input_key
+
+EXPORT = {
+    "index.md": page("1home", "Home", "See [the guide](guides/edit.md)."),
+    "guides.md": page("1guides", "Guides", "{{% children %}}"),
+    "guides/edit.md": page("1edit", "Edit me", "Text <b onclick=\"x()\">bold</b> and [Home](../index.md)."),
+    "guides/keep.md": page("1keep", "Keep", "![](keep.assets/k.png)"),
+    "guides/keep.assets/k.png": b"\x89PNG keep",
+    "guides/broken.md": page("1broken", "Broken", "[gone](missing.md)"),
+    "activities/ahe-6.md": page("1ahe6", "AHE 6 - Provide Education",
+                                "**Activity Weighting:** High\n\n**Subcategory:** Achieving Health Equity\n\n"
+                                "**Description:** Teach new clinicians.\n"),
+}
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """The sources that went through the body stages in each sync since the test began."""
+    made: list[str] = []
+    real = build._render_one
+
+    def counting(context, i):
+        made.append(context.docs[i].source)
+        return real(context, i)
+
+    monkeypatch.setattr(build, "_render_one", counting)
+    return made
+
+
+def resync_against_fresh(make_export, tmp_path, files: dict, rendered: list[str]) -> list[str]:
+    """Sync EXPORT, then ``files`` over it; check the result against a fresh sync; the docs made again."""
+    out = tmp_path / "docs"
+    sync(make_export(EXPORT), out)
+    shutil.rmtree(tmp_path / "export")
+    rendered.clear()
+    export = make_export(files)
+    sync(export, out)
+    again = list(rendered)
+    sync(export, tmp_path / "fresh")
+    assert snapshot(out) == snapshot(tmp_path / "fresh")  # the manifest too: the export is at the same path
+    return again
+
+
+def test_editing_one_doc_makes_only_its_page_again(make_export, tmp_path, rendered):
+    files = {**EXPORT, "guides/keep.md": page("1keep", "Keep", "![](keep.assets/k.png)\n\nA new line.")}
+    assert resync_against_fresh(make_export, tmp_path, files, rendered) == ["guides/keep.md"]
+
+
+def test_what_the_kept_pages_found_is_reported_again(make_export, tmp_path, rendered):
+    """Problems, fixes and activities of the pages kept come from the manifest: the report is the same."""
+    out = tmp_path / "docs"
+    first = sync(make_export(EXPORT), out)
+    shutil.rmtree(tmp_path / "export")
+    rendered.clear()
+    second = sync(make_export({**EXPORT, "index.md": page("1home", "Home", "See [the guide](guides/edit.md). More.")}),
+                  out)
+    assert rendered == ["index.md"]
+    assert {p.file for p in first.problems} >= {"guides/broken.md", "guides/edit.md"}
+    assert [p.to_dict() for p in second.problems] == [p.to_dict() for p in first.problems]
+    assert second.fixes == first.fixes and second.counts == first.counts
+    assert "AHE 6" in (out / "activities" / "index.md").read_text("utf-8")
+
+
+def test_a_new_title_makes_every_page_again(make_export, tmp_path, rendered):
+    """A title is in the nav, the children lists and the links: every page depends on it."""
+    files = {**EXPORT, "guides/keep.md": page("1keep", "Kept", "![](keep.assets/k.png)")}
+    again = resync_against_fresh(make_export, tmp_path, files, rendered)
+    assert sorted(again) == sorted(source for source in EXPORT if source.endswith(".md"))
+
+
+def test_a_page_edited_by_hand_is_made_again(make_export, tmp_path, rendered):
+    out = tmp_path / "docs"
+    export = make_export(EXPORT)
+    sync(export, out)
+    fresh = snapshot(out)
+    target = out / "guides" / "keep.md"
+    target.write_bytes(target.read_bytes().replace(b"keep", b"KEEP"))  # same size, new content
+    rendered.clear()
+    sync(export, out)
+    assert rendered == ["guides/keep.md"] and snapshot(out) == fresh
+
+
+def test_the_input_key_covers_every_field_of_a_document():
+    """A field added to Document must be part of the key, or a page could be kept when it changed."""
+    doc = Document(source="a.md", meta={"id": "1a", "title": "A"}, body="Body", body_line=3, fixes=("nbsp",),
+                   dest="a.md", encoding="utf-8", meta_lines={"id": 2})
+    key = input_key("digest", doc, "Body", "a.md")
+    changed = {"source": "b.md", "meta": {"id": "1a", "title": "B"}, "body": "Other", "body_line": 4,
+               "fixes": (), "dest": "b.md", "encoding": "cp1252", "meta_lines": {"id": 3}}
+    assert {field.name for field in dataclasses.fields(Document)} == set(changed)
+    for name, value in changed.items():
+        assert input_key("digest", dataclasses.replace(doc, **{name: value}), "Body", "a.md") != key, name
+    assert input_key("other", doc, "Body", "a.md") != key
+    assert input_key("digest", doc, "Body as exported", "a.md") != key
+    assert input_key("digest", doc, "Body", "b/a.md") != key
+
+
+@pytest.mark.parametrize("made", [None, "x", {"problems": ["x"], "fixes": [], "activity": None},
+                                  {"problems": [], "fixes": 5, "activity": None},
+                                  {"problems": [], "fixes": [], "activity": {"title": "x"}}])
+def test_a_manifest_record_edited_by_hand_makes_the_page_again(make_export, tmp_path, rendered, made):
+    import json
+
+    out = tmp_path / "docs"
+    export = make_export(EXPORT)
+    sync(export, out)
+    fresh = snapshot(out)
+    manifest_path = out / ".ingest" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest["docs"]["1keep"]["made"] = made
+    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    (export / "index.md").touch()  # the export "changed": the sync runs its stages
+    rendered.clear()
+    sync(export, out)
+    assert "guides/keep.md" in rendered
+    assert {k: v for k, v in snapshot(out).items() if k != ".ingest/manifest.json"} == \
+        {k: v for k, v in fresh.items() if k != ".ingest/manifest.json"}

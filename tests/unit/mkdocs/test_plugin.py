@@ -1,0 +1,314 @@
+"""The wikigdrive MkDocs plugin (ingest/mkdocs/plugin.py): its options, the synced nav and redirects,
+the markers, the theme it brings, and the sync it runs before a build."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from bs4 import BeautifulSoup
+from helpers import REPO
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+
+from ingest.commands.sync import sync
+from ingest.mkdocs import autosync
+from ingest.mkdocs.plugin import EXTRA_CSS, MARKDOWN_EXTENSION, TEMPLATES_DIR, WikiGDrivePlugin
+from ingest.output.manifest import MANIFEST
+from ingest.settings import SiteSettings
+
+EXPORT = {
+    "index.md": ({"id": "1home", "title": "Home"}, "Log into {{% system-name %}}.\n"),
+    "guides.md": ({"id": "1guides", "title": "Guides"}, "{{% children %}}\n"),
+    "guides/export.md": ({"id": "1export", "title": "Exporting", "source": "https://drive.google.com/open?id=1export"},
+                         'Start.\n\n{{% only sys="acme" %}}\nOn Acme hosted systems the export runs overnight.\n'
+                         "{{% /only %}}\n\nOpen {{% syslink \"Quick View\" \"func=omniscope\" %}}.\n"),
+    "guides/old-export.md": ({"id": "1export", "title": "Redirect to: Exporting", "redirectTo": "1export"}, "Renamed\n"),
+}
+
+
+@pytest.fixture
+def synced(make_export, tmp_path) -> Path:
+    docs = tmp_path / "docs"
+    sync(make_export(EXPORT), docs)
+    return docs
+
+
+def config_for(docs: Path, **overrides):
+    return load_config(config_file=str(REPO / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(docs.parent / "site"),
+                       **overrides)
+
+
+def plugin_of(config) -> WikiGDrivePlugin:
+    return config.plugins["wikigdrive"]
+
+
+def team_site(root: Path, plugin_options: str = "", extra: str = "") -> Path:
+    """A team's own minimal mkdocs.yml: Material, search, redirects and the plugin; no copy of overrides/."""
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    config = root / "mkdocs.yml"
+    config.write_text("site_name: Team wiki\ndocs_dir: docs\ntheme:\n  name: material\n"
+                      "  features: [content.action.edit]\n"
+                      "plugins:\n  - search\n  - redirects\n  - wikigdrive:\n      enabled: true\n"
+                      + "".join(f"      {line}\n" for line in plugin_options.splitlines())
+                      + (f"extra:\n{extra}" if extra else ""), "utf-8")
+    return config
+
+
+def build_site(config_file: Path, **overrides) -> list[str]:
+    """`mkdocs build` through the API; the warnings it logged."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        config = load_config(config_file=str(config_file), **overrides)
+        config.plugins.on_startup(command="build", dirty=False)
+        build(config)
+    finally:
+        logger.removeHandler(handler)
+    return [record.getMessage() for record in records]
+
+
+# --- options ----------------------------------------------------------------------------------
+
+def test_defaults_suit_any_export(tmp_path):
+    plugin = plugin_of(load_config(config_file=str(team_site(tmp_path))))
+    assert plugin.config.export_dir is None and plugin.config.history_file == "wikigdrive-history.json"
+    assert (plugin.config.brand, plugin.config.published_urls, plugin.config.sync_problems) == ("", [], "warn")
+
+
+@pytest.mark.parametrize("options, says", [
+    ("brand: [a, b]", "Expected type: <class 'str'>"),
+    ("published_urls: [docs.example.com]", "must start with https://"),
+    ("export_dir: no-such-folder", "isn't an existing directory"),
+    ("sync_problems: loud", "Expected one of: ('warn', 'info')"),
+])
+def test_a_bad_option_is_a_config_error_naming_it(tmp_path, caplog, options, says):
+    config_file = team_site(tmp_path, options)
+    with caplog.at_level(logging.ERROR, logger="mkdocs"), pytest.raises(Abort):
+        load_config(config_file=str(config_file))
+    key = options.split(":")[0]
+    assert any(key in r.getMessage() and says in r.getMessage() for r in caplog.records), caplog.text
+
+
+def test_an_unknown_option_is_a_warning(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        load_config(config_file=str(team_site(tmp_path, "colour: blue")))
+    assert any("colour" in r.getMessage() for r in caplog.records)
+
+
+def test_settings_in_extra_still_work_with_a_deprecation_warning(tmp_path, caplog):
+    config = load_config(config_file=str(team_site(tmp_path, "", "  brand: acme\n  system_name: Acme EHR\n")))
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        plugin_of(config).on_config(config)
+    settings = plugin_of(config).settings
+    assert (settings.brand, settings.system_name) == ("acme", "Acme EHR")
+    deprecations = [r.getMessage() for r in caplog.records if "deprecated" in r.getMessage()]
+    assert len(deprecations) == 2 and "extra: brand" in " ".join(deprecations)
+
+
+def test_the_plugins_options_win_over_extra(tmp_path, caplog):
+    config = load_config(config_file=str(team_site(tmp_path, "brand: globex", "  brand: acme\n")))
+    plugin_of(config).on_config(config)
+    assert plugin_of(config).settings.brand == "globex"
+    assert plugin_of(config).settings.system_name == "Team wiki"  # site_name, when no system_name is given
+
+
+# --- the theme it brings --------------------------------------------------------------------
+
+def test_a_team_site_gets_the_extension_templates_css_and_js_without_overrides(tmp_path, make_export):
+    config_file = team_site(tmp_path)
+    sync(make_export(EXPORT), tmp_path / "docs")
+    config = load_config(config_file=str(config_file))
+    plugin_of(config).on_config(config)
+    assert config.markdown_extensions[0] == MARKDOWN_EXTENSION
+    assert config.theme.dirs[0] == TEMPLATES_DIR and list(EXTRA_CSS) == config.extra_css[:1]
+    assert build_site(config_file, strict=True) == []
+    page = (tmp_path / "site" / "guides" / "export" / "index.html").read_text("utf-8")
+    assert 'href="https://drive.google.com/open?id=1export"' in page  # the edit button of the plugin's actions.html
+    assert (tmp_path / "site" / "assets" / "stylesheets" / "ingest.css").is_file()
+    assert "assets/javascripts/activities.js" in page
+
+
+def test_a_sites_custom_dir_wins_over_the_plugins_templates(tmp_path, make_export):
+    config_file = team_site(tmp_path)
+    text = config_file.read_text("utf-8").replace("  name: material\n", "  name: material\n  custom_dir: mine\n")
+    assert "custom_dir: mine" in text
+    config_file.write_text(text, "utf-8")
+    (tmp_path / "mine" / "partials").mkdir(parents=True)
+    (tmp_path / "mine" / "partials" / "actions.html").write_text("<p>our own actions</p>", "utf-8")
+    sync(make_export(EXPORT), tmp_path / "docs")
+    config = load_config(config_file=str(config_file))
+    plugin_of(config).on_config(config)
+    assert config.theme.dirs[:2] == [str(tmp_path / "mine"), TEMPLATES_DIR]
+    build_site(config_file)
+    assert "<p>our own actions</p>" in (tmp_path / "site" / "guides" / "export" / "index.html").read_text("utf-8")
+
+
+# --- the synced nav and redirects ---------------------------------------------------------------
+
+def test_on_config_loads_synced_nav_and_redirects(synced):
+    config = config_for(synced)
+    config = plugin_of(config).on_config(config)
+    assert config["nav"][0] == {"Home": "index.md"}
+    assert {"Guides": ["guides/index.md", {"Exporting": "guides/export.md"}]} in config["nav"]
+    maps = config["plugins"]["redirects"].config["redirect_maps"]
+    assert maps["guides/old-export.md"] == "guides/export.md"
+
+
+def test_hand_written_nav_and_redirects_win(synced):
+    config = config_for(synced, nav=[{"Only": "index.md"}])
+    config["plugins"]["redirects"].config["redirect_maps"] = {"guides/old-export.md": "index.md"}
+    config = plugin_of(config).on_config(config)
+    assert config["nav"] == [{"Only": "index.md"}]
+    assert config["plugins"]["redirects"].config["redirect_maps"]["guides/old-export.md"] == "index.md"
+
+
+def test_on_config_without_a_sync_warns_and_changes_nothing(tmp_path, caplog):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Hi\n")
+    config = config_for(docs)
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        config = plugin_of(config).on_config(config)
+    assert not config["nav"]
+    assert any("sync" in record.getMessage() for record in caplog.records)
+
+
+def test_a_disabled_plugin_leaves_the_site_alone(synced):
+    config = config_for(synced)
+    plugin_of(config).config.enabled = False
+    config = plugin_of(config).on_config(config)
+    assert not config["nav"] and MARKDOWN_EXTENSION not in config.markdown_extensions
+
+
+# --- each page ----------------------------------------------------------------------------------
+
+def markdown_of(text: str, meta: dict, settings: SiteSettings = SiteSettings(), edit_url: str | None = None):
+    plugin = WikiGDrivePlugin()
+    plugin.load_config({})
+    plugin.settings = settings
+    page = SimpleNamespace(meta=meta, edit_url=edit_url)
+    return plugin.on_page_markdown(text, page, None, None), page
+
+
+def test_on_page_markdown_points_edit_button_at_google_doc():
+    out, page = markdown_of("Log into <!--ingest:system-name-->.", {"source": "https://drive.google.com/open?id=1e"},
+                            SiteSettings(system_name="Acme EHR"))
+    assert out == "Log into Acme EHR."
+    assert page.edit_url == "https://drive.google.com/open?id=1e"
+
+
+def test_on_page_markdown_without_source_keeps_edit_url():
+    out, page = markdown_of("Plain.", {}, edit_url="https://example.com/edit")
+    assert out == "Plain." and page.edit_url == "https://example.com/edit"
+
+
+def test_brand_and_system_name_come_from_the_plugins_options(make_export, tmp_path):
+    from helpers import build_export
+
+    settings = SiteSettings(system_name="Globex Health", brand="globex", system_url="https://ehr.globex.example/app")
+    site, warnings = build_export(make_export(EXPORT), tmp_path / "build", settings=settings)
+    assert warnings == []
+    home = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser").select_one("article")
+    assert "Log into Globex Health." in home.get_text()
+    page = BeautifulSoup((site / "guides/export/index.html").read_text("utf-8"), "html.parser").select_one("article")
+    assert "overnight" not in page.get_text()
+    assert "Start." in page.get_text()
+    assert page.find("a", string="Quick View")["href"] == "https://ehr.globex.example/app?func=omniscope"
+
+
+def test_a_dirty_serve_rebuild_keeps_the_404_page_and_sitemap_and_updates_the_edited_page(synced):
+    """`mkdocs serve --dirty` renders the site-wide pages once; a rebuild after an edit renders only the page."""
+    site = synced.parent / "site"
+
+    def rebuild(dirty: bool) -> WikiGDrivePlugin:
+        config = config_for(synced)
+        config.plugins.on_startup(command="serve", dirty=dirty)
+        build(config, dirty=dirty)
+        return plugin_of(config)
+
+    assert rebuild(dirty=True).dirty
+    stamps = {name: (site / name).stat().st_mtime_ns for name in ("404.html", "sitemap.xml")}
+    page = synced / "guides" / "export.md"
+    page.write_text(page.read_text("utf-8").replace("Start.", "Start here."), "utf-8")
+    rebuild(dirty=True)
+    assert "Start here." in (site / "guides" / "export" / "index.html").read_text("utf-8")
+    assert {name: (site / name).stat().st_mtime_ns for name in stamps} == stamps
+    assert not rebuild(dirty=False).dirty  # a clean build renders them again
+    assert all((site / name).stat().st_mtime_ns != stamp for name, stamp in stamps.items())
+
+
+# --- the sync before a build ----------------------------------------------------------------------
+
+def test_mkdocs_build_syncs_the_export_first_and_only_when_it_changed(tmp_path, make_export):
+    export = make_export(EXPORT)
+    config_file = team_site(tmp_path, f"export_dir: {export}")
+    assert build_site(config_file, strict=True) == []
+    assert "Start." in (tmp_path / "site" / "guides" / "export" / "index.html").read_text("utf-8")
+    assert (tmp_path / "wikigdrive-history.json").is_file()
+    manifest = tmp_path / "docs" / MANIFEST
+    written = manifest.stat().st_mtime_ns
+    build_site(config_file)
+    assert manifest.stat().st_mtime_ns == written  # nothing changed: nothing synced
+    doc = export / "guides" / "export.md"
+    doc.write_text(doc.read_text("utf-8").replace("Start.", "Begin here."), "utf-8")
+    build_site(config_file)
+    assert "Begin here." in (tmp_path / "site" / "guides" / "export" / "index.html").read_text("utf-8")
+
+
+def test_a_failed_sync_stops_mkdocs_build_and_keeps_the_last_docs_dir(tmp_path, make_export):
+    export = make_export(EXPORT)
+    config_file = team_site(tmp_path, f"export_dir: {export}")
+    build_site(config_file)
+    before = (tmp_path / "docs" / "guides" / "export.md").read_text("utf-8")
+    (tmp_path / "wikigdrive-history.json").write_text("<<<<<<< HEAD\n", "utf-8")  # a merge gone wrong
+    config = load_config(config_file=str(config_file))
+    config.plugins.on_startup(command="build", dirty=False)
+    with pytest.raises(PluginError, match=r"wikigdrive-history.json:1: a git merge left conflict markers"):
+        plugin_of(config).on_config(config)
+    assert (tmp_path / "docs" / "guides" / "export.md").read_text("utf-8") == before
+
+
+def test_a_failed_sync_under_serve_is_logged_and_the_last_site_kept(tmp_path, make_export, caplog):
+    export = make_export(EXPORT)
+    config_file = team_site(tmp_path, f"export_dir: {export}")
+    build_site(config_file)
+    (tmp_path / "wikigdrive-history.json").write_text("{", "utf-8")
+    config = load_config(config_file=str(config_file))
+    config.plugins.on_startup(command="serve", dirty=False)
+    with caplog.at_level(logging.ERROR, logger="mkdocs"):
+        config = plugin_of(config).on_config(config)
+    assert any("last good site stays served" in r.getMessage() and "not valid JSON" in r.getMessage()
+               for r in caplog.records)
+    assert config.nav  # the last sync's nav, from the docs_dir as it was
+
+
+def test_sync_problems_are_warnings_so_a_strict_build_fails(tmp_path, make_export):
+    export = make_export({**EXPORT, "guides/broken.md": ({"id": "1b", "title": "Broken"}, "[x](missing.md)\n")})
+    warnings = build_site(team_site(tmp_path, f"export_dir: {export}"))
+    assert any("missing.md" in message for message in warnings)
+    quiet = build_site(team_site(tmp_path / "quiet", f"export_dir: {export}\nsync_problems: info"))
+    assert not any("missing.md" in message for message in quiet)
+
+
+def test_serve_waits_until_the_export_stops_changing(monkeypatch, tmp_path):
+    """wikiGDrive writes file by file: a rebuild syncs once two looks at the export, ``debounce`` apart, agree."""
+    looks = iter(["a", "b", "c", "c"])
+    monkeypatch.setattr(autosync, "export_fingerprint", lambda *args: next(looks))
+    slept = []
+    monkeypatch.setattr(autosync.time, "sleep", slept.append)
+    export_sync = autosync.ExportSync(tmp_path, tmp_path / "docs", SiteSettings(), None, synced="old")
+    export_sync._wait_until_still(0.5)
+    assert slept == [0.5, 0.5, 0.5] and next(looks, None) is None
+
+
+def test_serve_does_not_wait_when_the_export_is_as_last_synced(monkeypatch, tmp_path):
+    monkeypatch.setattr(autosync, "export_fingerprint", lambda *args: "same")
+    monkeypatch.setattr(autosync.time, "sleep", lambda seconds: pytest.fail("waited"))
+    autosync.ExportSync(tmp_path, tmp_path / "docs", SiteSettings(), None, synced="same")._wait_until_still(1.0)
