@@ -56,6 +56,10 @@ hypothesis.settings.register_profile("thorough", max_examples=2000, deadline=Non
                                      suppress_health_check=[hypothesis.HealthCheck.too_slow])
 hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ingest"))
 
+# The builds of the suite keep their render cache out of the repo (mkdocs.yml reads WIKIGDRIVE_CACHE_DIR); tests
+# of the cache itself give each build its own.
+os.environ.setdefault("WIKIGDRIVE_CACHE_DIR", tempfile.mkdtemp(prefix="wikigdrive-cache-"))
+
 CORPUS_EXPORTS = ("quality-of-care-2022", "quality-of-care-2023")
 WHOLE_EXPORT = "mieweb-docs-2023"
 

@@ -27,6 +27,9 @@ PLUGIN_NAME = "wikigdrive"
 #: Where the URL history lives by default: beside ``mkdocs.yml``.
 DEFAULT_HISTORY_FILE = "wikigdrive-history.json"
 
+#: Where the render cache lives by default (beside Material's own plugin caches).
+DEFAULT_CACHE_DIR = ".cache/plugin/wikigdrive"
+
 
 class WikiGDriveConfig(base.Config):
     """The options of ``plugins: - wikigdrive:``; the docs of each say what it changes."""
@@ -61,6 +64,17 @@ class WikiGDriveConfig(base.Config):
     """How the problems a sync finds in the docs are logged: ``warn`` (so `mkdocs build --strict`
     fails on them, like MkDocs' own link checks) or ``info``."""
 
+    cache = c.Type(bool, default=True)
+    """Keep each page's rendering between builds (``cache_dir``), so a page that did not change is not
+    converted again; the nav and templates still run for every page. See ``ingest.mkdocs.rendercache``."""
+
+    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
+    """Where the render cache is kept (relative to ``mkdocs.yml``). Deleting it only makes the next build slower."""
+
+    workers = c.Type(int, default=0)
+    """Processes that render pages ahead on a `mkdocs build` with pages to render: 0 for one per CPU,
+    1 to render them all in the build process."""
+
     debounce = c.Type((int, float), default=1.0)
     """Under `mkdocs serve`, how long (seconds) the export must stay unchanged before it is synced:
     wikiGDrive writes a folder file by file."""
@@ -69,5 +83,11 @@ class WikiGDriveConfig(base.Config):
 def history_path(history_file: str, config_file_path: str | None) -> str:
     """The history file's path: as given when absolute, else beside ``mkdocs.yml`` (the working
     folder for a config without a file)."""
+    return beside_config(history_file, config_file_path)
+
+
+def beside_config(path: str, config_file_path: str | None) -> str:
+    """``path`` as given when absolute, else relative to ``mkdocs.yml``'s folder (the working folder
+    for a config without a file)."""
     base_dir = os.path.dirname(config_file_path) if config_file_path else os.getcwd()
-    return os.path.normpath(os.path.join(base_dir, os.path.expanduser(history_file)))
+    return os.path.normpath(os.path.join(base_dir, os.path.expanduser(path)))

@@ -15,10 +15,15 @@ What it does, by MkDocs event:
   CommonMark extension, its templates (the activity card, the edit button, the nav entry; a
   site's ``custom_dir`` still wins) and their CSS and JavaScript.
 - ``on_serve``: watches the export folder instead of the docs_dir the sync writes.
-- per page: fills in the site-specific markers (``markers``), points the edit button at the
-  Google Doc, cleans the HTML with the sync's allow-list and puts the activity card first.
-- ``on_post_page``/``on_post_build``: drops the templates' indentation (``minify``) and makes the
-  search index light (``searchindex``).
+- ``on_nav``: renders ahead, on every core, the pages the render cache lacks (``rendercache``).
+- ``on_env``: has the docs_dir's images and attachments hard-linked into the site
+  (``staticfiles``) and Material's search index take each page's entries from the cache
+  (``searchcache``).
+- per page: renders it through the render cache, fills in the site-specific markers
+  (``markers``), points the edit button at the Google Doc, cleans the HTML with the sync's
+  allow-list and puts the activity card first.
+- ``on_post_page``/``on_post_build``: drops the templates' indentation (``minify``), writes the
+  render cache and makes the search index light (``searchindex``).
 
 Its options are ``ingest.mkdocs.config.WikiGDriveConfig``. State lives on the instance, which
 `mkdocs serve` keeps from one rebuild to the next (the plugin has ``on_startup``).
@@ -26,8 +31,10 @@ Its options are ``ingest.mkdocs.config.WikiGDriveConfig``. State lives on the in
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +43,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from ingest.mkdocs.autosync import ExportSync
-from ingest.mkdocs.config import WikiGDriveConfig, history_path
+from ingest.mkdocs.config import WikiGDriveConfig, beside_config, history_path
 from ingest.mkdocs.markers import render_markers
 from ingest.mkdocs.minify import collapse_whitespace
+from ingest.mkdocs.rendercache import RenderCache, supported
+from ingest.mkdocs.searchcache import index_through_cache
 from ingest.mkdocs.searchindex import compact_index
+from ingest.mkdocs.staticfiles import link_static_files
 from ingest.output.manifest import MANIFEST, read_manifest
 from ingest.settings import SettingsError, SiteSettings, resolve_settings
 from ingest.transform.policy import clean_html
@@ -86,6 +96,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         """The options ``mkdocs.yml`` sets (the others are defaults, and may come from ``extra:``)."""
         self.serving = False
         self.dirty = False
+        self.dirty_build = False
+        """A `--dirty` build, which renders only the pages whose source is newer than their HTML."""
         self.settings = SiteSettings()
         self.card = CardTemplate()
         self.export_sync: ExportSync | None = None
@@ -94,6 +106,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         `mkdocs serve --dirty` rebuilds, which see only the pages that changed."""
         self.compacted_entries: dict[Any, dict[str, Any]] = {}
         """Each search entry's compact form, from one `mkdocs serve` build to the next."""
+        self.render_cache: RenderCache | None = None
+        """Each page's rendering, kept between builds (``ingest.mkdocs.rendercache``); None when off."""
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):
         self.given = frozenset(options)
@@ -110,6 +124,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
         self.dirty = self.serving and dirty
+        self.dirty_build = dirty
 
     # --- the site ----------------------------------------------------------------------------
 
@@ -124,6 +139,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         for message in deprecations:
             log.warning(message)
         self._add_theme(config)
+        self._open_render_cache(config)
         if self.config.export_dir:
             self._sync(config)
         manifest = read_manifest(Path(config.docs_dir))
@@ -161,6 +177,17 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         if self.dirty and (Path(config.site_dir) / "404.html").is_file():
             theme.static_templates -= SITE_WIDE_TEMPLATES
 
+    def _open_render_cache(self, config: Any) -> None:
+        """The render cache of this site (the same one from one `mkdocs serve` rebuild to the next)."""
+        if not self.config.cache or not supported():
+            if self.config.cache:
+                log.debug("The render cache is off: it is written for MkDocs 1.6.1, so pages render as MkDocs renders them.")
+            self.render_cache = None
+            return
+        path = Path(beside_config(self.config.cache_dir, config.config_file_path)) / "render.json"
+        if self.render_cache is None or self.render_cache.path != path:
+            self.render_cache = RenderCache(path)
+
     def _sync(self, config: Any) -> None:
         history = history_path(self.config.history_file, config.config_file_path)
         target = (Path(self.config.export_dir), Path(config.docs_dir), self.settings, Path(history))
@@ -178,15 +205,33 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             server.unwatch(config.docs_dir)
         return server
 
+    @event_priority(-100)  # the last: the pages are rendered ahead with the nav and files as final
     def on_nav(self, nav: Any, config: Any, files: Any) -> None:
+        """Start the render cache's build, render the pages it lacks ahead in worker processes, and
+        give the pruned nav's sections their links."""
+        if not self.config.enabled:
+            return
+        if self.render_cache is not None:
+            self.render_cache.start(config)
+            workers = self.config.workers or os.cpu_count() or 1
+            if not self.serving and not self.dirty_build and workers > 1:  # `mkdocs serve` runs threads: no fork
+                pages = [file.page for file in files.documentation_pages() if file.page is not None]
+                self.render_cache.render_ahead(pages, lambda page: self._page_markdown(page, config, files),
+                                               config, files, workers)
+        self._link_sections(nav, config)
+
+    def _page_markdown(self, page: Any, config: Any, files: Any) -> str:
+        """A page's Markdown as this plugin leaves it (to render ahead; other plugins may change it still)."""
+        return self.on_page_markdown(page.markdown or "", page=page, config=config, files=files)
+
+    def _link_sections(self, nav: Any, config: Any) -> None:
         """Give each section the page its pruned nav entry links to (see ``templates/partials/nav-item.html``).
 
         Only with ``navigation.prune`` and without ``navigation.tabs`` or ``navigation.sections``,
         which change how Material writes a section; otherwise the partial renders as Material's.
         """
         features = set(config.theme.get("features") or ())
-        if not self.config.enabled or "navigation.prune" not in features or features & {"navigation.tabs",
-                                                                                       "navigation.sections"}:
+        if "navigation.prune" not in features or features & {"navigation.tabs", "navigation.sections"}:
             return
         sections = [item for item in nav.items if item.is_section]
         while sections:
@@ -198,7 +243,22 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
                 section.ingest_pruned_link = first
             sections.extend(child for child in section.children if child.is_section)
 
+    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        """Have the docs_dir's images and attachments hard-linked into the site (``staticfiles``)."""
+        if self.config.enabled:
+            link_static_files(files, config.docs_dir)
+            search = config.plugins.get("search") or config.plugins.get("material/search")
+            if self.render_cache is not None and search is not None:
+                index_through_cache(search, self.render_cache)
+        return env
+
     # --- each page ---------------------------------------------------------------------------
+
+    def on_pre_page(self, page: Any, config: Any, files: Any) -> Any:
+        """Render the page through the render cache (:meth:`RenderCache.render` in place of ``Page.render``)."""
+        if self.config.enabled and self.render_cache is not None:
+            page.render = functools.partial(self.render_cache.render, page)
+        return page
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         """Fill markers in; point Material's edit button at the Google Doc; mark plain nav links.
@@ -226,7 +286,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         """
         if not self.config.enabled:
             return html
-        html = clean_html(html)  # the allow-list, once Markdown has rendered (ingest/transform/policy.py)
+        # the allow-list, once Markdown has rendered (ingest/transform/policy.py); kept with a cached page
+        html = clean_html(html) if self.render_cache is None else self.render_cache.cleaned(page, html, clean_html)
         activity = page.meta.get("activity")
         if not isinstance(activity, dict) or not activity.get("id"):
             return html
@@ -251,6 +312,12 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
     @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, config: Any) -> None:
         """Rewrite the search index Material's search plugin wrote with :func:`ingest.mkdocs.searchindex.compact_index`."""
+        if self.config.enabled and self.render_cache is not None:
+            self.render_cache.finish(keep_unused=self.dirty_build)
+            stats = self.render_cache.stats
+            log.debug("Render cache: %d page(s) reused, %d rendered ahead in %d worker(s), %d rendered in the build; "
+                      "%d indexed for search.", stats.reused, stats.rendered_ahead, stats.workers, stats.rendered,
+                      stats.indexed)
         path = Path(config.site_dir) / "search" / "search_index.json"
         if not self.config.enabled or not path.is_file():  # no search plugin, or it is disabled
             return

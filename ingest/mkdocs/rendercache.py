@@ -1,0 +1,445 @@
+"""Render each page's Markdown once: a content-addressed cache kept between builds, filled on both cores.
+
+MkDocs converts every page on every build, one after the other (``Page.render``), and that is
+half a build's time. But a page's HTML depends only on its Markdown, its place (path and URL),
+the Markdown extensions and their settings, the versions of the code that renders, and the
+files its links point at. So each page's rendering is kept, keyed by a hash of all but the last,
+with the link lookups it made (path → URL found, or none) checked again before it is used: a
+page linking to a doc that was moved, added or removed is rendered again; the others are not.
+What the rendering logged (MkDocs' link warnings, which fail a ``--strict`` build) is kept with
+it and logged again each time it is used, so a cached build reports what a cold one does.
+
+On a build with pages to render, they are rendered ahead in worker processes (``fork``, after
+the nav is known: on ``on_nav``), from the Markdown each page will have (its source with the
+plugin's markers filled in). MkDocs then renders each page as usual, and the page takes the
+entry whose key matches its final Markdown; a page that another plugin changed on the way
+matches none and is rendered in the build process as MkDocs would.
+
+This reaches into MkDocs: ``Page.render`` is replaced on each page by :meth:`RenderCache.render`,
+whose miss path is MkDocs 1.6.1's own ``Page.render``. So it is used only with the MkDocs version
+it was written against (:data:`SUPPORTED_MKDOCS`); with any other, pages render as MkDocs renders them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import mkdocs
+
+log = logging.getLogger("mkdocs.plugins.wikigdrive")
+
+#: The MkDocs versions whose ``Page.render`` :func:`render_page` repeats.
+SUPPORTED_MKDOCS = frozenset({"1.6.1"})
+
+#: The cache file's format; a file of another format is not read.
+FORMAT = 1
+
+#: The packages whose code renders a page: their versions are part of every key.
+RENDERING_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "markdown-it-py", "mdit-py-plugins",
+                      "pymdown-extensions", "pygments")
+
+#: Below this many pages to render, worker processes cost more than they save.
+PARALLEL_MIN_PAGES = 16
+
+
+def supported(version: str | None = None) -> bool:
+    """Whether this MkDocs (or ``version``) is the one :func:`render_page` was written against."""
+    return (version if version is not None else mkdocs.__version__) in SUPPORTED_MKDOCS
+
+
+@dataclass
+class RenderedPage:
+    """What MkDocs' ``Page.render`` leaves on a page, and what it needed and logged on the way."""
+
+    content: str
+    toc_tokens: list[Any]
+    title: str | None
+    anchor_ids: list[str]
+    links_to_anchors: dict[str, dict[str, str]] | None
+    """Per linked file (by ``src_uri``): anchor → the link as written; None when MkDocs does not collect them."""
+    lookups: dict[str, tuple[str, bool] | None]
+    """Each path the links were looked up at: the URL found and whether that file is excluded, or None."""
+    records: list[tuple[str, int, str]] = field(default_factory=list)
+    """What was logged: (logger, level, message)."""
+    cleaned: str | None = None
+    """The content after the plugin's allow-list (``on_page_content``), once it ran."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RenderedPage:
+        lookups = {path: (found[0], bool(found[1])) if found else None for path, found in data["lookups"].items()}
+        records = [(str(name), int(level), str(message)) for name, level, message in data["records"]]
+        return cls(content=data["content"], toc_tokens=data["toc_tokens"], title=data["title"],
+                   anchor_ids=list(data["anchor_ids"]), links_to_anchors=data["links_to_anchors"],
+                   lookups=lookups, records=records, cleaned=data.get("cleaned"))
+
+    def still_holds(self, files: Any) -> bool:
+        """Whether every link lookup finds what it found then."""
+        return all(_found(files.get_file_from_path(path)) == found for path, found in self.lookups.items())
+
+
+def _found(file: Any) -> tuple[str, bool] | None:
+    return None if file is None else (file.url, file.inclusion.is_excluded())
+
+
+def _stable(value: Any) -> Any:
+    """``value`` as JSON that is the same from one run to the next (callables by name, not address)."""
+    if isinstance(value, dict):
+        return {str(key): _stable(item) for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_stable(item) for item in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    kind = value if callable(value) and hasattr(value, "__qualname__") else type(value)
+    return f"{getattr(kind, '__module__', '')}.{getattr(kind, '__qualname__', repr(kind))}"
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def code_digest() -> str:
+    """A hash of the ingest package's code, which renders pages too (the CommonMark extension)."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def config_digest(config: Any, versions: dict[str, str] | None = None, code: str | None = None) -> str:
+    """A hash of what every page's rendering depends on: the extensions and their settings, the
+    settings MkDocs' link checks read, the rendering code's versions."""
+    links = config.validation.links
+    parts = {
+        "format": FORMAT,
+        "extensions": _stable(list(config.markdown_extensions)),
+        "extension_configs": _stable(config.mdx_configs or {}),
+        "use_directory_urls": bool(config.use_directory_urls),
+        "validation": [int(links.absolute_links), int(links.unrecognized_links), int(links.not_found)],
+        "versions": versions if versions is not None else {name: _version(name) for name in RENDERING_PACKAGES},
+        "python": sys.version_info[:2],
+        "code": code if code is not None else code_digest(),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def page_key(digest: str, page: Any, markdown: str) -> str:
+    """The cache key of one page's rendering: the build's digest, the page's place, its Markdown."""
+    file = page.file
+    place = f"{file.src_uri}\0{file.url}\0{int(file.inclusion.is_excluded())}\0{int(_collects_anchor_links())}\0"
+    return hashlib.sha256(f"{digest}\0{place}".encode() + markdown.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _collects_anchor_links() -> bool:
+    return logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG
+
+
+class _LookupRecorder:
+    """The build's ``Files`` for MkDocs' link processor, noting each path it looks up and what it finds."""
+
+    def __init__(self, files: Any) -> None:
+        self._files = files
+        self.lookups: dict[str, tuple[str, bool] | None] = {}
+
+    def get_file_from_path(self, path: str) -> Any:
+        file = self._files.get_file_from_path(path)
+        self.lookups[path] = _found(file)
+        return file
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._files, name)
+
+
+class _Capture(logging.Handler):
+    """Keeps the records logged under ``mkdocs`` while a page renders."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def render_page(page: Any, markdown_text: str, config: Any, files: Any) -> RenderedPage:
+    """MkDocs 1.6.1's ``Page.render``, keeping what it needed (link lookups) and logged.
+
+    The page itself is not changed.
+    """
+    import markdown
+    from mkdocs.structure import pages
+
+    recorder = _LookupRecorder(files)
+    md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {})
+    raw_html_ext = pages._RawHTMLPreprocessor()
+    raw_html_ext._register(md)
+    extract_anchors_ext = pages._ExtractAnchorsTreeprocessor(page.file, recorder, config)
+    extract_anchors_ext._register(md)
+    relative_path_ext = pages._RelativePathTreeprocessor(page.file, recorder, config)
+    relative_path_ext._register(md)
+    extract_title_ext = pages._ExtractTitleTreeprocessor()
+    extract_title_ext._register(md)
+    capture = _Capture()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(capture)
+    try:
+        content = md.convert(markdown_text)
+    finally:
+        logger.removeHandler(capture)
+    anchors = None
+    if _collects_anchor_links():
+        anchors = {target.src_uri: dict(links) for target, links in relative_path_ext.links_to_anchors.items()}
+    return RenderedPage(content=content, toc_tokens=_plain(getattr(md, "toc_tokens", [])),
+                        title=extract_title_ext.title,
+                        anchor_ids=sorted(extract_anchors_ext.present_anchor_ids | raw_html_ext.present_anchor_ids),
+                        links_to_anchors=anchors, lookups=recorder.lookups, records=capture.records)
+
+
+def _plain(tokens: Any) -> Any:
+    """``toc_tokens`` as plain lists and dicts (as JSON keeps them)."""
+    return json.loads(json.dumps(tokens))
+
+
+def apply(page: Any, rendered: RenderedPage, files: Any, replay: bool = True) -> None:
+    """Leave on ``page`` what ``Page.render`` would; with ``replay``, log again what it logged."""
+    from mkdocs.structure.toc import get_toc
+
+    for name, level, message in rendered.records if replay else ():
+        logging.getLogger(name).log(level, "%s", message)
+    page.content = rendered.content
+    page.toc = get_toc(rendered.toc_tokens)
+    page._title_from_render = rendered.title
+    page.present_anchor_ids = set(rendered.anchor_ids)
+    if rendered.links_to_anchors is not None:
+        links = {}
+        for src_uri, anchors in rendered.links_to_anchors.items():
+            target = files.get_file_from_path(src_uri)
+            if target is not None:
+                links[target] = dict(anchors)
+        page.links_to_anchors = links
+
+
+@dataclass
+class CacheStats:
+    """What a build did with the cache, for the log."""
+
+    reused: int = 0
+    """Pages whose rendering came from an earlier build."""
+    rendered_ahead: int = 0
+    """Pages rendered ahead in worker processes (and used)."""
+    rendered: int = 0
+    """Pages rendered in the build process (a miss)."""
+    workers: int = 0
+    indexed: int = 0
+    """Pages whose search entries were made again (the others came from the cache)."""
+
+
+class RenderCache:
+    """The renderings of one site's pages, read from ``path`` at the start of a build and written at its end.
+
+    ``markdown_of`` gives a page's final Markdown as the plugin makes it, for rendering ahead.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.stored: dict[str, dict[str, Any]] = {}
+        """Entries read from the file (as JSON), turned into :class:`RenderedPage` on use."""
+        self.entries: dict[str, RenderedPage] = {}
+        """Entries of this build, by key."""
+        self.by_page: dict[str, str] = {}
+        """This build's key of each page (by ``src_uri``), for ``on_page_content``."""
+        self.ahead: set[str] = set()
+        """Keys of the entries rendered ahead in this build."""
+        self.stored_sections: dict[str, list[dict[str, Any]]] = {}
+        self.sections: dict[str, list[dict[str, Any]]] = {}
+        """Search entries of each page, by :func:`ingest.mkdocs.searchcache.section_key` (stored, this build's)."""
+        self.changed = False
+        """Whether this build made anything the file does not hold yet."""
+        self.digest = ""
+        self.stats = CacheStats()
+
+    # --- a build ------------------------------------------------------------------------------
+
+    def start(self, config: Any) -> None:
+        """Begin a build: the config's digest; the file read once (a `mkdocs serve` keeps it in memory)."""
+        self.digest = config_digest(config)
+        self.by_page, self.ahead, self.changed = {}, set(), False
+        self.stats = CacheStats()
+        if not self.stored and not self.entries and self.path is not None:
+            self.stored, self.stored_sections = self._read()
+        else:  # a rebuild under `mkdocs serve`: last build's entries, as stored
+            self.stored.update({key: entry.to_dict() for key, entry in self.entries.items()})
+            self.stored_sections.update(self.sections)
+        self.entries, self.sections = {}, {}
+
+    def _read(self) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+        assert self.path is not None
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+        except FileNotFoundError:
+            return {}, {}
+        except (OSError, ValueError) as exc:
+            log.info("The render cache %s could not be read (%s): every page is rendered again.", self.path, exc)
+            return {}, {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), dict):
+            return {}, {}
+        sections = data.get("sections")
+        return data["entries"], sections if isinstance(sections, dict) else {}
+
+    def lookup(self, key: str, files: Any) -> RenderedPage | None:
+        entry = self.entries.get(key)
+        if entry is None and key in self.stored:
+            try:
+                entry = RenderedPage.from_dict(self.stored[key])
+            except (KeyError, TypeError, ValueError, IndexError):
+                entry = None
+        if entry is None or not entry.still_holds(files):
+            return None
+        self.entries[key] = entry
+        return entry
+
+    def render(self, page: Any, config: Any, files: Any) -> None:
+        """``Page.render`` through the cache: an entry for the page's Markdown, or a rendering kept for next time."""
+        if page.markdown is None:
+            raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+        key = page_key(self.digest, page, page.markdown)
+        entry = self.lookup(key, files)
+        if entry is None:
+            entry = self.entries[key] = render_page(page, page.markdown, config, files)
+            self.stats.rendered += 1
+            if self.ahead:
+                log.debug("Rendered in the build (its Markdown is not what was rendered ahead): %s", page.file.src_uri)
+            self.changed = True
+            apply(page, entry, files, replay=False)  # its records were logged as it rendered
+        else:
+            if key in self.ahead:
+                self.stats.rendered_ahead += 1
+            else:
+                self.stats.reused += 1
+            apply(page, entry, files, replay=True)
+        self.by_page[page.file.src_uri] = key
+
+    def cleaned(self, page: Any, html: str, clean: Callable[[str], str]) -> str:
+        """``clean(html)``, kept with the page's entry when ``html`` is its rendering as cached."""
+        entry = self.entries.get(self.by_page.get(page.file.src_uri, ""))
+        if entry is None or entry.content != html:
+            return clean(html)
+        if entry.cleaned is None:
+            entry.cleaned = clean(html)
+            self.changed = True
+        return entry.cleaned
+
+    def search_entries(self, key: str) -> list[dict[str, Any]] | None:
+        """The search entries kept for ``key``, as copies (the index's later stages change them)."""
+        entries = self.sections.get(key)
+        if entries is None:
+            entries = self.stored_sections.get(key)
+            if entries is None:
+                return None
+            self.sections[key] = entries
+        return [_copy_entry(entry) for entry in entries]
+
+    def keep_search_entries(self, key: str, entries: list[dict[str, Any]]) -> None:
+        self.sections[key] = [_copy_entry(entry) for entry in entries]
+        self.stats.indexed += 1
+        self.changed = True
+
+    def render_ahead(self, pages: Iterable[Any], markdown_of: Callable[[Any], str], config: Any, files: Any,
+                     workers: int) -> None:
+        """Render, in ``workers`` processes, the pages that have no entry yet (see the module docstring)."""
+        pending = []
+        for page in pages:
+            try:
+                page.read_source(config)
+                markdown_text = markdown_of(page)
+            except Exception:  # noqa: BLE001 - the build reads it again, and reports it there
+                continue
+            key = page_key(self.digest, page, markdown_text)
+            if self.lookup(key, files) is None:
+                pending.append((key, page, markdown_text))
+        if (workers < 2 or len(pending) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods()
+                or multiprocessing.current_process().daemon):  # a pool's worker may not start processes
+            return
+        shares: list[list[tuple[str, Any, str]]] = [[] for _ in range(workers)]
+        for index, item in enumerate(sorted(pending, key=lambda item: -len(item[2]))):
+            shares[index % workers].append(item)
+        context = multiprocessing.get_context("fork")
+        running = []
+        for share in shares:
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_render_share, args=(share, config, files, sender), daemon=True)
+            process.start()
+            sender.close()
+            running.append((process, receiver))
+        for process, receiver in running:
+            try:
+                for key, data in receiver.recv():
+                    self.entries[key] = RenderedPage.from_dict(data)
+                    self.ahead.add(key)
+                    self.changed = True
+            except (EOFError, OSError):  # a worker that died leaves its pages to the build
+                pass
+            process.join()
+        self.stats.workers = workers
+
+    def finish(self, keep_unused: bool) -> None:
+        """Write this build's entries (and, after a dirty build, which rendered only some pages, the others too)."""
+        if self.path is None:
+            return
+        unchanged = not self.changed and (keep_unused or (self.entries.keys() == self.stored.keys()
+                                                          and self.sections.keys() == self.stored_sections.keys()))
+        if unchanged and self.path.is_file():
+            return
+        entries = dict(self.stored) if keep_unused else {}
+        entries.update({key: entry.to_dict() for key, entry in self.entries.items()})
+        sections = dict(self.stored_sections) if keep_unused else {}
+        sections.update(self.sections)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".render-", suffix=".json", dir=self.path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump({"format": FORMAT, "entries": entries, "sections": sections}, stream,
+                          ensure_ascii=False, separators=(",", ":"))
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def _copy_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    return {key: list(value) if isinstance(value, list) else value for key, value in entry.items()}
+
+
+def _render_share(share: list[tuple[str, Any, str]], config: Any, files: Any, sender: Any) -> None:
+    """A worker: render its pages and send them back (records kept, none shown: the build shows them)."""
+    logger = logging.getLogger("mkdocs")
+    logger.handlers = []
+    logger.propagate = False
+    results = []
+    for key, page, markdown_text in share:
+        try:
+            results.append((key, render_page(page, markdown_text, config, files).to_dict()))
+        except Exception:  # noqa: BLE001 - the build renders it again, and reports it there
+            continue
+    sender.send(results)
+    sender.close()

@@ -1,0 +1,74 @@
+"""Index each page for Material's search once: its entries kept with the render cache.
+
+Material's search plugin parses every page's HTML into sections on every build (a fifth of a
+build that renders no page). A page's entries depend only on its HTML, its table of contents,
+URL, title and front matter (``search``, ``tags``, ``title``) and the plugin's settings, so they
+are kept under a hash of those (:func:`section_key`) and added to the index again as they were.
+
+This reaches into Material: the search plugin's ``SearchIndex.add_entry_from_context`` is
+wrapped on the build's index. So it is used only with the Material version it was read against
+(:data:`SUPPORTED_MATERIAL`); with any other, Material indexes every page itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import metadata
+from typing import Any
+
+from ingest.mkdocs.rendercache import RenderCache, _stable
+
+#: The Material versions whose ``SearchIndex`` this wraps.
+SUPPORTED_MATERIAL = frozenset({"9.8.1"})
+
+
+def material_version() -> str:
+    try:
+        return metadata.version("mkdocs-material")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def index_through_cache(search_plugin: Any, cache: RenderCache, version: str | None = None) -> bool:
+    """Have the search plugin's index for this build take its entries from ``cache``; False where it cannot."""
+    if (version if version is not None else material_version()) not in SUPPORTED_MATERIAL:
+        return False
+    index = getattr(search_plugin, "search_index", None)
+    if index is None or not hasattr(index, "add_entry_from_context") or not isinstance(getattr(index, "entries", None), list):
+        return False
+    if not isinstance(index.add_entry_from_context, CachedIndexing):
+        index.add_entry_from_context = CachedIndexing(index, index.add_entry_from_context, cache)
+    return True
+
+
+def _toc(items: Any) -> list[Any]:
+    return [[item.id, item.url, item.title, _toc(item.children)] for item in items]
+
+
+def section_key(page: Any, index_config: dict[str, Any], digest: str) -> str:
+    """What a page's search entries depend on, hashed."""
+    meta = page.meta
+    parts = [digest, _stable(index_config), page.url, str(page.title), _stable(meta.get("title")),
+             _stable(meta.get("tags")), _stable(meta.get("search")), _toc(page.toc)]
+    head = json.dumps(parts, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(head + b"\0" + (page.content or "").encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class CachedIndexing:
+    """``SearchIndex.add_entry_from_context`` through the cache."""
+
+    def __init__(self, index: Any, index_page: Any, cache: RenderCache) -> None:
+        self.index = index
+        self.index_page = index_page
+        self.cache = cache
+
+    def __call__(self, page: Any) -> None:
+        key = section_key(page, self.index.config, self.cache.digest)
+        entries = self.cache.search_entries(key)
+        if entries is not None:
+            self.index.entries.extend(entries)
+            return
+        start = len(self.index.entries)
+        self.index_page(page)
+        self.cache.keep_search_entries(key, self.index.entries[start:])

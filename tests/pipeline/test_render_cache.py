@@ -1,0 +1,234 @@
+"""The render cache in real builds: a cached build writes what a plain cold build writes, and each kind
+of change (a page, the nav, a template override, mkdocs.yml, the MkDocs or Material version) makes
+the right pages again.
+
+Every build here is `mkdocs build --strict` through MkDocs' API, of the bundled sample export, with
+the cache in the test's own folder. "Plain" is the plugin with ``cache: false`` and ``workers: 1``:
+MkDocs' own ``Page.render`` on every page, one after the other.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import mkdocs
+import pytest
+from helpers import REPO, SAMPLE_EXPORT, snapshot
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.utils import yaml_load
+
+from ingest.commands.sync import sync
+from ingest.mkdocs import rendercache, searchcache
+from ingest.mkdocs.rendercache import CacheStats
+
+
+@dataclass
+class Built:
+    site: dict[str, bytes]
+    stats: CacheStats | None
+    warnings: list[str]
+
+
+class Site:
+    """A synced copy of the sample export, built with a config of its own (in ``root``)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.export = root / "export"
+        shutil.copytree(SAMPLE_EXPORT, self.export)
+        self.docs = root / "docs"
+        self.cache_dir = root / "cache"
+        self.overrides = root / "overrides"
+        self.overrides.mkdir()
+        with open(REPO / "mkdocs.yml", encoding="utf-8") as stream:
+            self.config = yaml_load(stream)
+        self.config["theme"]["custom_dir"] = str(self.overrides)
+        self.sync()
+
+    def sync(self) -> None:
+        sync(self.export, self.docs, jobs=1)
+
+    def plugin_options(self) -> dict:
+        (options,) = [entry["wikigdrive"] for entry in self.config["plugins"]
+                      if isinstance(entry, dict) and "wikigdrive" in entry]
+        return options
+
+    def build(self, name: str, cache: bool = True, workers: int = 2, strict: bool = True) -> Built:
+        import yaml
+
+        self.plugin_options().update(cache=cache, workers=workers, cache_dir=str(self.cache_dir))
+        config_file = self.root / f"{name}.yml"
+        config_file.write_text(yaml.safe_dump(self.config, sort_keys=False), "utf-8")
+        site_dir = self.root / name
+        shutil.rmtree(site_dir, ignore_errors=True)
+        config = load_config(config_file=str(config_file), docs_dir=str(self.docs), site_dir=str(site_dir),
+                             strict=strict)
+        records: list[logging.LogRecord] = []
+        handler = logging.Handler(logging.WARNING)
+        handler.emit = records.append  # type: ignore[method-assign]
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(handler)
+        try:
+            config.plugins.on_startup(command="build", dirty=False)
+            build(config)
+        finally:
+            logger.removeHandler(handler)
+        plugin = config.plugins["wikigdrive"]
+        stats = plugin.render_cache.stats if plugin.render_cache is not None else None
+        return Built(snapshot(site_dir), stats, [record.getMessage() for record in records])
+
+    def plain(self, name: str = "plain") -> Built:
+        return self.build(name, cache=False, workers=1)
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        path = self.export / rel
+        text = path.read_text("utf-8")
+        assert old in text, f"{old!r} is not in {rel}"
+        path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch) -> Site:
+    monkeypatch.setattr(rendercache, "PARALLEL_MIN_PAGES", 1)  # the sample is small: render ahead anyway
+    return Site(tmp_path)
+
+
+def pages_of(built: Built) -> int:
+    return sum(1 for name in built.site if name.endswith(".html") and name != "404.html")
+
+
+def assert_same_site(built: Built, plain: Built) -> None:
+    assert built.site.keys() == plain.site.keys()
+    differ = [name for name in built.site if built.site[name] != plain.site[name]]
+    assert differ == [], f"{len(differ)} file(s) differ from a plain cold build, e.g. {differ[:5]}"
+
+
+def test_a_cold_cached_build_and_a_warm_one_write_what_a_plain_cold_build_writes(site):
+    plain = site.plain()
+    cold = site.build("cold")
+    assert cold.stats is not None and cold.stats.rendered_ahead > 0 and cold.stats.workers == 2
+    assert_same_site(cold, plain)
+    warm = site.build("warm")
+    assert warm.stats is not None and warm.stats.rendered == 0 and warm.stats.rendered_ahead == 0
+    assert warm.stats.reused == cold.stats.rendered + cold.stats.rendered_ahead
+    assert warm.stats.indexed == 0  # search entries came from the cache too
+    assert_same_site(warm, plain)
+    serial = site.build("serial", workers=1)  # no workers: a warm build is the same
+    assert_same_site(serial, plain)
+
+
+def test_an_edited_page_is_the_only_one_rendered_again(site):
+    site.build("first")
+    site.edit("guides/getting-started.md", "## Next Steps\n", "## Next Steps\n\nA sentence added in Drive.\n")
+    site.sync()
+    again = site.build("again")
+    assert again.stats is not None and again.stats.rendered + again.stats.rendered_ahead == 1
+    assert again.stats.indexed == 1
+    assert b"A sentence added in Drive." in again.site["guides/getting-started/index.html"]
+    assert_same_site(again, site.plain())
+
+
+def test_a_title_change_updates_the_nav_of_every_page_without_rendering_them_all_again(site):
+    site.build("first")
+    site.edit("guides/getting-started.md", "title: 'Getting Started'", "title: 'First Steps'")
+    site.edit("guides/getting-started.md", "name: 'Getting Started'", "name: 'First Steps'")
+    site.sync()
+    again = site.build("again")
+    assert_same_site(again, site.plain())
+    assert again.stats is not None and 0 < again.stats.rendered + again.stats.rendered_ahead < pages_of(again)
+    other = again.site["guides/measure-reference/index.html"].decode()
+    assert "First Steps" in other  # its nav shows the new title
+
+
+def test_a_page_whose_link_target_moved_is_rendered_again(site):
+    site.build("first")
+    (site.export / "guides" / "measure-reference.md").rename(site.export / "measure-reference.md")
+    site.sync()
+    again = site.build("again")
+    assert_same_site(again, site.plain())
+    assert again.stats is not None and again.stats.rendered + again.stats.rendered_ahead >= 2  # it, and its linker
+    assert b'href="../../measure-reference/"' in again.site["guides/getting-started/index.html"]
+
+
+def test_a_template_override_shows_on_every_page(site):
+    site.build("first")
+    (site.overrides / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block announce %}Template override seen{% endblock %}\n', "utf-8")
+    again = site.build("again")
+    assert again.stats is not None and again.stats.rendered == again.stats.rendered_ahead == 0
+    pages = [html for name, html in again.site.items() if name.endswith(".html") and b"md-content" in html]
+    assert len(pages) >= 10 and all(b"Template override seen" in html for html in pages)
+    assert_same_site(again, site.plain())
+
+
+def test_a_change_to_mkdocs_yml_renders_every_page_again(site):
+    first = site.build("first")
+    assert first.stats is not None
+    (toc,) = [entry for entry in site.config["markdown_extensions"] if isinstance(entry, dict) and "toc" in entry]
+    toc["toc"]["permalink"] = "#"
+    again = site.build("again")
+    assert again.stats is not None and again.stats.reused == 0
+    assert again.stats.rendered + again.stats.rendered_ahead == first.stats.rendered + first.stats.rendered_ahead
+    assert_same_site(again, site.plain())
+
+
+@pytest.mark.parametrize("package", ["mkdocs", "mkdocs-material", "markdown-it-py"])
+def test_another_version_of_the_rendering_code_renders_every_page_again(site, monkeypatch, package):
+    first = site.build("first")
+    real = rendercache._version
+    monkeypatch.setattr(rendercache, "_version", lambda name: "0.0-other" if name == package else real(name))
+    again = site.build("again")
+    assert first.stats is not None and again.stats is not None and again.stats.reused == 0
+    assert again.stats.indexed == first.stats.indexed  # search entries are keyed by the same digest
+
+
+def test_with_another_mkdocs_pages_render_as_mkdocs_renders_them(site, monkeypatch):
+    monkeypatch.setattr(mkdocs, "__version__", "1.7.0")  # (the pages' generator tag says so too)
+    plain = site.plain()
+    fallback = site.build("fallback")
+    assert fallback.stats is None
+    assert_same_site(fallback, plain)
+
+
+def test_with_another_material_search_indexes_every_page_itself(site, monkeypatch):
+    plain = site.plain()
+    site.build("first")
+    monkeypatch.setattr(searchcache, "SUPPORTED_MATERIAL", frozenset({"0.0"}))
+    again = site.build("again")
+    assert again.stats is not None and again.stats.indexed == 0 and again.stats.reused > 0
+    assert_same_site(again, plain)
+
+
+def test_a_damaged_cache_file_costs_only_time(site):
+    plain = site.plain()
+    site.build("first")
+    (site.cache_dir / "render.json").write_text('{"format": 1, "entries": {"x": {"content": 1}}, "sect', "utf-8")
+    again = site.build("again")
+    assert_same_site(again, plain)
+    (site.cache_dir / "render.json").write_text('{"format": 1, "entries": {"x": {"content": 1}}}', "utf-8")
+    assert_same_site(site.build("third"), plain)
+
+
+def test_a_cached_build_logs_the_link_warnings_a_cold_one_logs(site):
+    page = site.docs / "guides" / "getting-started.md"
+    page.write_text(page.read_text("utf-8") + "\n[Gone](no-such-page.md)\n", "utf-8")  # by hand, after the sync
+    cold = site.build("cold", strict=False)
+    warm = site.build("warm", strict=False)
+    assert warm.stats is not None and warm.stats.rendered == warm.stats.rendered_ahead == 0
+    gone = [message for message in cold.warnings if "no-such-page.md" in message]
+    assert len(gone) == 1
+    assert [message for message in warm.warnings if "no-such-page.md" in message] == gone
+
+
+def test_the_default_cache_is_beside_mkdocs_yml(tmp_path):
+    (tmp_path / "docs").mkdir()
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text("site_name: T\nplugins:\n  - wikigdrive\n", "utf-8")
+    config = load_config(config_file=str(config_file))
+    config.plugins.on_startup(command="build", dirty=False)
+    config = config.plugins.on_config(config)
+    assert config.plugins["wikigdrive"].render_cache.path == tmp_path / ".cache" / "plugin" / "wikigdrive" / "render.json"

@@ -1,0 +1,167 @@
+"""The render cache's parts, on small objects: entries, keys, link lookups, the search entries."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from ingest.mkdocs import rendercache, searchcache
+from ingest.mkdocs.rendercache import RenderCache, RenderedPage, _stable, config_digest, page_key
+
+
+def entry(**changes) -> RenderedPage:
+    base = dict(content="<h1 id=\"a\">A</h1>", toc_tokens=[{"level": 1, "id": "a", "name": "A", "children": []}],
+                title="A", anchor_ids=["a"], links_to_anchors={"b.md": {"x": "b.md#x"}},
+                lookups={"b.md": ("b/", False), "gone.md": None}, records=[("mkdocs.structure.pages", 30, "w")])
+    return RenderedPage(**{**base, **changes})
+
+
+class Included:
+    @staticmethod
+    def is_excluded() -> bool:
+        return False
+
+
+def file(src_uri: str, url: str):
+    return SimpleNamespace(src_uri=src_uri, url=url, inclusion=Included())
+
+
+class Files:
+    def __init__(self, *found) -> None:
+        self.by_path = {f.src_uri: f for f in found}
+
+    def get_file_from_path(self, path):
+        return self.by_path.get(path)
+
+
+def test_an_entry_comes_back_from_json_as_it_was():
+    original = entry(cleaned="<h1>A</h1>")
+    assert RenderedPage.from_dict(json.loads(json.dumps(original.to_dict()))) == original
+
+
+def test_an_entry_holds_while_its_links_find_what_they_found():
+    rendered = entry()
+    assert rendered.still_holds(Files(file("b.md", "b/")))
+    assert not rendered.still_holds(Files(file("b.md", "moved/b/")))  # the target moved
+    assert not rendered.still_holds(Files())  # the target is gone
+    assert not rendered.still_holds(Files(file("b.md", "b/"), file("gone.md", "gone/")))  # a missing one came
+
+
+def test_stable_names_callables_and_sorts_sets_so_a_digest_holds_across_runs():
+    def fence(*args):
+        return ""
+
+    value = {"b": {3, 1, 2}, "a": [fence, len]}
+    assert _stable(value) == {"a": [f"{__name__}.{fence.__qualname__}", "builtins.len"], "b": [1, 2, 3]}
+    assert "0x" not in json.dumps(_stable({"x": object()}))
+
+
+def site_config(extensions=("toc",), configs=None):
+    links = SimpleNamespace(absolute_links=20, unrecognized_links=20, not_found=30)
+    return SimpleNamespace(markdown_extensions=list(extensions), mdx_configs=configs or {},
+                           use_directory_urls=True, validation=SimpleNamespace(links=links))
+
+
+def test_the_config_digest_changes_with_extensions_settings_versions_and_code():
+    versions = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1"}
+    base = config_digest(site_config(), versions, "code")
+    assert config_digest(site_config(), versions, "code") == base
+    assert config_digest(site_config(("toc", "tables")), versions, "code") != base
+    assert config_digest(site_config(configs={"toc": {"permalink": "#"}}), versions, "code") != base
+    assert config_digest(site_config(), {**versions, "mkdocs": "1.6.2"}, "code") != base
+    assert config_digest(site_config(), {**versions, "mkdocs-material": "9.9.0"}, "code") != base
+    assert config_digest(site_config(), versions, "other code") != base
+
+
+def test_a_page_key_changes_with_the_markdown_and_the_pages_place():
+    page = SimpleNamespace(file=file("a.md", "a/"))
+    key = page_key("digest", page, "# A")
+    assert page_key("digest", page, "# A") == key
+    assert page_key("digest", page, "# B") != key
+    assert page_key("other", page, "# A") != key
+    assert page_key("digest", SimpleNamespace(file=file("a.md", "elsewhere/a/")), "# A") != key
+
+
+def test_the_cache_file_round_trips_and_a_bad_one_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setattr(rendercache, "config_digest", lambda config: "d")
+    path = tmp_path / "render.json"
+    cache = RenderCache(path)
+    cache.start(None)
+    cache.entries["k"] = entry()
+    cache.keep_search_entries("s", [{"location": "a/", "title": "A", "text": "t"}])
+    cache.finish(keep_unused=False)
+    again = RenderCache(path)
+    again.start(None)
+    assert again.lookup("k", Files(file("b.md", "b/"))) == entry()
+    assert again.search_entries("s") == [{"location": "a/", "title": "A", "text": "t"}]
+    path.write_text("{not json", "utf-8")
+    broken = RenderCache(path)
+    broken.start(None)
+    assert broken.lookup("k", Files(file("b.md", "b/"))) is None
+
+
+def test_a_build_that_changed_nothing_leaves_the_file_alone(tmp_path, monkeypatch):
+    monkeypatch.setattr(rendercache, "config_digest", lambda config: "d")
+    path = tmp_path / "render.json"
+    first = RenderCache(path)
+    first.start(None)
+    first.entries["k"] = entry()
+    first.changed = True
+    first.finish(keep_unused=False)
+    inode = path.stat().st_ino
+    second = RenderCache(path)
+    second.start(None)
+    assert second.lookup("k", Files(file("b.md", "b/"))) is not None
+    second.finish(keep_unused=False)
+    assert path.stat().st_ino == inode  # a rewrite would have replaced the file
+    second.entries["new"] = entry(content="<p>new</p>")
+    second.changed = True
+    second.finish(keep_unused=False)
+    assert path.stat().st_ino != inode
+
+
+class Index:
+    def __init__(self) -> None:
+        self.config = {"lang": ["en"], "separator": "[\\s]+"}
+        self.entries: list[dict] = []
+        self.calls = 0
+
+    def add_entry_from_context(self, page) -> None:
+        self.calls += 1
+        self.entries.append({"location": page.url, "title": page.title, "text": page.content})
+
+
+def search_page(content="<p>text</p>", title="A"):
+    return SimpleNamespace(url="a/", title=title, content=content, meta={}, toc=[])
+
+
+def test_search_entries_are_made_once_and_added_again_as_they_were(tmp_path):
+    cache = RenderCache(None)
+    cache.digest = "d"
+    index = Index()
+    plugin = SimpleNamespace(search_index=index)
+    assert searchcache.index_through_cache(plugin, cache, version="9.8.1")
+    index.add_entry_from_context(search_page())
+    index.add_entry_from_context(search_page())
+    assert index.calls == 1 and index.entries[0] == index.entries[1]
+    index.entries[0]["text"] = "changed later by the index"  # what the index does to its entries stays there
+    index.add_entry_from_context(search_page())
+    assert index.entries[2]["text"] == "<p>text</p>"
+    index.add_entry_from_context(search_page(title="B"))
+    assert index.calls == 2
+
+
+@pytest.mark.parametrize("version", ["9.7.0", "10.0.0", ""])
+def test_another_material_indexes_every_page_itself(version):
+    index = Index()
+    original = index.add_entry_from_context
+    assert not searchcache.index_through_cache(SimpleNamespace(search_index=index), RenderCache(None), version=version)
+    assert index.add_entry_from_context == original
+
+
+def test_the_render_path_is_used_only_with_the_mkdocs_it_repeats():
+    assert rendercache.supported("1.6.1")
+    assert not rendercache.supported("1.6.2")
+    assert not rendercache.supported("2.0.0")
