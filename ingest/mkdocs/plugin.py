@@ -47,7 +47,8 @@ from ingest.mkdocs.config import WikiGDriveConfig, beside_config, history_path
 from ingest.mkdocs.markers import render_markers
 from ingest.mkdocs.minify import collapse_whitespace
 from ingest.mkdocs.rendercache import RenderCache, supported
-from ingest.mkdocs.searchcache import index_through_cache
+from ingest.mkdocs.searchcache import applies as searchcache_applies
+from ingest.mkdocs.searchcache import index_through_cache, section_key
 from ingest.mkdocs.searchindex import compact_index
 from ingest.mkdocs.staticfiles import link_static_files
 from ingest.output.manifest import MANIFEST, read_manifest
@@ -217,12 +218,30 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             if not self.serving and not self.dirty_build and workers > 1:  # `mkdocs serve` runs threads: no fork
                 pages = [file.page for file in files.documentation_pages() if file.page is not None]
                 self.render_cache.render_ahead(pages, lambda page: self._page_markdown(page, config, files),
-                                               config, files, workers)
+                                               config, files, workers, self._after_render(config))
         self._link_sections(nav, config)
 
     def _page_markdown(self, page: Any, config: Any, files: Any) -> str:
         """A page's Markdown as this plugin leaves it (to render ahead; other plugins may change it still)."""
         return self.on_page_markdown(page.markdown or "", page=page, config=config, files=files)
+
+    def _after_render(self, config: Any) -> Any:
+        """What a worker rendering ahead does next with a page: this plugin's ``on_page_content``, then
+        Material's indexing of it for search (where ``searchcache`` applies), kept with the cache."""
+        cache = self.render_cache
+        search = config.plugins.get("search") or config.plugins.get("material/search")
+        index = getattr(search, "search_index", None) if searchcache_applies(search) else None
+
+        def after(page: Any, rendered: Any) -> dict[str, list[dict[str, Any]]]:
+            rendered.cleaned = clean_html(rendered.content)
+            page.content = self._with_card(rendered.cleaned, page, config)
+            if index is None or cache is None:
+                return {}
+            fresh = type(index)(**index.config)
+            fresh.add_entry_from_context(page)
+            return {section_key(page, index.config, cache.digest): fresh.entries}
+
+        return after
 
     def _link_sections(self, nav: Any, config: Any) -> None:
         """Give each section the page its pruned nav entry links to (see ``templates/partials/nav-item.html``).
@@ -288,6 +307,9 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             return html
         # the allow-list, once Markdown has rendered (ingest/transform/policy.py); kept with a cached page
         html = clean_html(html) if self.render_cache is None else self.render_cache.cleaned(page, html, clean_html)
+        return self._with_card(html, page, config)
+
+    def _with_card(self, html: str, page: Any, config: Any) -> str:
         activity = page.meta.get("activity")
         if not isinstance(activity, dict) or not activity.get("id"):
             return html

@@ -49,6 +49,9 @@ FORMAT = 1
 RENDERING_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "markdown-it-py", "mdit-py-plugins",
                       "pymdown-extensions", "pygments")
 
+#: What a worker does with a page it rendered (see :meth:`RenderCache.render_ahead`).
+AfterRender = Callable[[Any, "RenderedPage"], dict[str, list[dict[str, Any]]]]
+
 #: Below this many pages to render, worker processes cost more than they save.
 PARALLEL_MIN_PAGES = 16
 
@@ -272,6 +275,8 @@ class RenderCache:
         self.stored_sections: dict[str, list[dict[str, Any]]] = {}
         self.sections: dict[str, list[dict[str, Any]]] = {}
         """Search entries of each page, by :func:`ingest.mkdocs.searchcache.section_key` (stored, this build's)."""
+        self.sections_ahead: set[str] = set()
+        """Keys of the search entries made ahead in this build."""
         self.changed = False
         """Whether this build made anything the file does not hold yet."""
         self.digest = ""
@@ -282,7 +287,7 @@ class RenderCache:
     def start(self, config: Any) -> None:
         """Begin a build: the config's digest; the file read once (a `mkdocs serve` keeps it in memory)."""
         self.digest = config_digest(config)
-        self.by_page, self.ahead, self.changed = {}, set(), False
+        self.by_page, self.ahead, self.sections_ahead, self.changed = {}, set(), set(), False
         self.stats = CacheStats()
         if not self.stored and not self.entries and self.path is not None:
             self.stored, self.stored_sections = self._read()
@@ -356,6 +361,8 @@ class RenderCache:
             if entries is None:
                 return None
             self.sections[key] = entries
+            if key in self.sections_ahead:
+                self.stats.indexed += 1
         return [_copy_entry(entry) for entry in entries]
 
     def keep_search_entries(self, key: str, entries: list[dict[str, Any]]) -> None:
@@ -364,8 +371,12 @@ class RenderCache:
         self.changed = True
 
     def render_ahead(self, pages: Iterable[Any], markdown_of: Callable[[Any], str], config: Any, files: Any,
-                     workers: int) -> None:
-        """Render, in ``workers`` processes, the pages that have no entry yet (see the module docstring)."""
+                     workers: int, after: AfterRender | None = None) -> None:
+        """Render, in ``workers`` processes, the pages that have no entry yet (see the module docstring).
+
+        ``after`` is called in the worker with each page as rendered (its ``content``, ``toc`` and title
+        set): it may fill in the entry's ``cleaned`` HTML and return search entries to keep, by key.
+        """
         pending = []
         for page in pages:
             try:
@@ -386,16 +397,18 @@ class RenderCache:
         running = []
         for share in shares:
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_render_share, args=(share, config, files, sender), daemon=True)
+            process = context.Process(target=_render_share, args=(share, config, files, sender, after), daemon=True)
             process.start()
             sender.close()
             running.append((process, receiver))
         for process, receiver in running:
             try:
-                for key, data in receiver.recv():
+                for key, data, sections in receiver.recv():
                     self.entries[key] = RenderedPage.from_dict(data)
                     self.ahead.add(key)
                     self.changed = True
+                    self.stored_sections.update(sections)
+                    self.sections_ahead.update(sections)
             except (EOFError, OSError):  # a worker that died leaves its pages to the build
                 pass
             process.join()
@@ -430,7 +443,8 @@ def _copy_entry(entry: dict[str, Any]) -> dict[str, Any]:
     return {key: list(value) if isinstance(value, list) else value for key, value in entry.items()}
 
 
-def _render_share(share: list[tuple[str, Any, str]], config: Any, files: Any, sender: Any) -> None:
+def _render_share(share: list[tuple[str, Any, str]], config: Any, files: Any, sender: Any,
+                  after: AfterRender | None) -> None:
     """A worker: render its pages and send them back (records kept, none shown: the build shows them)."""
     logger = logging.getLogger("mkdocs")
     logger.handlers = []
@@ -438,7 +452,12 @@ def _render_share(share: list[tuple[str, Any, str]], config: Any, files: Any, se
     results = []
     for key, page, markdown_text in share:
         try:
-            results.append((key, render_page(page, markdown_text, config, files).to_dict()))
+            rendered = render_page(page, markdown_text, config, files)
+            sections: dict[str, list[dict[str, Any]]] = {}
+            if after is not None:
+                apply(page, rendered, files, replay=False)  # this process's copy of the page
+                sections = after(page, rendered)
+            results.append((key, rendered.to_dict(), sections))
         except Exception:  # noqa: BLE001 - the build renders it again, and reports it there
             continue
     sender.send(results)

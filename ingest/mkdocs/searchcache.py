@@ -30,13 +30,20 @@ def material_version() -> str:
         return ""
 
 
-def index_through_cache(search_plugin: Any, cache: RenderCache, version: str | None = None) -> bool:
-    """Have the search plugin's index for this build take its entries from ``cache``; False where it cannot."""
-    if (version if version is not None else material_version()) not in SUPPORTED_MATERIAL:
+def applies(search_plugin: Any, version: str | None = None) -> bool:
+    """Whether the search plugin's index is the one this was read against (a Material search plugin, enabled)."""
+    if search_plugin is None or (version if version is not None else material_version()) not in SUPPORTED_MATERIAL:
         return False
     index = getattr(search_plugin, "search_index", None)
-    if index is None or not hasattr(index, "add_entry_from_context") or not isinstance(getattr(index, "entries", None), list):
+    return (index is not None and hasattr(index, "add_entry_from_context") and isinstance(getattr(index, "config", None), dict)
+            and isinstance(getattr(index, "entries", None), list))
+
+
+def index_through_cache(search_plugin: Any, cache: RenderCache, version: str | None = None) -> bool:
+    """Have the search plugin's index for this build take its entries from ``cache``; False where it cannot."""
+    if not applies(search_plugin, version):
         return False
+    index = search_plugin.search_index
     if not isinstance(index.add_entry_from_context, CachedIndexing):
         index.add_entry_from_context = CachedIndexing(index, index.add_entry_from_context, cache)
     return True
