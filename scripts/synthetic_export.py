@@ -1,10 +1,13 @@
 """Write a synthetic wikiGDrive export of any size, for benchmarks and scale tests.
 
-Usage: python scripts/synthetic_export.py OUT_DIR --docs N [--seed S]
+Usage: python scripts/synthetic_export.py OUT_DIR --docs N [--seed S] [--home index.md|_index.md]
 
 The export has the shape of the real quality-of-care exports (``../shared/corpus``):
 
-- a home page (``index.md``) and a root ``navigation.md`` listing the top-level sections;
+- a home page (``index.md``; ``home="_index.md"`` names it as wikiGDrive's own exports do, which Hugo
+  needs: a root ``index.md`` makes Hugo's home page a leaf bundle holding every other doc) and a root
+  ``navigation.md`` listing the top-level sections, with front matter as wikiGDrive writes it (Hugo
+  refuses a content file starting with a list);
 - sections several levels deep, 10-30 docs each: a section is a doc ``x.md`` beside a folder ``x/``
   holding its children, each child naming it as ``menu.main.parent``, with ``weight``s in Drive order;
 - a ``.wgd-directory.yaml`` in every folder (Drive ids and titles of its files and sub-folders);
@@ -104,9 +107,10 @@ class Doc:
 
 
 class _Builder:
-    def __init__(self, docs: int, seed: int):
+    def __init__(self, docs: int, seed: int, home: str = "index.md"):
         self.rng = random.Random(seed)
         self.total = docs
+        self.home = home
         self.docs: list[Doc] = []
         self.ids: set[str] = set()
         self.paths: set[str] = set()
@@ -142,7 +146,7 @@ class _Builder:
         return f"{rng.choice(VERBS)} {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
 
     def build(self) -> None:
-        home = self.add(None, "Quality of Care Help", "home", name="index")
+        home = self.add(None, "Quality of Care Help", "home", name=self.home[:-3])
         left = self.total - 1
         if left <= 0:
             return
@@ -374,7 +378,13 @@ class _Builder:
             lines.append(f"- [{doc.title}]({doc.path})")
             if doc is home.children[0]:
                 lines += [f"    - [{child.title}](https://drive.google.com/open?id={child.id})" for child in doc.children]
-        self.files["navigation.md"] = ("\n".join(lines) + "\n").encode("utf-8")
+        links = [doc.path for doc in home.children]
+        nav_id = self.new_id()
+        meta = [("id", nav_id), ("title", "navigation"), ("date", self.date()), ("version", self.rng.randint(3, 300)),
+                ("lastAuthor", self.rng.choice(AUTHORS)), ("mimeType", "text/x-markdown"), ("links", links),
+                ("source", _source(nav_id)), ("wikigdrive", WIKIGDRIVE)]
+        front = "---\n" + "".join(_yaml_line(key, value) for key, value in meta) + "---\n"
+        self.files["navigation.md"] = (front + "\n".join(lines) + "\n").encode("utf-8")
 
 
 def _slug(title: str) -> str:
@@ -416,9 +426,10 @@ def _png(red: int, green: int, blue: int, size: int = 4) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
-def write_export(root: Path, docs: int, seed: int = 0) -> dict[str, int]:
+def write_export(root: Path, docs: int, seed: int = 0, home: str = "index.md") -> dict[str, int]:
     """Write a synthetic export of ``docs`` documents (.md files) into ``root`` and return its counts.
 
+    ``home`` names the home page: ``index.md`` or ``_index.md`` (as wikiGDrive and Hugo name it).
     ``root`` is created if needed; files already in it are overwritten, others are left alone.
     The counts: docs, pages (what a sync should write: every doc but the redirect stubs, plus the
     "All activities" and "Tags" pages when there are activities), activities, redirects, sections,
@@ -426,7 +437,9 @@ def write_export(root: Path, docs: int, seed: int = 0) -> dict[str, int]:
     """
     if docs < 1:
         raise ValueError(f"docs must be at least 1, not {docs}")
-    builder = _Builder(docs, seed)
+    if home not in ("index.md", "_index.md"):
+        raise ValueError(f"home must be index.md or _index.md, not {home!r}")
+    builder = _Builder(docs, seed, home)
     builder.build()
     builder.write_docs()
     builder.write_directories()
@@ -458,10 +471,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path, metavar="OUT_DIR")
     parser.add_argument("--docs", type=int, required=True, metavar="N", help="number of documents (.md files)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0): same seed, same files")
+    parser.add_argument("--home", choices=("index.md", "_index.md"), default="index.md",
+                        help="the home page's name (default %(default)s; _index.md as wikiGDrive names it, for Hugo)")
     args = parser.parse_args(argv)
     if args.docs < 1:
         parser.error("--docs must be at least 1")
-    summary = write_export(args.out_dir, args.docs, args.seed)
+    summary = write_export(args.out_dir, args.docs, args.seed, args.home)
     print(", ".join(f"{key} {value}" for key, value in summary.items()))
     return 0
 
