@@ -65,11 +65,12 @@ class WikiGDriveConfig(base.Config):
     fails on them, like MkDocs' own link checks) or ``info``."""
 
     cache = c.Type(bool, default=True)
-    """Keep each page's rendering between builds (``cache_dir``), so a page that did not change is not
-    converted again; the nav and templates still run for every page. See ``ingest.mkdocs.rendercache``."""
+    """Keep each page's rendering, search entries and themed HTML between builds (``cache_dir``), so a page
+    that did not change is not converted, indexed or themed again. See ``ingest.mkdocs.rendercache`` and
+    ``ingest.mkdocs.themecache``."""
 
     cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
-    """Where the render cache is kept (relative to ``mkdocs.yml``). Deleting it only makes the next build slower."""
+    """Where the caches are kept (relative to ``mkdocs.yml``). Deleting it only makes the next build slower."""
 
     workers = c.Type(int, default=0)
     """Processes that render pages ahead on a `mkdocs build` with pages to render: 0 for one per CPU,

@@ -17,13 +17,13 @@ What it does, by MkDocs event:
 - ``on_serve``: watches the export folder instead of the docs_dir the sync writes.
 - ``on_nav``: renders ahead, on every core, the pages the render cache lacks (``rendercache``).
 - ``on_env``: has the docs_dir's images and attachments hard-linked into the site
-  (``staticfiles``) and Material's search index take each page's entries from the cache
-  (``searchcache``).
+  (``staticfiles``), Material's search index take each page's entries from the cache
+  (``searchcache``) and each page's template go through the theme cache (``themecache``).
 - per page: renders it through the render cache, fills in the site-specific markers
   (``markers``), points the edit button at the Google Doc, cleans the HTML with the sync's
   allow-list and puts the activity card first.
 - ``on_post_page``/``on_post_build``: drops the templates' indentation (``minify``), writes the
-  render cache and makes the search index light (``searchindex``).
+  caches and makes the search index light (``searchindex``, each entry's light form kept too).
 
 Its options are ``ingest.mkdocs.config.WikiGDriveConfig``. State lives on the instance, which
 `mkdocs serve` keeps from one rebuild to the next (the plugin has ``on_startup``).
@@ -47,10 +47,11 @@ from ingest.mkdocs.config import WikiGDriveConfig, beside_config, history_path
 from ingest.mkdocs.markers import render_markers
 from ingest.mkdocs.minify import collapse_whitespace
 from ingest.mkdocs.rendercache import RenderCache, supported
+from ingest.mkdocs.searchcache import CompactedEntries, index_through_cache, section_key
 from ingest.mkdocs.searchcache import applies as searchcache_applies
-from ingest.mkdocs.searchcache import index_through_cache, section_key
 from ingest.mkdocs.searchindex import compact_index
 from ingest.mkdocs.staticfiles import link_static_files
+from ingest.mkdocs.themecache import ThemeCache
 from ingest.output.manifest import MANIFEST, read_manifest
 from ingest.settings import SettingsError, SiteSettings, resolve_settings
 from ingest.transform.policy import clean_html
@@ -105,10 +106,16 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         self.sectioned_pages: set[str] = set()
         """URLs of the pages whose search sections stay separate results (FAQ pages); kept across
         `mkdocs serve --dirty` rebuilds, which see only the pages that changed."""
-        self.compacted_entries: dict[Any, dict[str, Any]] = {}
-        """Each search entry's compact form, from one `mkdocs serve` build to the next."""
+        self.compacted_entries: dict[str, dict[str, Any]] = {}
+        """Each search entry's compact form, from one `mkdocs serve` build to the next (without the cache)."""
+        self.compacted: CompactedEntries | None = None
+        """The same, kept between builds in the cache folder; None when the cache is off."""
         self.render_cache: RenderCache | None = None
         """Each page's rendering, kept between builds (``ingest.mkdocs.rendercache``); None when off."""
+        self.theme_cache: ThemeCache | None = None
+        """Each page's themed HTML, kept between builds (``ingest.mkdocs.themecache``); None when off."""
+        self.nav: Any = None
+        """This build's nav (``on_env``, which keys the theme cache by it, is not given it)."""
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):
         self.given = frozenset(options)
@@ -183,11 +190,15 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         if not self.config.cache or not supported():
             if self.config.cache:
                 log.debug("The render cache is off: it is written for MkDocs 1.6.1, so pages render as MkDocs renders them.")
-            self.render_cache = None
+            self.render_cache = self.theme_cache = self.compacted = None
             return
-        path = Path(beside_config(self.config.cache_dir, config.config_file_path)) / "render.json"
-        if self.render_cache is None or self.render_cache.path != path:
-            self.render_cache = RenderCache(path)
+        folder = Path(beside_config(self.config.cache_dir, config.config_file_path))
+        if self.render_cache is None or self.render_cache.path != folder / "render.json":
+            self.render_cache = RenderCache(folder / "render.json")
+        if self.theme_cache is None or self.theme_cache.folder != folder / "pages":
+            self.theme_cache = ThemeCache(folder / "pages")
+        if self.compacted is None or self.compacted.path != folder / "search.json":
+            self.compacted = CompactedEntries(folder / "search.json")
 
     def _sync(self, config: Any) -> None:
         history = history_path(self.config.history_file, config.config_file_path)
@@ -212,6 +223,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         give the pruned nav's sections their links."""
         if not self.config.enabled:
             return
+        self.nav = nav
         if self.render_cache is not None:
             self.render_cache.start(config)
             workers = self.config.workers or os.cpu_count() or 1
@@ -262,13 +274,18 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
                 section.ingest_pruned_link = first
             sections.extend(child for child in section.children if child.is_section)
 
+    @event_priority(-100)  # the last: the theme cache sees the environment as the other plugins leave it
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
-        """Have the docs_dir's images and attachments hard-linked into the site (``staticfiles``)."""
+        """Have the docs_dir's images and attachments hard-linked into the site (``staticfiles``), the
+        search index take each page's entries from the cache (``searchcache``) and each page's
+        template go through the theme cache (``themecache``)."""
         if self.config.enabled:
             link_static_files(files, config.docs_dir)
             search = config.plugins.get("search") or config.plugins.get("material/search")
             if self.render_cache is not None and search is not None:
                 index_through_cache(search, self.render_cache)
+            if self.theme_cache is not None and self.nav is not None:
+                env = self.theme_cache.start(config, self.nav, files, env)
         return env
 
     # --- each page ---------------------------------------------------------------------------
@@ -323,7 +340,11 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
         """Drop the templates' indentation from the page (:func:`ingest.mkdocs.minify.collapse_whitespace`)."""
-        return collapse_whitespace(output) if self.config.enabled else output
+        if not self.config.enabled:
+            return output
+        if self.theme_cache is None:
+            return collapse_whitespace(output)
+        return self.theme_cache.post_processed(page, output, collapse_whitespace)
 
     def on_post_template(self, output_content: str, template_name: str, config: Any) -> str:
         """The same for the theme's own HTML pages (404.html); sitemap.xml is left as it is."""
@@ -334,6 +355,10 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
     @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, config: Any) -> None:
         """Rewrite the search index Material's search plugin wrote with :func:`ingest.mkdocs.searchindex.compact_index`."""
+        if self.config.enabled and self.theme_cache is not None:
+            self.theme_cache.finish(keep_unused=self.dirty_build)
+            log.debug("Theme cache: %d page(s) reused, %d themed, %d not cacheable.", self.theme_cache.stats.reused,
+                      self.theme_cache.stats.themed, self.theme_cache.stats.uncacheable)
         if self.config.enabled and self.render_cache is not None:
             self.render_cache.finish(keep_unused=self.dirty_build)
             stats = self.render_cache.stats
@@ -344,7 +369,10 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         if not self.config.enabled or not path.is_file():  # no search plugin, or it is disabled
             return
         index = json.loads(path.read_text("utf-8"))
-        # Only `mkdocs serve` builds again; a one-off build would key every entry for nothing.
-        light = compact_index(index, keep_sections=self.sectioned_pages,
-                              memo=self.compacted_entries if self.serving else None)
+        # Without the cache only `mkdocs serve` builds again; a one-off build would key every entry for nothing.
+        memo = self.compacted.for_build() if self.compacted is not None else (
+            self.compacted_entries if self.serving else None)
+        light = compact_index(index, keep_sections=self.sectioned_pages, memo=memo)
         path.write_text(json.dumps(light, separators=(",", ":"), ensure_ascii=False), "utf-8")
+        if self.compacted is not None:
+            self.compacted.save()

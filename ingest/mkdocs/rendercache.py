@@ -27,15 +27,15 @@ import hashlib
 import json
 import logging
 import multiprocessing
-import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import mkdocs
+
+from ingest.mkdocs.cachefiles import write_json_atomically
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
 
@@ -426,17 +426,7 @@ class RenderCache:
         entries.update({key: entry.to_dict() for key, entry in self.entries.items()})
         sections = dict(self.stored_sections) if keep_unused else {}
         sections.update(self.sections)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".render-", suffix=".json", dir=self.path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump({"format": FORMAT, "entries": entries, "sections": sections}, stream,
-                          ensure_ascii=False, separators=(",", ":"))
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_json_atomically(self.path, {"format": FORMAT, "entries": entries, "sections": sections})
 
 
 def _copy_entry(entry: dict[str, Any]) -> dict[str, Any]:

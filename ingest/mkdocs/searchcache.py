@@ -14,10 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
+from ingest.mkdocs.cachefiles import write_json_atomically
 from ingest.mkdocs.rendercache import RenderCache, _stable
+
+log = logging.getLogger("mkdocs.plugins.wikigdrive")
+
+#: The format of the compacted entries' file.
+FORMAT = 1
 
 #: The Material versions whose ``SearchIndex`` this wraps.
 SUPPORTED_MATERIAL = frozenset({"9.8.1"})
@@ -79,3 +87,36 @@ class CachedIndexing:
         start = len(self.index.entries)
         self.index_page(page)
         self.cache.keep_search_entries(key, self.index.entries[start:])
+
+
+class CompactedEntries:
+    """Each search entry's compact form (the memo of :func:`ingest.mkdocs.searchindex.compact_index`),
+    kept in a file between builds: compacting is a second of every build, and few entries change."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.memo: dict[str, dict[str, Any]] | None = None
+        self._stored: frozenset[str] = frozenset()
+
+    def for_build(self) -> dict[str, dict[str, Any]]:
+        """The memo to hand ``compact_index`` (read from the file once; `mkdocs serve` keeps it in memory)."""
+        if self.memo is None:
+            self.memo = {}
+            try:
+                data = json.loads(self.path.read_text("utf-8"))
+            except (OSError, ValueError):
+                data = None
+            if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("entries"), dict):
+                self.memo = {key: entry for key, entry in data["entries"].items() if isinstance(entry, dict)}
+            self._stored = frozenset(self.memo)
+        return self.memo
+
+    def save(self) -> None:
+        """Write the memo when this build's entries are not the ones in the file."""
+        if self.memo is None or frozenset(self.memo) == self._stored:
+            return
+        try:
+            write_json_atomically(self.path, {"format": FORMAT, "entries": self.memo})
+            self._stored = frozenset(self.memo)
+        except OSError as exc:  # a cache that cannot be written costs only time
+            log.debug("The search entries could not be kept in %s (%s).", self.path, exc)

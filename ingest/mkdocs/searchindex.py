@@ -26,6 +26,7 @@ the page.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any, Iterable
@@ -150,11 +151,12 @@ def compact_entry(doc: dict[str, Any], separator: re.Pattern[str], limit: int = 
 
 
 def compact_index(index: dict[str, Any], keep_sections: Iterable[str] = (), limit: int = TEASER,
-                  memo: dict[Any, dict[str, Any]] | None = None) -> dict[str, Any]:
+                  memo: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """The index Material wrote, made light (see the module docstring); the input is left as it was.
 
     ``memo`` keeps each entry's compact form from one call to the next (the entries of the last call
-    only): `mkdocs serve` rebuilds the index after every edit, and most of its pages did not change.
+    only), by a hash of the entry and the settings: most pages of a rebuild did not change. It is
+    plain JSON, for the plugin to keep between builds.
     """
     config = dict(index.get("config") or {})
     separator = re.compile(config.get("separator") or r"[\s\-]+")
@@ -167,7 +169,8 @@ def compact_index(index: dict[str, Any], keep_sections: Iterable[str] = (), limi
     compacted, known = [], dict(memo)
     memo.clear()
     for doc in docs:
-        key = (separator.pattern, limit, json.dumps(doc, sort_keys=True, ensure_ascii=False))
+        key = hashlib.sha256(json.dumps([separator.pattern, limit, doc], sort_keys=True, ensure_ascii=False)
+                             .encode("utf-8", "surrogatepass")).hexdigest()
         entry = known.get(key) or compact_entry(doc, separator, limit)
         memo[key] = entry
         compacted.append(entry)

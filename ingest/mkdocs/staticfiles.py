@@ -21,13 +21,14 @@ from mkdocs import utils
 def link_static_files(files: Any, docs_dir: str) -> int:
     """Have the docs_dir's non-page files of ``files`` linked rather than copied; returns how many."""
     root = os.path.join(os.path.abspath(docs_dir), "")
+    folders: set[str] = set()  # made in this build: thousands of files share a few hundred folders
     count = 0
     for file in files:
         if file.is_documentation_page() or file._content is not None or not file.abs_src_path:
             continue
         if not os.path.abspath(file.abs_src_path).startswith(root):
             continue
-        file.copy_file = _LinkingCopy(file)
+        file.copy_file = _LinkingCopy(file, folders)
         count += 1
     return count
 
@@ -35,24 +36,32 @@ def link_static_files(files: Any, docs_dir: str) -> int:
 class _LinkingCopy:
     """``File.copy_file`` that makes a hard link (or, where it cannot, a copy, as MkDocs does)."""
 
-    def __init__(self, file: Any) -> None:
+    def __init__(self, file: Any, folders: set[str]) -> None:
         self.file = file
+        self.folders = folders
 
     def __call__(self, dirty: bool = False) -> None:
         file = self.file
         if dirty and not file.is_modified():
             return
-        link_or_copy(file.abs_src_path, file.abs_dest_path)
+        link_or_copy(file.abs_src_path, file.abs_dest_path, self.folders)
 
 
-def link_or_copy(source: str, target: str) -> None:
-    """Make ``target`` a hard link to ``source``, replacing what is there; a copy where links cannot be made."""
+def link_or_copy(source: str, target: str, folders: set[str] | None = None) -> None:
+    """Make ``target`` a hard link to ``source``, replacing what is there; a copy where links cannot be made.
+
+    ``folders`` holds the folders known to exist (and gets the ones made).
+    """
     try:
         if os.path.samefile(source, target):
             return
     except OSError:
         pass
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    folder = os.path.dirname(target)
+    if folders is None or folder not in folders:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        if folders is not None:
+            folders.add(folder)
     try:
         os.unlink(target)
     except FileNotFoundError:

@@ -1,6 +1,6 @@
-"""The render cache in real builds: a cached build writes what a plain cold build writes, and each kind
-of change (a page, the nav, a template override, mkdocs.yml, the MkDocs or Material version) makes
-the right pages again.
+"""The render and theme caches in real builds: a cached build writes what a plain cold build writes,
+and each kind of change (a page, the nav, a template override, mkdocs.yml, the MkDocs or Material
+version) makes the right pages again.
 
 Every build here is `mkdocs build --strict` through MkDocs' API, of the bundled sample export, with
 the cache in the test's own folder. "Plain" is the plugin with ``cache: false`` and ``workers: 1``:
@@ -22,8 +22,9 @@ from mkdocs.config import load_config
 from mkdocs.utils import yaml_load
 
 from ingest.commands.sync import sync
-from ingest.mkdocs import rendercache, searchcache
+from ingest.mkdocs import rendercache, searchcache, themecache
 from ingest.mkdocs.rendercache import CacheStats
+from ingest.mkdocs.themecache import ThemeStats
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Built:
     site: dict[str, bytes]
     stats: CacheStats | None
     warnings: list[str]
+    theme: ThemeStats | None = None
 
 
 class Site:
@@ -79,7 +81,8 @@ class Site:
             logger.removeHandler(handler)
         plugin = config.plugins["wikigdrive"]
         stats = plugin.render_cache.stats if plugin.render_cache is not None else None
-        return Built(snapshot(site_dir), stats, [record.getMessage() for record in records])
+        theme = plugin.theme_cache.stats if plugin.theme_cache is not None else None
+        return Built(snapshot(site_dir), stats, [record.getMessage() for record in records], theme)
 
     def plain(self, name: str = "plain") -> Built:
         return self.build(name, cache=False, workers=1)
@@ -101,6 +104,12 @@ def pages_of(built: Built) -> int:
     return sum(1 for name in built.site if name.endswith(".html") and name != "404.html")
 
 
+def docs_pages_of(built: Built) -> int:
+    """The pages of docs (not the 404 page, nor the redirects' stubs): what the theme runs for."""
+    return sum(1 for name, html in built.site.items()
+               if name.endswith(".html") and name != "404.html" and b"md-content" in html)
+
+
 def assert_same_site(built: Built, plain: Built) -> None:
     assert built.site.keys() == plain.site.keys()
     differ = [name for name in built.site if built.site[name] != plain.site[name]]
@@ -116,6 +125,9 @@ def test_a_cold_cached_build_and_a_warm_one_write_what_a_plain_cold_build_writes
     assert warm.stats is not None and warm.stats.rendered == 0 and warm.stats.rendered_ahead == 0
     assert warm.stats.reused == cold.stats.rendered + cold.stats.rendered_ahead
     assert warm.stats.indexed == 0  # search entries came from the cache too
+    assert cold.theme is not None and cold.theme.themed == docs_pages_of(cold) and cold.theme.reused == 0
+    assert warm.theme is not None and warm.theme.themed == 0 and warm.theme.reused == docs_pages_of(warm)
+    assert warm.theme.uncacheable == 0
     assert_same_site(warm, plain)
     serial = site.build("serial", workers=1)  # no workers: a warm build is the same
     assert_same_site(serial, plain)
@@ -128,6 +140,7 @@ def test_an_edited_page_is_the_only_one_rendered_again(site):
     again = site.build("again")
     assert again.stats is not None and again.stats.rendered + again.stats.rendered_ahead == 1
     assert again.stats.indexed == 1
+    assert again.theme is not None and again.theme.themed == 1  # the other pages' HTML is as it was
     assert b"A sentence added in Drive." in again.site["guides/getting-started/index.html"]
     assert_same_site(again, site.plain())
 
@@ -140,6 +153,7 @@ def test_a_title_change_updates_the_nav_of_every_page_without_rendering_them_all
     again = site.build("again")
     assert_same_site(again, site.plain())
     assert again.stats is not None and 0 < again.stats.rendered + again.stats.rendered_ahead < pages_of(again)
+    assert again.theme is not None and again.theme.themed == docs_pages_of(again)  # every page's nav changed
     other = again.site["guides/measure-reference/index.html"].decode()
     assert "First Steps" in other  # its nav shows the new title
 
@@ -160,6 +174,7 @@ def test_a_template_override_shows_on_every_page(site):
         '{% extends "base.html" %}\n{% block announce %}Template override seen{% endblock %}\n', "utf-8")
     again = site.build("again")
     assert again.stats is not None and again.stats.rendered == again.stats.rendered_ahead == 0
+    assert again.theme is not None and again.theme.reused == 0 and again.theme.themed == docs_pages_of(again)
     pages = [html for name, html in again.site.items() if name.endswith(".html") and b"md-content" in html]
     assert len(pages) >= 10 and all(b"Template override seen" in html for html in pages)
     assert_same_site(again, site.plain())
@@ -173,6 +188,7 @@ def test_a_change_to_mkdocs_yml_renders_every_page_again(site):
     again = site.build("again")
     assert again.stats is not None and again.stats.reused == 0
     assert again.stats.rendered + again.stats.rendered_ahead == first.stats.rendered + first.stats.rendered_ahead
+    assert again.theme is not None and again.theme.reused == 0
     assert_same_site(again, site.plain())
 
 
@@ -190,7 +206,7 @@ def test_with_another_mkdocs_pages_render_as_mkdocs_renders_them(site, monkeypat
     monkeypatch.setattr(mkdocs, "__version__", "1.7.0")  # (the pages' generator tag says so too)
     plain = site.plain()
     fallback = site.build("fallback")
-    assert fallback.stats is None
+    assert fallback.stats is None and fallback.theme is None
     assert_same_site(fallback, plain)
 
 
@@ -232,3 +248,52 @@ def test_the_default_cache_is_beside_mkdocs_yml(tmp_path):
     config.plugins.on_startup(command="build", dirty=False)
     config = config.plugins.on_config(config)
     assert config.plugins["wikigdrive"].render_cache.path == tmp_path / ".cache" / "plugin" / "wikigdrive" / "render.json"
+
+
+def test_a_change_to_the_theme_settings_themes_every_page_again_and_renders_none(site):
+    site.build("first")
+    site.config.setdefault("extra", {})["announcement_seen"] = True
+    site.config["theme"]["palette"][0]["primary"] = "teal"
+    again = site.build("again")
+    assert again.stats is not None and again.stats.rendered == again.stats.rendered_ahead == 0
+    assert again.theme is not None and again.theme.reused == 0 and again.theme.themed == docs_pages_of(again)
+    assert b'data-md-color-primary="teal"' in again.site["guides/getting-started/index.html"]
+    assert_same_site(again, site.plain())
+
+
+@pytest.mark.parametrize("package", ["jinja2", "mkdocs-material", "mkdocs_redirects"])
+def test_another_version_of_the_theming_code_themes_every_page_again(site, monkeypatch, package):
+    site.build("first")
+    real = themecache._version
+    monkeypatch.setattr(themecache, "_version", lambda name: "0.0-other" if name == package else real(name))
+    again = site.build("again")
+    assert again.theme is not None and again.theme.reused == 0 and again.theme.themed == docs_pages_of(again)
+
+
+def test_a_page_the_key_cannot_describe_is_themed_every_build(site, monkeypatch):
+    """A plugin's own attribute on a page (here set by hand) could change what the templates write."""
+    from ingest.mkdocs.plugin import WikiGDrivePlugin
+
+    real = WikiGDrivePlugin.on_page_content
+
+    def marking(self, html, page, config, files):
+        if page.file.src_uri == "guides/getting-started.md":
+            page.typeset = {"title": "set by another plugin"}
+        return real(self, html, page=page, config=config, files=files)
+
+    monkeypatch.setattr(WikiGDrivePlugin, "on_page_content", marking)
+    site.build("first")
+    again = site.build("again")
+    assert again.theme is not None and again.theme.uncacheable == 1 and again.theme.themed == 0
+    assert again.theme.reused == docs_pages_of(again) - 1
+
+
+def test_entries_no_page_uses_are_removed_after_a_full_build(site):
+    site.build("first")
+    folder = site.cache_dir / "pages"
+    before = {path.name for path in folder.iterdir()}
+    site.edit("guides/getting-started.md", "## Next Steps\n", "## Next Steps\n\nA sentence added in Drive.\n")
+    site.sync()
+    site.build("again")
+    after = {path.name for path in folder.iterdir()}
+    assert len(after) == len(before) and len(before - after) == 2  # the page's old HTML, and as post-processed

@@ -1,0 +1,32 @@
+"""Writing the plugin's cache files: whole or not at all, so a build killed midway leaves no torn entry."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it, replaced in one step."""
+    _write_atomically(path, lambda stream: stream.write(text))
+
+
+def write_json_atomically(path: Path, data: Any) -> None:
+    """The same, of ``data`` as compact JSON (written as it is encoded: the render cache is tens of MB)."""
+    _write_atomically(path, lambda stream: json.dump(data, stream, ensure_ascii=False, separators=(",", ":")))
+
+
+def _write_atomically(path: Path, write: Callable[[TextIO], Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="surrogatepass") as stream:
+            write(stream)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

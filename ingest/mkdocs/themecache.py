@@ -1,0 +1,364 @@
+"""Run the theme once per page: the HTML Material's templates make of each page, kept between builds.
+
+After the render cache (``rendercache``), most of a build's time is the theme: MkDocs runs the
+templates (``main.html``, with the nav, header and footer) for every page on every build, and a
+body edit or a rebuild with nothing changed pays for all of them. But what the templates make of
+a page depends only on
+
+- the page: its HTML, table of contents, title, meta, URLs and template;
+- the site around it: the nav (titles, URLs, order, each entry's meta) and every page's title and URL;
+- the config (theme, features, palette, extra, plugins and their options), the template files,
+  and the versions of the code that runs them.
+
+So a page's output is kept, keyed by a hash of all of these, in ``cache_dir/pages/``; a page whose
+key is the same is not run through the templates again (MkDocs' other steps, and every plugin's
+``on_page_context`` and ``on_post_page``, still run). A body edit runs the templates for one page;
+a title change, which is in every page's nav, for all of them.
+
+What the hash cannot see it does not cache: a page carrying an attribute no known code sets (a
+plugin's, e.g. ``typeset``) or a template context entry that is not plain data (the tags plugin's)
+is rendered as MkDocs renders it, each build.
+
+This reaches into MkDocs: ``on_env`` wraps the environment's ``get_template`` so that the template
+MkDocs 1.6.1's ``_build_page`` asks for (no parent, while a page is built) goes through
+:class:`CachedTemplate`. So it is used only with the MkDocs versions of ``rendercache.SUPPORTED_MKDOCS``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import mkdocs
+
+from ingest.mkdocs.cachefiles import write_text_atomically
+from ingest.mkdocs.rendercache import RENDERING_PACKAGES, _version, code_digest
+
+log = logging.getLogger("mkdocs.plugins.wikigdrive")
+
+#: The entries' format; part of every key.
+FORMAT = 1
+
+#: What the templates' output depends on beyond the rendering code (``rendercache.RENDERING_PACKAGES``).
+THEMING_PACKAGES = ("jinja2", "markupsafe", "babel")
+
+#: The template context MkDocs 1.6.1's ``get_context`` makes: each is in the key (the page, the nav,
+#: the config) or follows from it (``base_url``, ``extra_css`` and ``extra_javascript`` from the page's URL).
+STANDARD_CONTEXT = frozenset({"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version",
+                              "build_date_utc", "config", "page"})
+
+#: The attributes a page has in MkDocs 1.6.1 and from this plugin (``ingest_nav_link``, and ``render``
+#: from the render cache). The ones the templates read are in the key; a page with any other is not cached.
+KNOWN_PAGE_ATTRIBUTES = frozenset({
+    "file", "title", "parent", "children", "previous_page", "next_page", "active", "update_date", "edit_url",
+    "canonical_url", "abs_url", "url", "markdown", "meta", "content", "toc", "_title_from_render",
+    "present_anchor_ids", "links_to_anchors", "_relative_path_ext", "render", "ingest_nav_link", "_Page__active",
+})
+
+#: Modules whose objects are plain data by their attributes: Material's tags (the tags plugin puts a
+#: page's tags in the template context as ``TagReference`` objects).
+PLAIN_BY_ATTRIBUTES = ("material.plugins.tags.structure.",)
+
+#: An entry's files in the cache folder: the templates' output, and that output after ``on_post_page``'s
+#: whitespace collapsing (``minify``).
+SUFFIX = ".html"
+COLLAPSED_SUFFIX = ".post"
+
+
+@dataclass
+class ThemeStats:
+    """What a build did with the theme cache, for the log and the tests."""
+
+    themed: int = 0
+    """Pages run through the templates in this build."""
+    reused: int = 0
+    """Pages whose templates' output came from an earlier build."""
+    uncacheable: int = 0
+    """Pages the key cannot describe (see the module docstring), rendered every build."""
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON-able data that is the same from one run to the next, or raise ``TypeError``.
+
+    Mappings (MkDocs' ``Config`` objects among them) and sequences are walked; MkDocs' ``Theme`` is
+    its name, folders and variables; a callable is its qualified name. Anything else is not plain.
+    """
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain(item) for item in value), key=repr)
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    from mkdocs.structure.nav import Link
+    from mkdocs.theme import Theme
+
+    if isinstance(value, Link):
+        return {"link": [value.title, value.url]}
+    if type(value).__module__.startswith(PLAIN_BY_ATTRIBUTES):
+        return {"class": type(value).__qualname__, "attributes": plain(vars(value))}
+    if isinstance(value, Theme):
+        return {"name": value.name, "dirs": list(value.dirs), "static_templates": sorted(value.static_templates),
+                "vars": plain({key: value[key] for key in value})}
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    if hasattr(value, "isoformat"):  # dates in front matter
+        return value.isoformat()
+    raise TypeError(f"not plain data: {type(value).__qualname__}")
+
+
+def _plain_or_type(value: Any) -> Any:
+    """:func:`plain`, or the type's name where the value is not plain (it is then in the key by kind only)."""
+    try:
+        return plain(value)
+    except TypeError:
+        return f"<{type(value).__module__}.{type(value).__qualname__}>"
+
+
+#: Settings that say where files are, not what a page shows (a template that prints them is not supported):
+#: ``mkdocs serve`` builds into a folder of its own, and a moved checkout keeps its cache.
+WHERE_FILES_ARE = frozenset({"config_file_path", "site_dir", "docs_dir", "watch", "dev_addr"})
+
+
+def config_part(config: Any) -> Any:
+    """The whole config as plain data; plugins as their names and options (their code by version)."""
+    parts: dict[str, Any] = {}
+    for key in config:
+        if key in WHERE_FILES_ARE:
+            continue
+        value = config[key]
+        if key == "plugins":
+            parts[key] = {name: _plain_or_type(dict(plugin.config)) for name, plugin in value.items()}
+        else:
+            parts[key] = _plain_or_type(value)
+    return parts
+
+
+def code_versions(config: Any) -> dict[str, str]:
+    """The versions of the code that runs while a page is themed: MkDocs, Material, Jinja, the plugins."""
+    versions = {name: _version(name) for name in (*RENDERING_PACKAGES, *THEMING_PACKAGES)}
+    for plugin in config.plugins.values():
+        module = type(plugin).__module__
+        top = module.split(".")[0]
+        if top != "ingest" and top not in versions:
+            versions[top] = _plugin_version(top, module)
+    versions["python"] = ".".join(map(str, sys.version_info[:3]))
+    versions["ingest"] = code_digest()
+    return versions
+
+
+def _plugin_version(top: str, module: str) -> str:
+    """A plugin package's version: its distribution's (named like the package, as most are), its
+    ``__version__``, or else its module file's size and time."""
+    version = _version(top)
+    if version:
+        return version
+    package = sys.modules.get(top)
+    if isinstance(getattr(package, "__version__", None), str):
+        return package.__version__
+    path = getattr(sys.modules.get(module), "__file__", None)
+    try:
+        stat = os.stat(path) if path else None
+    except OSError:
+        stat = None
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}" if stat else ""
+
+
+def templates_digest(dirs: list[str], installed: list[Path]) -> str:
+    """A hash of the template folders' files; a folder inside an installed package (``installed``,
+    whose version is in the key) by its path only."""
+    digest = hashlib.sha256()
+    for folder in dirs:
+        digest.update(f"{folder}\0".encode())
+        root = Path(folder)
+        if any(root == package or package in root.parents for package in installed):
+            continue
+        for path in sorted(root.rglob("*")) if root.is_dir() else ():
+            if path.is_file():
+                digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _installed_theme_folders() -> list[Path]:
+    folders = [Path(mkdocs.__file__).resolve().parent]
+    try:
+        import material
+
+        folders.append(Path(material.__file__).resolve().parent)
+    except ImportError:  # pragma: no cover - Material is a dependency
+        pass
+    return folders
+
+
+def _nav_item(item: Any) -> Any:
+    """One nav entry as the templates can see it: kind, title, URL, meta, children, and this plugin's marks."""
+    part: dict[str, Any] = {"kind": type(item).__name__, "title": _plain_or_type(item.title)}
+    if getattr(item, "url", None) is not None:
+        part["url"] = item.url
+    if getattr(item, "is_page", False):
+        part["meta"] = _plain_or_type(item.meta)
+        part["nav_link"] = getattr(item, "ingest_nav_link", None)
+        part["is_index"] = bool(getattr(item, "is_index", False))
+    pruned = getattr(item, "ingest_pruned_link", None)
+    if pruned is not None:
+        part["pruned_link"] = pruned.url
+    children = getattr(item, "children", None)
+    if children:
+        part["children"] = [_nav_item(child) for child in children]
+    return part
+
+
+def site_digest(config: Any, nav: Any, files: Any, env: Any, versions: dict[str, str] | None = None) -> str:
+    """A hash of what every page's themed HTML depends on, besides the page itself."""
+    pages = [file.page for file in files.documentation_pages() if file.page is not None]
+    parts = {
+        "format": FORMAT,
+        "config": config_part(config),
+        "versions": versions if versions is not None else code_versions(config),
+        "templates": templates_digest(list(getattr(env.loader, "searchpath", []) or config.theme.dirs),
+                                      _installed_theme_folders()),
+        "nav": [_nav_item(item) for item in nav.items],
+        "homepage": nav.homepage.url if nav.homepage is not None else None,
+        "pages": [[page.file.src_uri, page.url, _plain_or_type(page.title), _plain_or_type(page.meta)]
+                  for page in pages],
+    }
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _toc(items: Any) -> list[Any]:
+    return [[item.id, item.title, item.level, _toc(item.children)] for item in items]
+
+
+def page_key(site: str, name: str, context: Mapping[str, Any]) -> str | None:
+    """The key of one page's themed HTML (template ``name``, ``context`` as MkDocs passes it), or
+    None when something in it is not described by the key (see the module docstring)."""
+    page = context.get("page")
+    if page is None or not set(vars(page)) <= KNOWN_PAGE_ATTRIBUTES:
+        return None
+    try:
+        extra = {key: plain(value) for key, value in context.items() if key not in STANDARD_CONTEXT}
+        parts = [site, name, page.file.src_uri, page.url, plain(page.title), page.edit_url, page.canonical_url,
+                 page.abs_url, bool(page.is_homepage), _toc(page.toc or []), plain(page.meta), extra,
+                 plain(page.file.inclusion.name)]
+    except (TypeError, AttributeError):
+        return None
+    head = json.dumps(parts, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(head + b"\0" + (page.content or "").encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class CachedTemplate:
+    """A page's template, run through the cache by ``render``; anything else is the template's."""
+
+    def __init__(self, template: Any, cache: ThemeCache) -> None:
+        self._template = template
+        self._cache = cache
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        context = dict(*args, **kwargs)
+        return self._cache.render(self._template, context)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._template, name)
+
+
+class ThemeCache:
+    """The themed HTML of one site's pages, one file per key in ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.site = ""
+        self.used: set[str] = set()
+        """Keys this build used or made (the others are removed after a full build)."""
+        self.by_page: dict[str, tuple[str, str]] = {}
+        """The key and output of each page themed and not yet post-processed (by ``src_uri``)."""
+        self.stats = ThemeStats()
+        self._config: Any = None
+
+    def start(self, config: Any, nav: Any, files: Any, env: Any) -> Any:
+        """Begin a build (at ``on_env``): the site's digest, and ``env`` with its page templates cached."""
+        self.site = site_digest(config, nav, files, env)
+        self.used, self.by_page, self.stats, self._config = set(), {}, ThemeStats(), config
+        if not isinstance(env.__dict__.get("get_template"), _CachingGetTemplate):
+            env.get_template = _CachingGetTemplate(env, env.get_template, self)
+        return env
+
+    def render(self, template: Any, context: dict[str, Any]) -> str:
+        key = page_key(self.site, template.name, context)
+        if key is None:
+            self.stats.uncacheable += 1
+            return template.render(context)
+        self.used.add(key)
+        page = context["page"]
+        output = self._read(key + SUFFIX)
+        if output is None:
+            output = template.render(context)
+            self._write(key + SUFFIX, output)
+            self.stats.themed += 1
+        else:
+            self.stats.reused += 1
+        self.by_page[page.file.src_uri] = (key, output)
+        return output
+
+    def post_processed(self, page: Any, output: str, process: Callable[[str], str]) -> str:
+        """``process(output)``, kept with the page's entry when ``output`` is its themed HTML as cached."""
+        entry = self.by_page.pop(page.file.src_uri, None)
+        if entry is None or entry[1] != output:
+            return process(output)
+        name = entry[0] + COLLAPSED_SUFFIX
+        processed = self._read(name)
+        if processed is None:
+            processed = process(output)
+            self._write(name, processed)
+        return processed
+
+    def is_page_template(self, parent: Any) -> bool:
+        """Whether a ``get_template`` call is ``_build_page``'s: no parent template, while a page is built."""
+        return parent is None and self._config is not None and getattr(self._config, "_current_page", None) is not None
+
+    def finish(self, keep_unused: bool) -> None:
+        """End a build: remove the entries no page used (not after a dirty build, which saw only some)."""
+        self._config = None
+        if keep_unused or not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            key = path.name.split(".", 1)[0]
+            if key not in self.used and path.suffix in (SUFFIX, COLLAPSED_SUFFIX):
+                path.unlink(missing_ok=True)
+
+    def _read(self, name: str) -> str | None:
+        try:
+            return (self.folder / name).read_text("utf-8", "surrogatepass")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _write(self, name: str, text: str) -> None:
+        try:
+            write_text_atomically(self.folder / name, text)
+        except OSError as exc:  # a cache that cannot be written costs only time
+            log.debug("The theme cache could not keep %s (%s).", name, exc)
+
+
+class _CachingGetTemplate:
+    """``Environment.get_template`` that hands ``_build_page`` a :class:`CachedTemplate`."""
+
+    def __init__(self, env: Any, get_template: Any, cache: ThemeCache) -> None:
+        self.env = env
+        self.get_template = get_template
+        self.cache = cache
+
+    def __call__(self, name: Any, parent: Any = None, globals: Any = None) -> Any:
+        template = self.get_template(name, parent, globals)
+        if self.cache.is_page_template(parent) and globals is None:
+            return CachedTemplate(template, self.cache)
+        return template
