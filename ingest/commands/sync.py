@@ -150,8 +150,11 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
     before = before if before is not None and same_site(before, export.documents) else None
     # Without history (first sync, or another Drive folder) moves and redirects start afresh.
     reader = page_reader(out_dir, previous) if previous is not None and _same_format(previous) else None
+    from ingest.output.normalcache import read_normalized, write_normalized
+
+    normalized = read_normalized(out_dir)
     site = build_site(export, before, progress=progress, jobs=jobs, previous_page=reader, settings=settings,
-                      code=code_stamp())
+                      code=code_stamp(), normalized=normalized)
     files = output_files(site.texts, site.assets, export_dir)
     plan = plan_write(out_dir, files, site.manifest(str(export_dir), fingerprint), previous)
     result = SyncResult.of_site(site, plan.summary(), dry_run)
@@ -161,6 +164,8 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
     if not dry_run:
         progress.stage("writing the docs_dir", len(plan.files) if plan.changes_files else 0)
         write_plan(plan, progress.advance)
+        if site.normalized.keys() != normalized.keys():
+            write_normalized(out_dir, site.normalized)
     return _keep_history(result, plan.manifest, history_file, dry_run)
 
 

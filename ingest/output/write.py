@@ -314,17 +314,25 @@ def write_plan(plan: WritePlan, progress: Callable[[int], None] | None = None) -
 
         def put(file: OutputFile) -> None:
             target = staging / file.dest
-            if file.dest in keep:
-                _link(out_dir / file.dest, target)
-            elif file.text is not None:
+            if file.text is not None:
                 _write_file(target, file.text.encode("utf-8"))
             else:
                 _copy_file(file.source, target)
 
-        # The files go in on a few threads: the time is the kernel's (allocating, copying), and it
-        # runs on every core at once; the swap below still puts them in place in one step.
+        # Unchanged files are linked here, one after the other (a link is one quick system call: a
+        # thread each would cost more); the others go in on a few threads: the time is the kernel's
+        # (allocating, copying), and it runs on every core at once. The swap below still puts them
+        # in place in one step.
+        fresh = []
+        for file in plan.files:
+            if file.dest in keep:
+                _link(out_dir / file.dest, staging / file.dest)
+                if progress is not None:
+                    progress(1)
+            else:
+                fresh.append(file)
         with ThreadPoolExecutor(WRITE_THREADS) as pool:
-            for _ in pool.map(put, plan.files):
+            for _ in pool.map(put, fresh):
                 if progress is not None:
                     progress(1)
         (staging / MANIFEST).parent.mkdir(parents=True, exist_ok=True)

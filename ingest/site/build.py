@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from ingest import __version__
 from ingest.features.catalog import CatalogEntry, as_activity_page, catalogue
@@ -38,7 +38,7 @@ from ingest.site.nav import Navigation, build_navigation
 from ingest.site.redirects import stub_redirects, stub_targets
 from ingest.transform.fragments import unlink_broken_fragments
 from ingest.transform.links import LinkIndex, rewrite_links
-from ingest.transform.normalize import NormalizeConfig, normalize
+from ingest.transform.normalize import NormalizeConfig, Normalized, normalized_text, with_normalized
 from ingest.transform.pages import (
     fill_children,
     fill_content_by_label,
@@ -91,6 +91,9 @@ class Site:
     first_sync: bool = True
     """No earlier sync of this Drive folder into the docs_dir: every page is new."""
 
+    normalized: dict[str, Normalized | None] = field(default_factory=dict)
+    """What normalising made of each doc's text, by :func:`normalize_key`: for the next sync to reuse."""
+
     @property
     def counts(self) -> dict[str, int]:
         return {
@@ -116,7 +119,8 @@ class Site:
 def build_site(export: Export, previous: Manifest | None = None,
                normalize_config: NormalizeConfig = NormalizeConfig(), progress: Progress = NoProgress(),
                jobs: int = 1, previous_page: Callable[[str], str | None] | None = None,
-               settings: SiteSettings = SiteSettings(), code: str = "") -> Site:
+               settings: SiteSettings = SiteSettings(), code: str = "",
+               normalized: Mapping[str, Normalized | None] | None = None) -> Site:
     """Turn a read export into the pages, nav and redirects of the site. Pure: touches no disk.
 
     ``jobs`` > 1 spreads the per-document stages over that many processes for a big export;
@@ -125,15 +129,11 @@ def build_site(export: Export, previous: Manifest | None = None,
     the last sync's manifest (``previous``) records what each page was made from. ``settings``
     are the site's (``mkdocs.yml``): its brand and the addresses it is published at. ``code``
     stands for the ingest that made the pages (``output.manifest.code_stamp``): a page made by
-    other code is made again.
+    other code is made again. ``normalized`` is an earlier sync's ``Site.normalized``: a doc whose
+    text is the same is not normalised again.
     """
     site = Site(assets=list(export.assets), problems=list(export.problems), documents_read=len(export.documents))
-    progress.stage("normalising docs", len(export.documents))
-    # A worker sends back only the docs the fixes changed: a doc they leave alone stays the same
-    # object (no copy of every doc in memory, nor the time to pickle it).
-    changed = map_items(_normalize_changed, (export.documents, normalize_config), len(export.documents), jobs,
-                        progress.advance)
-    docs = [doc if doc is not None else export.documents[i] for i, doc in enumerate(changed)]
+    docs = _normalize_all(export.documents, normalize_config, code, normalized or {}, site.normalized, jobs, progress)
     site.problems.extend(brand_problems(docs, settings.brand))
     stubs = [doc for doc in docs if doc.is_redirect_stub]
     page_docs = [as_faq_page(doc) if is_faq(doc.title, doc.source, doc.meta) else doc
@@ -237,11 +237,34 @@ class _RenderedPage:
     activity: CatalogEntry | None
 
 
-def _normalize_changed(context: tuple[list[Document], NormalizeConfig], i: int) -> Document | None:
-    """Doc ``i`` normalised, or None when the fixes left it as it was."""
-    documents, config = context
-    doc = normalize(documents[i], config)
-    return None if doc is documents[i] else doc
+def normalize_key(doc: Document, config: NormalizeConfig, code: str) -> str:
+    """What normalising a doc depends on: its body and title, the fixes chosen and the code."""
+    data = "\0".join((code, repr(tuple(config)), doc.title, doc.body))
+    return hashlib.sha1(data.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _normalize_all(documents: list[Document], config: NormalizeConfig, code: str,
+                   known: Mapping[str, Normalized | None], made: dict[str, Normalized | None], jobs: int,
+                   progress: Progress) -> list[Document]:
+    """Every doc normalised: from ``known`` where its text was normalised before, the rest on ``jobs``
+    processes. ``made`` gets each doc's outcome by key (what the next sync will know)."""
+    keys = [normalize_key(doc, config, code) for doc in documents]
+    todo = [i for i, key in enumerate(keys) if key not in known]
+    progress.stage("normalising docs", len(todo))
+    # A worker sends back only what the fixes changed: a doc they leave alone stays the same
+    # object (no copy of every doc in memory, nor the time to pickle it).
+    fresh = dict(zip(todo, map_items(_normalize_listed, (documents, config, todo), len(todo), jobs, progress.advance)))
+    docs = []
+    for i, doc in enumerate(documents):
+        outcome = fresh[i] if i in fresh else known[keys[i]]
+        made[keys[i]] = outcome
+        docs.append(with_normalized(doc, outcome))
+    return docs
+
+
+def _normalize_listed(context: tuple[list[Document], NormalizeConfig, list[int]], j: int) -> Normalized | None:
+    documents, config, todo = context
+    return normalized_text(documents[todo[j]], config)
 
 
 def _render_listed(context: tuple[_PageContext, list[int]], j: int) -> _RenderedPage:

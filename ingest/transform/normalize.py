@@ -191,10 +191,35 @@ def normalize_text(text: str, config: NormalizeConfig = NormalizeConfig()) -> tu
 
 def normalize(doc: Document, config: NormalizeConfig = NormalizeConfig()) -> Document:
     """Normalise a document's body and its title (titles carry mojibake too)."""
+    return with_normalized(doc, normalized_text(doc, config))
+
+
+class Normalized(NamedTuple):
+    """What :func:`normalize` makes of a doc's text: the body and title after, and the fixes that changed them."""
+
+    body: str
+    title: str
+    fixes: tuple[str, ...]
+
+
+def normalized_text(doc: Document, config: NormalizeConfig = NormalizeConfig()) -> Normalized | None:
+    """The fixes' work on ``doc``'s body and title, or None when they leave both as they are.
+
+    Depends only on the body, the title and ``config``: a sync keeps it by those (``site.build``)
+    and does not normalise an unchanged doc again.
+    """
     body, applied = normalize_text(doc.body, config)
     title, _ = normalize_text(doc.title, config._replace(bullets=False, lists=False))
     if body == doc.body and title == doc.title:
-        return doc  # the same object: a big export's text is held once
+        return None
+    return Normalized(body, title, tuple(applied))
+
+
+def with_normalized(doc: Document, normalized: Normalized | None) -> Document:
+    """``doc`` with its normalised text (the same object when there is none: a big export's text is held once)."""
+    if normalized is None:
+        return doc
+    body, title, applied = normalized
     meta = {**doc.meta, "title": title.strip()} if title != doc.title else doc.meta
     return dataclasses.replace(doc, body=doc.body if body == doc.body else body, meta=meta,
                                fixes=doc.fixes + tuple(applied))

@@ -130,3 +130,53 @@ def test_a_manifest_record_edited_by_hand_makes_the_page_again(make_export, tmp_
     assert "guides/keep.md" in rendered
     assert {k: v for k, v in snapshot(out).items() if k != ".ingest/manifest.json"} == \
         {k: v for k, v in fresh.items() if k != ".ingest/manifest.json"}
+
+
+# --- normalising is kept too (ingest/output/normalcache.py) ---------------------------------------
+
+ODD = {**EXPORT, "guides/odd.md": page("1odd", "Odd Â Title", "Costs 5Â dollars.\n\n• one\n• two")}
+
+
+@pytest.fixture
+def normalised(monkeypatch) -> list[str]:
+    """The sources normalised in each sync since the test began."""
+    made: list[str] = []
+    real = build.normalized_text
+
+    def counting(doc, config):
+        made.append(doc.source)
+        return real(doc, config)
+
+    monkeypatch.setattr(build, "normalized_text", counting)
+    return made
+
+
+def test_a_resync_normalises_only_the_docs_whose_text_changed(make_export, tmp_path, normalised):
+    out = tmp_path / "docs"
+    sync(make_export(ODD), out)
+    assert "guides/odd.md" in normalised
+    shutil.rmtree(tmp_path / "export")
+    normalised.clear()
+    export = make_export({**ODD, "guides/edit.md": page("1edit", "Edit me", "Edited in Drive.")})
+    sync(export, out)
+    assert normalised == ["guides/edit.md"]
+    odd = (out / "guides" / "odd.md").read_text("utf-8")
+    assert "- one" in odd and "•" not in odd  # the kept fixes, applied again
+    sync(export, tmp_path / "fresh")
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("damage", ["{not json", '{"format": 1, "normalized": {"k": [1, 2]}}', '{"format": 99}'])
+def test_a_damaged_normalise_cache_costs_only_time(make_export, tmp_path, normalised, damage):
+    from ingest.output.normalcache import cache_path
+
+    out = tmp_path / "docs"
+    sync(make_export(ODD), out)
+    cache_path(out).write_text(damage, "utf-8")
+    shutil.rmtree(tmp_path / "export")
+    normalised.clear()
+    export = make_export({**ODD, "guides/edit.md": page("1edit", "Edit me", "Edited in Drive.")})
+    sync(export, out)
+    assert len(normalised) == len(ODD) - 1  # every doc (the image is not one), none from the damaged file
+    sync(export, tmp_path / "fresh")
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
