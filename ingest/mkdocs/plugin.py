@@ -286,6 +286,9 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
                 index_through_cache(search, self.render_cache)
             if self.theme_cache is not None and self.nav is not None:
                 env = self.theme_cache.start(config, self.nav, files, env)
+                workers = self.config.workers or os.cpu_count() or 1
+                if not self.serving and not self.dirty_build and workers > 1:  # as for rendering ahead
+                    self.theme_cache.theme_ahead(config, self.nav, files, workers, collapse_whitespace)
         return env
 
     # --- each page ---------------------------------------------------------------------------
@@ -357,8 +360,9 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         """Rewrite the search index Material's search plugin wrote with :func:`ingest.mkdocs.searchindex.compact_index`."""
         if self.config.enabled and self.theme_cache is not None:
             self.theme_cache.finish(keep_unused=self.dirty_build)
-            log.debug("Theme cache: %d page(s) reused, %d themed, %d not cacheable.", self.theme_cache.stats.reused,
-                      self.theme_cache.stats.themed, self.theme_cache.stats.uncacheable)
+            theme = self.theme_cache.stats
+            log.debug("Theme cache: %d page(s) reused, %d themed (%d ahead in %d worker(s)), %d not cacheable.",
+                      theme.reused, theme.themed, theme.themed_ahead, theme.workers, theme.uncacheable)
         if self.config.enabled and self.render_cache is not None:
             self.render_cache.finish(keep_unused=self.dirty_build)
             stats = self.render_cache.stats

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import sys
 from collections.abc import Mapping
@@ -38,6 +39,7 @@ from typing import Any, Callable
 
 import mkdocs
 
+from ingest.mkdocs import rendercache
 from ingest.mkdocs.cachefiles import write_text_atomically
 from ingest.mkdocs.rendercache import RENDERING_PACKAGES, _version, code_digest
 
@@ -77,7 +79,11 @@ class ThemeStats:
     """What a build did with the theme cache, for the log and the tests."""
 
     themed: int = 0
-    """Pages run through the templates in this build."""
+    """Pages run through the templates in this build (here or ahead)."""
+    themed_ahead: int = 0
+    """Of those, the pages themed ahead in a worker process."""
+    workers: int = 0
+    """Worker processes started to theme pages ahead."""
     reused: int = 0
     """Pages whose templates' output came from an earlier build."""
     uncacheable: int = 0
@@ -284,27 +290,90 @@ class ThemeCache:
         """The key and output of each page themed and not yet post-processed (by ``src_uri``)."""
         self.stats = ThemeStats()
         self._config: Any = None
+        self._get_template: Any = None
+        """The environment's own ``get_template`` (for themeing ahead)."""
+        self._ahead: dict[str, int] = {}
+        """Pages a worker themes ahead (by ``src_uri``) → the worker's index in ``_running``."""
+        self._running: list[tuple[Any, Any] | None] = []
+        self._made_ahead: set[str] = set()
 
     def start(self, config: Any, nav: Any, files: Any, env: Any) -> Any:
         """Begin a build (at ``on_env``): the site's digest, and ``env`` with its page templates cached."""
         self.site = site_digest(config, nav, files, env)
         self.used, self.by_page, self.stats, self._config = set(), {}, ThemeStats(), config
-        if not isinstance(env.__dict__.get("get_template"), _CachingGetTemplate):
+        self._ahead, self._running, self._made_ahead = {}, [], set()
+        wrapped = env.__dict__.get("get_template")
+        if isinstance(wrapped, _CachingGetTemplate):
+            self._get_template = wrapped.get_template
+        else:
+            self._get_template = env.get_template
             env.get_template = _CachingGetTemplate(env, env.get_template, self)
         return env
 
+    def theme_ahead(self, config: Any, nav: Any, files: Any, workers: int, post_process: Callable[[str], str]) -> None:
+        """Theme the later pages of the build in ``workers - 1`` forked processes while this one
+        copies the static files and themes the first pages; each worker writes the entries of the
+        pages it themed (and their ``post_process``-ed form) for the build to find.
+
+        A worker makes each page's context as ``_build_page`` does (with every plugin's
+        ``on_page_context``, whose effects stay in the worker), so its key is the build's; a page
+        whose entry exists already is skipped. The build waits for a worker when it reaches the
+        worker's first page; a worker that failed leaves its pages to the build.
+        """
+        from mkdocs.structure.files import InclusionLevel
+
+        pages = [file.page for file in files.documentation_pages(inclusion=InclusionLevel.is_included)
+                 if file.page is not None and not file.inclusion.is_excluded()]
+        if (workers < 2 or len(pages) < rendercache.PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods()
+                or multiprocessing.current_process().daemon):
+            return
+        # This process also copies the static files and themes the 404 page and the sitemap first.
+        first = int(len(pages) / workers * 0.85)
+        rest = pages[first:]
+        size = -(-len(rest) // (workers - 1))
+        context = multiprocessing.get_context("fork")
+        for index, start in enumerate(range(0, len(rest), size)):
+            share = rest[start:start + size]
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_theme_share, daemon=True,
+                                      args=(self, share, config, nav, files, post_process, sender))
+            process.start()
+            sender.close()
+            self._running.append((process, receiver))
+            self._ahead.update((page.file.src_uri, index) for page in share)
+        self.stats.workers = len(self._running)
+
+    def _wait(self, index: int) -> None:
+        """Wait for worker ``index`` to finish, and note the entries it made."""
+        running = self._running[index]
+        if running is None:
+            return
+        process, receiver = running
+        try:
+            self._made_ahead.update(receiver.recv())
+        except (EOFError, OSError):  # a worker that died leaves its pages to the build
+            pass
+        process.join()
+        self._running[index] = None
+
     def render(self, template: Any, context: dict[str, Any]) -> str:
+        page = context.get("page")
+        index = self._ahead.pop(page.file.src_uri, None) if page is not None else None
+        if index is not None:
+            self._wait(index)
         key = page_key(self.site, template.name, context)
         if key is None:
             self.stats.uncacheable += 1
             return template.render(context)
         self.used.add(key)
-        page = context["page"]
         output = self._read(key + SUFFIX)
         if output is None:
             output = template.render(context)
             self._write(key + SUFFIX, output)
             self.stats.themed += 1
+        elif key in self._made_ahead:
+            self.stats.themed += 1
+            self.stats.themed_ahead += 1
         else:
             self.stats.reused += 1
         self.by_page[page.file.src_uri] = (key, output)
@@ -328,7 +397,10 @@ class ThemeCache:
 
     def finish(self, keep_unused: bool) -> None:
         """End a build: remove the entries no page used (not after a dirty build, which saw only some)."""
-        self._config = None
+        for index in range(len(self._running)):
+            self._wait(index)
+        self._config = self._get_template = None
+        self._ahead = {}
         if keep_unused or not self.folder.is_dir():
             return
         for path in self.folder.iterdir():
@@ -362,3 +434,37 @@ class _CachingGetTemplate:
         if self.cache.is_page_template(parent) and globals is None:
             return CachedTemplate(template, self.cache)
         return template
+
+
+def _theme_share(cache: ThemeCache, share: list[Any], config: Any, nav: Any, files: Any,
+                 post_process: Callable[[str], str], sender: Any) -> None:
+    """A worker: theme its pages as ``_build_page`` would and keep them in the cache; send back their keys."""
+    from mkdocs.commands.build import get_context
+    from mkdocs.structure.files import InclusionLevel
+
+    logger = logging.getLogger("mkdocs")
+    logger.handlers = []
+    logger.propagate = False
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    made = []
+    for page in share:
+        config._current_page = page
+        page.active = True
+        try:
+            context = get_context(nav, doc_files, config, page)
+            template = cache._get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            key = page_key(cache.site, template.name, context)
+            if key is None or (cache.folder / (key + SUFFIX)).is_file():
+                continue
+            output = template.render(context)
+            cache._write(key + COLLAPSED_SUFFIX, post_process(output))
+            cache._write(key + SUFFIX, output)
+            made.append(key)
+        except Exception:  # noqa: BLE001 - the build themes it again, and reports it there
+            continue
+        finally:
+            page.active = False
+            config._current_page = None
+    sender.send(made)
+    sender.close()

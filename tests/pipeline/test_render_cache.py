@@ -126,6 +126,7 @@ def test_a_cold_cached_build_and_a_warm_one_write_what_a_plain_cold_build_writes
     assert warm.stats.reused == cold.stats.rendered + cold.stats.rendered_ahead
     assert warm.stats.indexed == 0  # search entries came from the cache too
     assert cold.theme is not None and cold.theme.themed == docs_pages_of(cold) and cold.theme.reused == 0
+    assert cold.theme.workers == 1 and 0 < cold.theme.themed_ahead < cold.theme.themed  # this process themes too
     assert warm.theme is not None and warm.theme.themed == 0 and warm.theme.reused == docs_pages_of(warm)
     assert warm.theme.uncacheable == 0
     assert_same_site(warm, plain)
@@ -297,3 +298,13 @@ def test_entries_no_page_uses_are_removed_after_a_full_build(site):
     site.build("again")
     after = {path.name for path in folder.iterdir()}
     assert len(after) == len(before) and len(before - after) == 2  # the page's old HTML, and as post-processed
+
+
+def test_a_worker_that_dies_leaves_its_pages_to_the_build(site, monkeypatch):
+    import os
+
+    monkeypatch.setattr(themecache, "_theme_share", lambda *args: os._exit(3))
+    cold = site.build("cold")
+    assert cold.theme is not None and cold.theme.workers == 1 and cold.theme.themed_ahead == 0
+    assert cold.theme.themed == docs_pages_of(cold)
+    assert_same_site(cold, site.plain())
