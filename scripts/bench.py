@@ -495,9 +495,15 @@ def summarise_profile(path: Path, wall: float) -> dict[str, Any]:
 
     hook = lambda n: n.startswith("on_")
     ahead = cum("ingest/mkdocs/rendercache.py", "render_ahead")
+    theme_wait = cum("ingest/mkdocs/themecache.py", "_wait")
+    # _build_page renders its template through the theme cache (themecache.CachedTemplate.render), or
+    # through Jinja2 itself where the cache is off.
+    themed = cum("ingest/mkdocs/themecache.py", "render", "_build_page") + cum("jinja2/", "render", "_build_page")
     categories = [
         ("Markdown conversion (Page.render, from _populate_page)", cum("", "render", "_populate_page")),
-        ("templates (Jinja2 Template.render in _build_page)", cum("jinja2/", "render", "_build_page")),
+        ("templates, in this process (Template.render in _build_page, through the theme cache)",
+         max(themed - theme_wait, 0.0)),
+        ("theme cache: the worker theming pages ahead (waited for)", theme_wait),
         ("Material search plugin (its on_* hooks)", cum("material/plugins/search/plugin.py", hook)),
         ("wikigdrive plugin hooks (ingest/mkdocs/plugin.py on_*; less rendering ahead)",
          max(cum("ingest/mkdocs/plugin.py", hook) - ahead, 0.0)),
@@ -527,8 +533,8 @@ def profile_lines(profile: dict[str, Any] | None) -> list[str]:
     lines = [(f"`python -m cProfile -m mkdocs build --strict` of the corpus, cold render cache, warm OS cache: "
              f"{profile['wall_s']:.1f} s wall under the profiler (unprofiled, the table's cold build: "
              f"{profile.get('unprofiled_s') or 0:.1f} s), {profile['total_s']:.1f} s in profiled functions. Only the "
-             "build process is profiled: the render cache's worker processes are not, and the time waiting for them "
-             "counts as rendering ahead. The profiler slows Python code more than C code, so shares are rough."), "",
+             "build process is profiled: the workers rendering and theming pages ahead are not, and the time waiting "
+             "for them is shown as such. The profiler slows Python code more than C code, so shares are rough."), "",
              "| where | s | share |", "|---|---|---|"]
     lines += [f"| {label} | {s:.2f} | {s / total:.0%} |" for label, s in profile["categories"]]
     lines += ["", "Top 15 by cumulative time (the wrappers that hold the whole build left out):", "",
