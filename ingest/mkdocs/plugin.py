@@ -284,6 +284,14 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             search = config.plugins.get("search") or config.plugins.get("material/search")
             if self.render_cache is not None and search is not None:
                 index_through_cache(search, self.render_cache)
+            if self.theme_cache is not None:
+                # Jinja's own cache of compiled templates (keyed by each template's source): half a second
+                # of a build that themes few pages goes to compiling Material's templates.
+                from jinja2 import FileSystemBytecodeCache
+
+                folder = self.theme_cache.folder.parent / "jinja"
+                folder.mkdir(parents=True, exist_ok=True)
+                env.bytecode_cache = FileSystemBytecodeCache(str(folder))
             if self.theme_cache is not None and self.nav is not None:
                 env = self.theme_cache.start(config, self.nav, files, env)
                 workers = self.config.workers or os.cpu_count() or 1

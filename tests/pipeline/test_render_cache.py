@@ -129,6 +129,7 @@ def test_a_cold_cached_build_and_a_warm_one_write_what_a_plain_cold_build_writes
     assert cold.theme.workers == 1 and 0 < cold.theme.themed_ahead < cold.theme.themed  # this process themes too
     assert warm.theme is not None and warm.theme.themed == 0 and warm.theme.reused == docs_pages_of(warm)
     assert warm.theme.uncacheable == 0
+    assert any((site.cache_dir / "jinja").iterdir())  # Jinja's compiled templates, kept too
     assert_same_site(warm, plain)
     serial = site.build("serial", workers=1)  # no workers: a warm build is the same
     assert_same_site(serial, plain)
