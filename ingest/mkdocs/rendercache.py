@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable
 
 import mkdocs
 
-from ingest.mkdocs.cachefiles import write_json_atomically
+from ingest.utils.atomicfile import write_json_atomically
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
 

@@ -19,8 +19,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ingest.mkdocs.cachefiles import write_json_atomically
 from ingest.mkdocs.rendercache import RenderCache, _stable
+from ingest.utils.atomicfile import write_json_atomically
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
 

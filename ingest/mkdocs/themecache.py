@@ -40,8 +40,8 @@ from typing import Any, Callable
 import mkdocs
 
 from ingest.mkdocs import rendercache
-from ingest.mkdocs.cachefiles import write_text_atomically
 from ingest.mkdocs.rendercache import RENDERING_PACKAGES, _version, code_digest
+from ingest.utils.atomicfile import write_text_atomically
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
 

@@ -8,12 +8,11 @@ rewritten only when its text changes.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from ingest.output.write import OutputError
 from ingest.site.history import HistoryFormatError, UrlHistory
+from ingest.utils.atomicfile import write_text_atomically
 
 ABOUT = ("Written by the wikigdrive sync (python -m ingest sync, or the MkDocs plugin): each doc's page and every "
          "old page that redirects, so moved docs keep their links. Commit it beside mkdocs.yml.")
@@ -73,14 +72,5 @@ def write_history(path: Path, text: str) -> bool:
             return False
     except (OSError, UnicodeDecodeError):
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_text_atomically(path, text)
     return True

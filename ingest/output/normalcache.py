@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ingest.transform.normalize import Normalized
+from ingest.utils.atomicfile import write_json_atomically
 
 log = logging.getLogger(__name__)
 
@@ -56,14 +55,6 @@ def write_normalized(out_dir: Path, normalized: dict[str, Normalized | None]) ->
         key: None if value is None else [value.body, value.title, list(value.fixes)]
         for key, value in normalized.items()}}
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f"{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", errors="surrogatepass") as stream:
-                json.dump(data, stream, ensure_ascii=False, separators=(",", ":"))
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_json_atomically(path, data)
     except OSError as exc:
         log.debug("The sync's cache %s could not be written (%s); the next sync normalises every doc.", path, exc)

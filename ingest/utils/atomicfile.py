@@ -1,4 +1,5 @@
-"""Writing the plugin's cache files: whole or not at all, so a build killed midway leaves no torn entry."""
+"""Writing a file whole or not at all: through a temporary file beside it, replaced in one step, so a
+process killed midway leaves the old file (or none), never a torn one."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from typing import Any, Callable, TextIO
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it, replaced in one step."""
+    """Write ``text`` to ``path`` (UTF-8, ``\\n`` line endings) in one step."""
     _write_atomically(path, lambda stream: stream.write(text))
 
 
 def write_json_atomically(path: Path, data: Any) -> None:
-    """The same, of ``data`` as compact JSON (written as it is encoded: the render cache is tens of MB)."""
+    """The same, of ``data`` as compact JSON (written as it is encoded: a cache may be tens of MB)."""
     _write_atomically(path, lambda stream: json.dump(data, stream, ensure_ascii=False, separators=(",", ":")))
 
 
@@ -23,7 +24,7 @@ def _write_atomically(path: Path, write: Callable[[TextIO], Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", errors="surrogatepass") as stream:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="surrogatepass", newline="\n") as stream:
             write(stream)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
