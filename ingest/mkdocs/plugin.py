@@ -106,10 +106,9 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         self.sectioned_pages: set[str] = set()
         """URLs of the pages whose search sections stay separate results (FAQ pages); kept across
         `mkdocs serve --dirty` rebuilds, which see only the pages that changed."""
-        self.compacted_entries: dict[str, dict[str, Any]] = {}
-        """Each search entry's compact form, from one `mkdocs serve` build to the next (without the cache)."""
         self.compacted: CompactedEntries | None = None
-        """The same, kept between builds in the cache folder; None when the cache is off."""
+        """Each search entry's compact form: kept in the cache folder, or, with the cache off, in memory
+        from one `mkdocs serve` build to the next; None for a one-off build without the cache."""
         self.render_cache: RenderCache | None = None
         """Each page's rendering, kept between builds (``ingest.mkdocs.rendercache``); None when off."""
         self.theme_cache: ThemeCache | None = None
@@ -190,7 +189,11 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         if not self.config.cache or not supported():
             if self.config.cache:
                 log.debug("The render cache is off: it is written for MkDocs 1.6.1, so pages render as MkDocs renders them.")
-            self.render_cache = self.theme_cache = self.compacted = None
+            self.render_cache = self.theme_cache = None
+            if not self.serving:
+                self.compacted = None  # a one-off build would key every entry for nothing
+            elif self.compacted is None or self.compacted.path is not None:
+                self.compacted = CompactedEntries(None)
             return
         folder = Path(beside_config(self.config.cache_dir, config.config_file_path))
         if self.render_cache is None or self.render_cache.path != folder / "render.json":
@@ -226,12 +229,19 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         self.nav = nav
         if self.render_cache is not None:
             self.render_cache.start(config)
-            workers = self.config.workers or os.cpu_count() or 1
-            if not self.serving and not self.dirty_build and workers > 1:  # `mkdocs serve` runs threads: no fork
+            workers = self._ahead_workers()
+            if workers > 1:
                 pages = [file.page for file in files.documentation_pages() if file.page is not None]
                 self.render_cache.render_ahead(pages, lambda page: self._page_markdown(page, config, files),
                                                config, files, workers, self._after_render(config))
         self._link_sections(nav, config)
+
+    def _ahead_workers(self) -> int:
+        """Processes to render and theme pages ahead in: one per CPU (or ``workers``); none under
+        `mkdocs serve`, whose builds run in threads (no fork), nor in a dirty build, which sees few pages."""
+        if self.serving or self.dirty_build:
+            return 0
+        return self.config.workers or os.cpu_count() or 1
 
     def _page_markdown(self, page: Any, config: Any, files: Any) -> str:
         """A page's Markdown as this plugin leaves it (to render ahead; other plugins may change it still)."""
@@ -294,9 +304,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
                 env.bytecode_cache = FileSystemBytecodeCache(str(folder))
             if self.theme_cache is not None and self.nav is not None:
                 env = self.theme_cache.start(config, self.nav, files, env)
-                workers = self.config.workers or os.cpu_count() or 1
-                if not self.serving and not self.dirty_build and workers > 1:  # as for rendering ahead
-                    self.theme_cache.theme_ahead(config, self.nav, files, workers, collapse_whitespace)
+                self.theme_cache.theme_ahead(config, self.nav, files, self._ahead_workers(), collapse_whitespace)
         return env
 
     # --- each page ---------------------------------------------------------------------------
@@ -381,9 +389,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         if not self.config.enabled or not path.is_file():  # no search plugin, or it is disabled
             return
         index = json.loads(path.read_text("utf-8"))
-        # Without the cache only `mkdocs serve` builds again; a one-off build would key every entry for nothing.
-        memo = self.compacted.for_build() if self.compacted is not None else (
-            self.compacted_entries if self.serving else None)
+        memo = self.compacted.for_build() if self.compacted is not None else None
         light = compact_index(index, keep_sections=self.sectioned_pages, memo=memo)
         path.write_text(json.dumps(light, separators=(",", ":"), ensure_ascii=False), "utf-8")
         if self.compacted is not None:

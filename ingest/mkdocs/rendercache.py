@@ -23,6 +23,7 @@ it was written against (:data:`SUPPORTED_MKDOCS`); with any other, pages render 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -118,8 +119,12 @@ def _version(package: str) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=1)
 def code_digest() -> str:
-    """A hash of the ingest package's code, which renders pages too (the CommonMark extension)."""
+    """A hash of the ingest package's code, which renders pages too (the CommonMark extension).
+
+    Once a process: it stands for the code running, which does not change while it runs.
+    """
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
@@ -433,12 +438,17 @@ def _copy_entry(entry: dict[str, Any]) -> dict[str, Any]:
     return {key: list(value) if isinstance(value, list) else value for key, value in entry.items()}
 
 
-def _render_share(share: list[tuple[str, Any, str]], config: Any, files: Any, sender: Any,
-                  after: AfterRender | None) -> None:
-    """A worker: render its pages and send them back (records kept, none shown: the build shows them)."""
+def quiet_worker_logging() -> None:
+    """In a forked worker: log nothing (the build process reports each page as it uses it)."""
     logger = logging.getLogger("mkdocs")
     logger.handlers = []
     logger.propagate = False
+
+
+def _render_share(share: list[tuple[str, Any, str]], config: Any, files: Any, sender: Any,
+                  after: AfterRender | None) -> None:
+    """A worker: render its pages and send them back (records kept, none shown: the build shows them)."""
+    quiet_worker_logging()
     results = []
     for key, page, markdown_text in share:
         try:

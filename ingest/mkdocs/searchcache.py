@@ -91,9 +91,10 @@ class CachedIndexing:
 
 class CompactedEntries:
     """Each search entry's compact form (the memo of :func:`ingest.mkdocs.searchindex.compact_index`),
-    kept in a file between builds: compacting is a second of every build, and few entries change."""
+    kept in a file between builds (in memory only, with ``path`` None): compacting is a second of every
+    build, and few entries change."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | None) -> None:
         self.path = path
         self.memo: dict[str, dict[str, Any]] | None = None
         self._stored: frozenset[str] = frozenset()
@@ -103,7 +104,7 @@ class CompactedEntries:
         if self.memo is None:
             self.memo = {}
             try:
-                data = json.loads(self.path.read_text("utf-8"))
+                data = json.loads(self.path.read_text("utf-8")) if self.path is not None else None
             except (OSError, ValueError):
                 data = None
             if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("entries"), dict):
@@ -113,7 +114,7 @@ class CompactedEntries:
 
     def save(self) -> None:
         """Write the memo when this build's entries are not the ones in the file."""
-        if self.memo is None or frozenset(self.memo) == self._stored:
+        if self.path is None or self.memo is None or frozenset(self.memo) == self._stored:
             return
         try:
             write_json_atomically(self.path, {"format": FORMAT, "entries": self.memo})

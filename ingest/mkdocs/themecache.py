@@ -307,7 +307,7 @@ class ThemeCache:
             self._get_template = wrapped.get_template
         else:
             self._get_template = env.get_template
-            env.get_template = _CachingGetTemplate(env, env.get_template, self)
+            env.get_template = _CachingGetTemplate(env.get_template, self)
         return env
 
     def theme_ahead(self, config: Any, nav: Any, files: Any, workers: int, post_process: Callable[[str], str]) -> None:
@@ -424,8 +424,7 @@ class ThemeCache:
 class _CachingGetTemplate:
     """``Environment.get_template`` that hands ``_build_page`` a :class:`CachedTemplate`."""
 
-    def __init__(self, env: Any, get_template: Any, cache: ThemeCache) -> None:
-        self.env = env
+    def __init__(self, get_template: Any, cache: ThemeCache) -> None:
         self.get_template = get_template
         self.cache = cache
 
@@ -442,9 +441,7 @@ def _theme_share(cache: ThemeCache, share: list[Any], config: Any, nav: Any, fil
     from mkdocs.commands.build import get_context
     from mkdocs.structure.files import InclusionLevel
 
-    logger = logging.getLogger("mkdocs")
-    logger.handlers = []
-    logger.propagate = False
+    rendercache.quiet_worker_logging()
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     made = []
     for page in share:
