@@ -26,6 +26,7 @@ MkDocs 1.6.1's ``_build_page`` asks for (no parent, while a page is built) goes 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -116,19 +117,24 @@ def plain(value: Any) -> Any:
     if isinstance(value, Theme):
         return {"name": value.name, "dirs": list(value.dirs), "static_templates": sorted(value.static_templates),
                 "vars": plain({key: value[key] for key in value})}
+    if isinstance(value, functools.partial):
+        return {"partial": plain(value.func), "args": plain(value.args), "keywords": plain(value.keywords)}
     if callable(value) and hasattr(value, "__qualname__"):
         return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    if type(value).__module__.startswith("babel."):  # the theme's locale
+        return str(value)
     if hasattr(value, "isoformat"):  # dates in front matter
         return value.isoformat()
     raise TypeError(f"not plain data: {type(value).__qualname__}")
 
 
 def _plain_or_type(value: Any) -> Any:
-    """:func:`plain`, or the type's name where the value is not plain (it is then in the key by kind only)."""
+    """:func:`plain`, or else the value's ``repr``: never less than the value says of itself (a ``repr``
+    with an address makes every build miss, which costs time, never a stale page)."""
     try:
         return plain(value)
     except TypeError:
-        return f"<{type(value).__module__}.{type(value).__qualname__}>"
+        return repr(value)
 
 
 #: Settings that say where files are, not what a page shows (a template that prints them is not supported):

@@ -309,3 +309,11 @@ def test_a_worker_that_dies_leaves_its_pages_to_the_build(site, monkeypatch):
     assert cold.theme is not None and cold.theme.workers == 1 and cold.theme.themed_ahead == 0
     assert cold.theme.themed == docs_pages_of(cold)
     assert_same_site(cold, site.plain())
+
+
+def test_a_palette_change_alone_themes_every_page_again(site):
+    site.build("first")
+    site.config["theme"]["palette"][0]["primary"] = "teal"
+    again = site.build("again")
+    assert again.theme is not None and again.theme.reused == 0 and again.theme.themed == docs_pages_of(again)
+    assert_same_site(again, site.plain())

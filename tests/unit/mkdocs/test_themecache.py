@@ -100,3 +100,20 @@ def test_an_entry_is_reused_by_a_later_build_and_removed_once_no_page_uses_it(tm
     assert len(list((tmp_path / "pages").iterdir())) == 3
     edited.finish(keep_unused=False)
     assert len(list((tmp_path / "pages").iterdir())) == 1
+
+
+def test_the_theme_and_plugin_options_are_keyed_by_their_values(tmp_path):
+    import functools
+
+    from mkdocs.config import load_config
+
+    from ingest.mkdocs.themecache import config_part
+
+    (tmp_path / "docs").mkdir()
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text("site_name: T\ntheme: {name: material, palette: {primary: indigo}}\n", "utf-8")
+    config = load_config(config_file=str(config_file))
+    first = config_part(config)
+    config.theme["palette"] = {"primary": "teal"}
+    assert config_part(config) != first  # the theme as its settings, not as "a Theme"
+    assert plain(functools.partial(max, 1)) == {"partial": "builtins.max", "args": [1], "keywords": {}}
