@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -160,8 +161,10 @@ def build_site(export: Export, previous: Manifest | None = None,
     placed = [doc for doc in page_docs if doc.source in index.by_source]
     originals = {doc.source: doc.body for doc in export.documents}
     labelled = _labelled_pages(page_docs, index)
-    context_key = _context_digest(index, navigation, labelled, normalize_config, settings, code)
-    inputs = [input_key(context_key, doc, originals[doc.source], index.by_source[doc.source]) for doc in placed]
+    context_key = _context_digest(index, navigation, normalize_config, settings, code)
+    titles_key = _titles_digest(context_key, navigation, labelled)
+    inputs = [input_key(_doc_context(doc, navigation, context_key, titles_key), doc, originals[doc.source],
+                        index.by_source[doc.source]) for doc in placed]
     context = _PageContext(placed, originals, index, navigation, labelled, _assets_by_folder(export.assets), inputs,
                            _diagrams(index.assets), settings.system_name)
     reused = {}
@@ -292,18 +295,43 @@ def _render_one(context: _PageContext, i: int) -> _RenderedPage:
 
 # --- pages the last sync made from the same input ------------------------------------------------
 
-def _context_digest(index: LinkIndex, navigation: Navigation, labelled: dict[str, list[tuple[str, str]]],
-                    normalize_config: NormalizeConfig, settings: SiteSettings, code: str) -> str:
-    """A digest of everything a page is made from besides its own doc: the ingest code, the fixes
-    chosen, where every doc and asset goes, the nav (titles, order, parents) and the labelled pages."""
+def _context_digest(index: LinkIndex, navigation: Navigation, normalize_config: NormalizeConfig,
+                    settings: SiteSettings, code: str) -> str:
+    """A digest of what every page is made from besides its own doc, titles aside: the ingest code,
+    the fixes chosen, where every doc and asset goes, the nav's shape (order, parents) and the settings."""
 
     def shape(node: NavNode) -> tuple[Any, ...]:
-        return node.title, node.dest, node.doc_id, tuple(shape(child) for child in node.children)
+        return node.dest, node.doc_id, tuple(shape(child) for child in node.children)
 
     return digest(code, tuple(normalize_config), sorted(index.by_source.items()), sorted(index.by_id.items()),
                   sorted(index.assets), sorted(index.refused), repr(settings),
-                  sorted((source, node.dest, node.title) for source, node in navigation.node_by_source.items()),
-                  shape(navigation.root), sorted(labelled.items()))
+                  sorted((source, node.dest) for source, node in navigation.node_by_source.items()),
+                  shape(navigation.root))
+
+
+def _titles_digest(context_key: str, navigation: Navigation, labelled: dict[str, list[tuple[str, str]]]) -> str:
+    """The context with every nav title and the labelled pages: what a page that lists other pages reads."""
+    titles = [(node.dest, node.doc_id, node.title) for node in navigation.root.walk()]
+    return digest(context_key, navigation.root.title, titles, sorted(labelled.items()))
+
+
+#: A doc that may list other pages by their titles: ``children`` and ``contentbylabel`` shortcodes (or
+#: their markers), however written. Erring towards a match costs only time.
+_LISTS_PAGES_RE = re.compile(r"children|contentbylabel", re.IGNORECASE)
+
+
+def _doc_context(doc: Document, navigation: Navigation, context_key: str, titles_key: str) -> str:
+    """The part of a doc's input key that is not the doc itself: the titles it reads, on top of the context.
+
+    Other docs' titles reach a page only through the lists of pages it shows; its nav parent's title
+    makes an activity's performance year. So a title change makes again only the doc, its children
+    and the pages that list pages, not the whole site.
+    """
+    if _LISTS_PAGES_RE.search(doc.body):
+        return titles_key
+    node = navigation.node_by_source.get(doc.source)
+    parent = node.parent.title if node is not None and node.parent is not None else None
+    return digest(context_key, parent)
 
 
 def _transform(doc: Document, index: LinkIndex, navigation: Navigation,

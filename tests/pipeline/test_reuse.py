@@ -76,11 +76,41 @@ def test_what_the_kept_pages_found_is_reported_again(make_export, tmp_path, rend
     assert "AHE 6" in (out / "activities" / "index.md").read_text("utf-8")
 
 
-def test_a_new_title_makes_every_page_again(make_export, tmp_path, rendered):
-    """A title is in the nav, the children lists and the links: every page depends on it."""
+def test_a_new_title_makes_again_only_its_page_and_the_pages_listing_it(make_export, tmp_path, rendered):
+    """A title reaches other pages through the lists of pages (``children``), not through links."""
     files = {**EXPORT, "guides/keep.md": page("1keep", "Kept", "![](keep.assets/k.png)")}
     again = resync_against_fresh(make_export, tmp_path, files, rendered)
-    assert sorted(again) == sorted(source for source in EXPORT if source.endswith(".md"))
+    assert sorted(again) == ["guides.md", "guides/keep.md"]
+    assert "[Kept](keep.md)" in (tmp_path / "docs" / "guides" / "index.md").read_text("utf-8")
+
+
+def test_a_new_section_title_makes_its_activities_again(make_export, tmp_path, rendered):
+    """An activity's performance year is read from its nav section's title."""
+    with_section = {**EXPORT, "activities.md": page("1acts", "2018 Improvement Activities", "Intro.")}
+    out = tmp_path / "docs"
+    sync(make_export(with_section), out)
+    shutil.rmtree(tmp_path / "export")
+    rendered.clear()
+    export = make_export({**with_section, "activities.md": page("1acts", "2019 Improvement Activities", "Intro.")})
+    sync(export, out)
+    assert sorted(rendered) == ["activities.md", "activities/ahe-6.md", "guides.md"]  # guides.md lists pages
+    sync(export, tmp_path / "fresh")
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+    assert "2019" in (out / "activities" / "ahe-6.md").read_text("utf-8")
+
+
+def test_a_new_label_makes_the_pages_listing_that_label_again(make_export, tmp_path, rendered):
+    listing = {**EXPORT, "labels.md": page("1labels", "Labelled", "{{% contentbylabel label=\"howto\" %}}")}
+    out = tmp_path / "docs"
+    sync(make_export(listing), out)
+    shutil.rmtree(tmp_path / "export")
+    rendered.clear()
+    export = make_export({**listing, "guides/keep.md": page("1keep", "Keep", "![](keep.assets/k.png)", labels=["howto"])})
+    sync(export, out)
+    assert sorted(rendered) == ["guides.md", "guides/keep.md", "labels.md"]  # guides.md lists pages too
+    sync(export, tmp_path / "fresh")
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+    assert "[Keep](guides/keep.md)" in (out / "labels.md").read_text("utf-8")
 
 
 def test_a_page_edited_by_hand_is_made_again(make_export, tmp_path, rendered):
