@@ -31,6 +31,7 @@ Its options are ``ingest.mkdocs.config.WikiGDriveConfig``. State lives on the in
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -196,8 +197,10 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
                 self.compacted = CompactedEntries(None)
             return
         folder = Path(beside_config(self.config.cache_dir, config.config_file_path))
-        if self.render_cache is None or self.render_cache.path != folder / "render.json":
-            self.render_cache = RenderCache(folder / "render.json")
+        if self.render_cache is None or self.render_cache.folder != folder / "render":
+            self.render_cache = RenderCache(folder / "render")
+            with contextlib.suppress(OSError):
+                (folder / "render.json").unlink()  # the one-file cache of earlier versions
         if self.theme_cache is None or self.theme_cache.folder != folder / "pages":
             self.theme_cache = ThemeCache(folder / "pages")
         if self.compacted is None or self.compacted.path != folder / "search.json":
@@ -310,8 +313,10 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
     # --- each page ---------------------------------------------------------------------------
 
     def on_pre_page(self, page: Any, config: Any, files: Any) -> Any:
-        """Render the page through the render cache (:meth:`RenderCache.render` in place of ``Page.render``)."""
+        """Render the page through the render cache (:meth:`RenderCache.render` in place of ``Page.render``),
+        from the source it read when rendering ahead (:meth:`RenderCache.read_source`)."""
         if self.config.enabled and self.render_cache is not None:
+            page.read_source = functools.partial(self.render_cache.read_source, page)
             page.render = functools.partial(self.render_cache.render, page)
         return page
 

@@ -22,12 +22,15 @@ it was written against (:data:`SUPPORTED_MKDOCS`); with any other, pages render 
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import dataclasses
 import functools
 import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import sys
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -43,8 +46,8 @@ log = logging.getLogger("mkdocs.plugins.wikigdrive")
 #: The MkDocs versions whose ``Page.render`` :func:`render_page` repeats.
 SUPPORTED_MKDOCS = frozenset({"1.6.1"})
 
-#: The cache file's format; a file of another format is not read.
-FORMAT = 1
+#: The entry files' format; a file of another format is not read.
+FORMAT = 2
 
 #: The packages whose code renders a page: their versions are part of every key.
 RENDERING_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "markdown-it-py", "mdit-py-plugins",
@@ -262,66 +265,77 @@ class CacheStats:
 
 
 class RenderCache:
-    """The renderings of one site's pages, read from ``path`` at the start of a build and written at its end.
+    """The renderings of one site's pages, one file per key in ``folder`` (``None``: kept in memory only).
 
-    ``markdown_of`` gives a page's final Markdown as the plugin makes it, for rendering ahead.
+    A build reads only the entries its pages ask for, and writes only the ones it made: an edit to one
+    page costs one file, not the whole cache. ``markdown_of`` gives a page's final Markdown as the
+    plugin makes it, for rendering ahead.
     """
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.stored: dict[str, dict[str, Any]] = {}
-        """Entries read from the file (as JSON), turned into :class:`RenderedPage` on use."""
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
         self.entries: dict[str, RenderedPage] = {}
         """Entries of this build, by key."""
         self.by_page: dict[str, str] = {}
         """This build's key of each page (by ``src_uri``), for ``on_page_content``."""
         self.ahead: set[str] = set()
         """Keys of the entries rendered ahead in this build."""
-        self.stored_sections: dict[str, list[dict[str, Any]]] = {}
         self.sections: dict[str, list[dict[str, Any]]] = {}
-        """Search entries of each page, by :func:`ingest.mkdocs.searchcache.section_key` (stored, this build's)."""
+        """Search entries of each page used in this build, by :func:`ingest.mkdocs.searchcache.section_key`."""
         self.sections_ahead: set[str] = set()
         """Keys of the search entries made ahead in this build."""
-        self.changed = False
-        """Whether this build made anything the file does not hold yet."""
         self.digest = ""
         self.stats = CacheStats()
+        self._known: dict[str, RenderedPage] = {}
+        self._known_sections: dict[str, list[dict[str, Any]]] = {}
+        """What earlier builds of this process used (a `mkdocs serve` keeps them in memory)."""
+        self._on_disk: set[str] = set()
+        """The folder's file names when the build began."""
+        self._unsaved: set[str] = set()
+        """File names of this build's entries that the folder does not hold yet (or holds stale)."""
+        self._read_ahead: dict[str, tuple[str | None, str, dict[str, Any]]] = {}
+        """What :meth:`render_ahead` read of each page (by ``src_uri``): its file, Markdown and front matter."""
 
     # --- a build ------------------------------------------------------------------------------
 
     def start(self, config: Any) -> None:
-        """Begin a build: the config's digest; the file read once (a `mkdocs serve` keeps it in memory)."""
+        """Begin a build: the config's digest, and which entries the folder holds."""
         self.digest = config_digest(config)
-        self.by_page, self.ahead, self.sections_ahead, self.changed = {}, set(), set(), False
+        self._known.update(self.entries)
+        self._known_sections.update(self.sections)
+        self.entries, self.sections, self.by_page, self.ahead, self.sections_ahead = {}, {}, {}, set(), set()
+        self._unsaved, self._read_ahead = set(), {}
         self.stats = CacheStats()
-        if not self.stored and not self.entries and self.path is not None:
-            self.stored, self.stored_sections = self._read()
-        else:  # a rebuild under `mkdocs serve`: last build's entries, as stored
-            self.stored.update({key: entry.to_dict() for key, entry in self.entries.items()})
-            self.stored_sections.update(self.sections)
-        self.entries, self.sections = {}, {}
+        self._on_disk = set()
+        if self.folder is not None:
+            try:
+                self._on_disk = set(os.listdir(self.folder))
+            except OSError:
+                pass
 
-    def _read(self) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
-        assert self.path is not None
+    def _load(self, name: str) -> Any:
+        """The data of one entry file of the folder, or None (missing, unreadable, of another format)."""
+        if self.folder is None or name not in self._on_disk:
+            return None
         try:
-            data = json.loads(self.path.read_text("utf-8"))
-        except FileNotFoundError:
-            return {}, {}
+            data = json.loads((self.folder / name).read_text("utf-8", "surrogatepass"))
         except (OSError, ValueError) as exc:
-            log.info("The render cache %s could not be read (%s): every page is rendered again.", self.path, exc)
-            return {}, {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), dict):
-            return {}, {}
-        sections = data.get("sections")
-        return data["entries"], sections if isinstance(sections, dict) else {}
+            log.debug("The render cache's %s could not be read (%s): its page is rendered again.", name, exc)
+            return None
+        return data.get("entry") if isinstance(data, dict) and data.get("format") == FORMAT else None
 
     def lookup(self, key: str, files: Any) -> RenderedPage | None:
         entry = self.entries.get(key)
-        if entry is None and key in self.stored:
-            try:
-                entry = RenderedPage.from_dict(self.stored[key])
-            except (KeyError, TypeError, ValueError, IndexError):
-                entry = None
+        if entry is not None:
+            return entry  # made, or checked, in this build
+        entry = self._known.get(key)
+        if entry is None:
+            data = self._load(key + ENTRY_SUFFIX)
+            if data is not None:
+                try:
+                    entry = RenderedPage.from_dict(data)
+                except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+                    entry = None
         if entry is None or not entry.still_holds(files):
             return None
         self.entries[key] = entry
@@ -338,7 +352,7 @@ class RenderCache:
             self.stats.rendered += 1
             if self.ahead:
                 log.debug("Rendered in the build (its Markdown is not what was rendered ahead): %s", page.file.src_uri)
-            self.changed = True
+            self._unsaved.add(key + ENTRY_SUFFIX)
             apply(page, entry, files, replay=False)  # its records were logged as it rendered
         else:
             if key in self.ahead:
@@ -348,23 +362,35 @@ class RenderCache:
             apply(page, entry, files, replay=True)
         self.by_page[page.file.src_uri] = key
 
+    def read_source(self, page: Any, config: Any) -> None:
+        """``Page.read_source``, but of a page read for rendering ahead moments ago: what it read then
+        (reading and parsing the front matter of every page again is a tenth of a warm build)."""
+        kept = self._read_ahead.pop(page.file.src_uri, None)
+        if kept is None or kept[0] != page.file.abs_src_path:
+            type(page).read_source(page, config)
+            return
+        page.markdown, page.meta = kept[1], kept[2]
+
     def cleaned(self, page: Any, html: str, clean: Callable[[str], str]) -> str:
         """``clean(html)``, kept with the page's entry when ``html`` is its rendering as cached."""
-        entry = self.entries.get(self.by_page.get(page.file.src_uri, ""))
+        key = self.by_page.get(page.file.src_uri, "")
+        entry = self.entries.get(key)
         if entry is None or entry.content != html:
             return clean(html)
         if entry.cleaned is None:
             entry.cleaned = clean(html)
-            self.changed = True
+            self._unsaved.add(key + ENTRY_SUFFIX)
         return entry.cleaned
 
     def search_entries(self, key: str) -> list[dict[str, Any]] | None:
         """The search entries kept for ``key``, as copies (the index's later stages change them)."""
         entries = self.sections.get(key)
         if entries is None:
-            entries = self.stored_sections.get(key)
+            entries = self._known_sections.get(key)
             if entries is None:
-                return None
+                entries = self._load(key + SECTIONS_SUFFIX)
+                if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+                    return None
             self.sections[key] = entries
             if key in self.sections_ahead:
                 self.stats.indexed += 1
@@ -373,19 +399,21 @@ class RenderCache:
     def keep_search_entries(self, key: str, entries: list[dict[str, Any]]) -> None:
         self.sections[key] = [_copy_entry(entry) for entry in entries]
         self.stats.indexed += 1
-        self.changed = True
+        self._unsaved.add(key + SECTIONS_SUFFIX)
 
     def render_ahead(self, pages: Iterable[Any], markdown_of: Callable[[Any], str], config: Any, files: Any,
                      workers: int, after: AfterRender | None = None) -> None:
         """Render, in ``workers`` processes, the pages that have no entry yet (see the module docstring).
 
         ``after`` is called in the worker with each page as rendered (its ``content``, ``toc`` and title
-        set): it may fill in the entry's ``cleaned`` HTML and return search entries to keep, by key.
+        set): it may fill in the entry's ``cleaned`` HTML and return search entries to keep, by key. Each
+        worker writes the entries it made to the folder itself, so their encoding is spread over the cores.
         """
         pending = []
         for page in pages:
             try:
                 page.read_source(config)
+                self._read_ahead[page.file.src_uri] = (page.file.abs_src_path, page.markdown, copy.deepcopy(page.meta))
                 markdown_text = markdown_of(page)
             except Exception:  # noqa: BLE001 - the build reads it again, and reports it there
                 continue
@@ -402,36 +430,58 @@ class RenderCache:
         running = []
         for share in shares:
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_render_share, args=(share, config, files, sender, after), daemon=True)
+            process = context.Process(target=_render_share, daemon=True,
+                                      args=(share, config, files, sender, after, self.folder))
             process.start()
             sender.close()
             running.append((process, receiver))
         for process, receiver in running:
             try:
-                for key, data, sections in receiver.recv():
+                for key, data, sections, saved in receiver.recv():
                     self.entries[key] = RenderedPage.from_dict(data)
                     self.ahead.add(key)
-                    self.changed = True
-                    self.stored_sections.update(sections)
+                    self._known_sections.update(sections)
                     self.sections_ahead.update(sections)
+                    names = [key + ENTRY_SUFFIX, *(section + SECTIONS_SUFFIX for section in sections)]
+                    (self._on_disk if saved else self._unsaved).update(names)
             except (EOFError, OSError):  # a worker that died leaves its pages to the build
                 pass
             process.join()
         self.stats.workers = workers
 
     def finish(self, keep_unused: bool) -> None:
-        """Write this build's entries (and, after a dirty build, which rendered only some pages, the others too)."""
-        if self.path is None:
-            return
-        unchanged = not self.changed and (keep_unused or (self.entries.keys() == self.stored.keys()
-                                                          and self.sections.keys() == self.stored_sections.keys()))
-        if unchanged and self.path.is_file():
-            return
-        entries = dict(self.stored) if keep_unused else {}
-        entries.update({key: entry.to_dict() for key, entry in self.entries.items()})
-        sections = dict(self.stored_sections) if keep_unused else {}
-        sections.update(self.sections)
-        write_json_atomically(self.path, {"format": FORMAT, "entries": entries, "sections": sections})
+        """Write the entries this build made; after a full build, remove those it did not use (a dirty
+        build, which saw only some pages, keeps them)."""
+        if self.folder is not None:
+            self._save()
+            if not keep_unused:
+                used = {key + ENTRY_SUFFIX for key in self.entries} | {key + SECTIONS_SUFFIX for key in self.sections}
+                for name in self._on_disk - used:
+                    if name.endswith(ENTRY_SUFFIX):
+                        with contextlib.suppress(OSError):
+                            (self.folder / name).unlink()
+        if not keep_unused:
+            self._known, self._known_sections = {}, {}
+
+    def _save(self) -> None:
+        assert self.folder is not None
+        for name in sorted(self._unsaved):
+            key, suffix = name.split(".", 1)
+            data: Any = self.entries[key].to_dict() if "." + suffix == ENTRY_SUFFIX else self.sections.get(key)
+            if data is None:
+                continue
+            try:
+                write_json_atomically(self.folder / name, {"format": FORMAT, "entry": data})
+            except OSError as exc:  # a cache that cannot be written costs only time
+                log.debug("The render cache could not keep %s (%s).", name, exc)
+                continue
+            self._on_disk.add(name)
+        self._unsaved = set()
+
+
+#: The file of a page's rendering, and of its search entries, in the cache's folder (after the key).
+ENTRY_SUFFIX = ".json"
+SECTIONS_SUFFIX = ".search.json"
 
 
 def _copy_entry(entry: dict[str, Any]) -> dict[str, Any]:
@@ -446,8 +496,9 @@ def quiet_worker_logging() -> None:
 
 
 def _render_share(share: list[tuple[str, Any, str]], config: Any, files: Any, sender: Any,
-                  after: AfterRender | None) -> None:
-    """A worker: render its pages and send them back (records kept, none shown: the build shows them)."""
+                  after: AfterRender | None, folder: Path | None) -> None:
+    """A worker: render its pages, keep them in ``folder`` and send them back (records kept, none shown:
+    the build shows them)."""
     quiet_worker_logging()
     results = []
     for key, page, markdown_text in share:
@@ -457,8 +508,17 @@ def _render_share(share: list[tuple[str, Any, str]], config: Any, files: Any, se
             if after is not None:
                 apply(page, rendered, files, replay=False)  # this process's copy of the page
                 sections = after(page, rendered)
-            results.append((key, rendered.to_dict(), sections))
+            data = rendered.to_dict()
         except Exception:  # noqa: BLE001 - the build renders it again, and reports it there
             continue
+        saved = folder is not None
+        try:
+            if folder is not None:
+                write_json_atomically(folder / (key + ENTRY_SUFFIX), {"format": FORMAT, "entry": data})
+                for section, entries in sections.items():
+                    write_json_atomically(folder / (section + SECTIONS_SUFFIX), {"format": FORMAT, "entry": entries})
+        except OSError:
+            saved = False  # the build writes it, or finds it cannot
+        results.append((key, data, sections, saved))
     sender.send(results)
     sender.close()

@@ -57,12 +57,14 @@ THEMING_PACKAGES = ("jinja2", "markupsafe", "babel")
 STANDARD_CONTEXT = frozenset({"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version",
                               "build_date_utc", "config", "page"})
 
-#: The attributes a page has in MkDocs 1.6.1 and from this plugin (``ingest_nav_link``, and ``render``
-#: from the render cache). The ones the templates read are in the key; a page with any other is not cached.
+#: The attributes a page has in MkDocs 1.6.1 and from this plugin (``ingest_nav_link``, and ``render`` and
+#: ``read_source`` from the render cache). The ones the templates read are in the key; a page with any other
+#: is not cached.
 KNOWN_PAGE_ATTRIBUTES = frozenset({
     "file", "title", "parent", "children", "previous_page", "next_page", "active", "update_date", "edit_url",
     "canonical_url", "abs_url", "url", "markdown", "meta", "content", "toc", "_title_from_render",
-    "present_anchor_ids", "links_to_anchors", "_relative_path_ext", "render", "ingest_nav_link", "_Page__active",
+    "present_anchor_ids", "links_to_anchors", "_relative_path_ext", "render", "read_source", "ingest_nav_link",
+    "_Page__active",
 })
 
 #: Modules whose objects are plain data by their attributes: Material's tags (the tags plugin puts a

@@ -13,6 +13,7 @@ import logging
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import mkdocs
 import pytest
@@ -33,6 +34,8 @@ class Built:
     stats: CacheStats | None
     warnings: list[str]
     theme: ThemeStats | None = None
+    plugin: Any = None
+    """The wikigdrive plugin (MkDocs keeps one instance a process, with its caches in memory)."""
 
 
 class Site:
@@ -82,7 +85,7 @@ class Site:
         plugin = config.plugins["wikigdrive"]
         stats = plugin.render_cache.stats if plugin.render_cache is not None else None
         theme = plugin.theme_cache.stats if plugin.theme_cache is not None else None
-        return Built(snapshot(site_dir), stats, [record.getMessage() for record in records], theme)
+        return Built(snapshot(site_dir), stats, [record.getMessage() for record in records], theme, plugin)
 
     def plain(self, name: str = "plain") -> Built:
         return self.build(name, cache=False, workers=1)
@@ -223,11 +226,16 @@ def test_with_another_material_search_indexes_every_page_itself(site, monkeypatc
 
 def test_a_damaged_cache_file_costs_only_time(site):
     plain = site.plain()
-    site.build("first")
-    (site.cache_dir / "render.json").write_text('{"format": 1, "entries": {"x": {"content": 1}}, "sect', "utf-8")
+    first = site.build("first")
+    first.plugin.render_cache = None  # as a new process finds it: the entries only on disk
+    entries = sorted((site.cache_dir / "render").iterdir())
+    assert entries
+    for number, path in enumerate(entries):  # torn, of another format, of another shape
+        path.write_text(['{"format": 2, "entry": {"content": 1}, "sect', '{"format": 1, "entries": {}}',
+                         '{"format": 2, "entry": {"content": 1}}'][number % 3], "utf-8")
     again = site.build("again")
+    assert again.stats is not None and again.stats.reused == 0
     assert_same_site(again, plain)
-    (site.cache_dir / "render.json").write_text('{"format": 1, "entries": {"x": {"content": 1}}}', "utf-8")
     assert_same_site(site.build("third"), plain)
 
 
@@ -249,7 +257,7 @@ def test_the_default_cache_is_beside_mkdocs_yml(tmp_path):
     config = load_config(config_file=str(config_file))
     config.plugins.on_startup(command="build", dirty=False)
     config = config.plugins.on_config(config)
-    assert config.plugins["wikigdrive"].render_cache.path == tmp_path / ".cache" / "plugin" / "wikigdrive" / "render.json"
+    assert config.plugins["wikigdrive"].render_cache.folder == tmp_path / ".cache" / "plugin" / "wikigdrive" / "render"
 
 
 def test_a_change_to_the_theme_settings_themes_every_page_again_and_renders_none(site):

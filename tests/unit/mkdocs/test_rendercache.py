@@ -84,42 +84,68 @@ def test_a_page_key_changes_with_the_markdown_and_the_pages_place():
     assert page_key("digest", SimpleNamespace(file=file("a.md", "elsewhere/a/")), "# A") != key
 
 
-def test_the_cache_file_round_trips_and_a_bad_one_is_ignored(tmp_path, monkeypatch):
+def test_the_entries_round_trip_and_a_bad_one_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setattr(rendercache, "config_digest", lambda config: "d")
-    path = tmp_path / "render.json"
-    cache = RenderCache(path)
+    folder = tmp_path / "render"
+    cache = RenderCache(folder)
     cache.start(None)
     cache.entries["k"] = entry()
+    cache._unsaved.add("k.json")
     cache.keep_search_entries("s", [{"location": "a/", "title": "A", "text": "t"}])
     cache.finish(keep_unused=False)
-    again = RenderCache(path)
+    assert sorted(path.name for path in folder.iterdir()) == ["k.json", "s.search.json"]
+    again = RenderCache(folder)
     again.start(None)
     assert again.lookup("k", Files(file("b.md", "b/"))) == entry()
     assert again.search_entries("s") == [{"location": "a/", "title": "A", "text": "t"}]
-    path.write_text("{not json", "utf-8")
-    broken = RenderCache(path)
+    (folder / "k.json").write_text("{not json", "utf-8")
+    (folder / "s.search.json").write_text('{"format": 2, "entry": {"not": "a list"}}', "utf-8")
+    broken = RenderCache(folder)
     broken.start(None)
     assert broken.lookup("k", Files(file("b.md", "b/"))) is None
+    assert broken.search_entries("s") is None
 
 
-def test_a_build_that_changed_nothing_leaves_the_file_alone(tmp_path, monkeypatch):
+def test_a_build_writes_only_the_entries_it_made_and_removes_the_unused(tmp_path, monkeypatch):
     monkeypatch.setattr(rendercache, "config_digest", lambda config: "d")
-    path = tmp_path / "render.json"
-    first = RenderCache(path)
+    folder = tmp_path / "render"
+    first = RenderCache(folder)
     first.start(None)
-    first.entries["k"] = entry()
-    first.changed = True
+    for key in ("k", "old"):
+        first.entries[key] = entry()
+        first._unsaved.add(key + ".json")
     first.finish(keep_unused=False)
-    inode = path.stat().st_ino
-    second = RenderCache(path)
+    inode = (folder / "k.json").stat().st_ino
+    second = RenderCache(folder)
     second.start(None)
     assert second.lookup("k", Files(file("b.md", "b/"))) is not None
-    second.finish(keep_unused=False)
-    assert path.stat().st_ino == inode  # a rewrite would have replaced the file
     second.entries["new"] = entry(content="<p>new</p>")
-    second.changed = True
-    second.finish(keep_unused=False)
-    assert path.stat().st_ino != inode
+    second._unsaved.add("new.json")
+    second.finish(keep_unused=True)  # a dirty build saw only some pages: it removes none
+    assert sorted(path.name for path in folder.iterdir()) == ["k.json", "new.json", "old.json"]
+    assert (folder / "k.json").stat().st_ino == inode  # a rewrite would have replaced the file
+    third = RenderCache(folder)
+    third.start(None)
+    assert third.lookup("new", Files(file("b.md", "b/"))) is not None
+    third.finish(keep_unused=False)
+    assert [path.name for path in folder.iterdir()] == ["new.json"]
+
+
+def test_an_entry_made_in_the_build_is_written_once_cleaned(tmp_path, monkeypatch):
+    monkeypatch.setattr(rendercache, "config_digest", lambda config: "d")
+    monkeypatch.setattr(rendercache, "render_page", lambda page, markdown, config, files: entry())
+    monkeypatch.setattr(rendercache, "apply", lambda page, rendered, files, replay=True: None)
+    folder = tmp_path / "render"
+    cache = RenderCache(folder)
+    cache.start(None)
+    page = SimpleNamespace(file=file("a.md", "a/"), markdown="# A")
+    cache.render(page, None, Files(file("a.md", "a/")))
+    assert cache.cleaned(page, entry().content, str.upper) == entry().content.upper()
+    cache.finish(keep_unused=False)
+    again = RenderCache(folder)
+    again.start(None)
+    (key,) = [path.name.split(".")[0] for path in folder.iterdir()]
+    assert again.lookup(key, Files(file("b.md", "b/"))).cleaned == entry().content.upper()
 
 
 class Index:
