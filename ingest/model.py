@@ -175,6 +175,8 @@ class Asset:
     """Path relative to the export root; also its path in the docs_dir."""
 
     size: int = 0
+    mtime_ns: int = 0
+    """When the export's file was last written, as read (0: not known), to tell a new download from the last."""
 
 
 @dataclass(frozen=True)

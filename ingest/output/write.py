@@ -70,9 +70,13 @@ class OutputFile:
 
     @classmethod
     def copied(cls, asset: Asset, export_dir: Path) -> OutputFile:
-        source = Path(export_dir) / asset.source
-        stat = source.stat()
-        return cls(asset.source, f"stat:{stat.st_size}:{stat.st_mtime_ns}", stat.st_size, source=source)
+        """An asset, by the size and mtime the export's reader found (stat-ed here if it did not)."""
+        source = os.path.join(export_dir, asset.source)
+        size, mtime_ns = asset.size, asset.mtime_ns
+        if not mtime_ns:
+            status = os.stat(source)
+            size, mtime_ns = status.st_size, status.st_mtime_ns
+        return cls(asset.source, f"stat:{size}:{mtime_ns}", size, source=Path(source))
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,7 @@ def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: Manifest,
         written_at = -1
     records: dict[str, FileRecord] = {}
     keep, write = [], []
+    root = os.fspath(out_dir)
     for file in files:
         old = old_files.get(file.dest)
         same = old is not None and old.key == file.key and old.size == file.size
@@ -225,7 +230,7 @@ def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: Manifest,
                 sha1 = _file_sha1(file.source)
                 same = old is not None and old.sha1 == sha1 and old.size == file.size
         records[file.dest] = FileRecord(file.key, file.size, sha1)
-        if same and written_at >= 0 and _untouched(out_dir / file.dest, file.size, written_at):
+        if same and written_at >= 0 and _untouched(os.path.join(root, file.dest), file.size, written_at):
             keep.append(file.dest)
         else:
             write.append(file.dest)
@@ -268,7 +273,7 @@ def page_reader(out_dir: Path, manifest: Manifest) -> Callable[[str], str | None
     return read
 
 
-def _untouched(path: Path, size: int, written_at: int) -> bool:
+def _untouched(path: str, size: int, written_at: int) -> bool:
     """The file the last sync wrote is still there, as it was written."""
     try:
         return _as_written(os.stat(path, follow_symlinks=False), size, written_at)
@@ -324,9 +329,10 @@ def write_plan(plan: WritePlan, progress: Callable[[int], None] | None = None) -
         # (allocating, copying), and it runs on every core at once. The swap below still puts them
         # in place in one step.
         fresh = []
+        old_root, new_root = os.fspath(out_dir), os.fspath(staging)
         for file in plan.files:
             if file.dest in keep:
-                _link(out_dir / file.dest, staging / file.dest)
+                _link(os.path.join(old_root, file.dest), os.path.join(new_root, file.dest))
                 if progress is not None:
                     progress(1)
             else:
@@ -357,7 +363,7 @@ def _copy_file(source: Path | None, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def _link(existing: Path, target: Path) -> None:
+def _link(existing: str, target: str) -> None:
     """A hard link to an unchanged file; a copy keeping its mtime where links are not possible."""
     try:
         os.link(existing, target)

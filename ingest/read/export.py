@@ -275,7 +275,8 @@ def _read_asset(path: Path, source: str) -> tuple[Asset | None, Problem | None]:
     (None, problem) when it cannot be read; (asset, problem) when it must not be copied.
     """
     try:
-        asset = Asset(source=source, size=path.stat().st_size)
+        status = os.stat(path)
+        asset = Asset(source=source, size=status.st_size, mtime_ns=status.st_mtime_ns)
         data = path.read_bytes() if source.lower().endswith(".svg") else None
     except OSError as exc:
         return None, Problem(source, None, "unreadable", f"Image '{source}' could not be read ({exc.strerror}); it was "
