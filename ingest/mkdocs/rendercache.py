@@ -39,6 +39,7 @@ from typing import Any, Callable, Iterable
 
 import mkdocs
 
+from ingest.mkdocs.keys import plain_or_repr
 from ingest.utils.atomicfile import write_json_atomically
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
@@ -102,19 +103,6 @@ def _found(file: Any) -> tuple[str, bool] | None:
     return None if file is None else (file.url, file.inclusion.is_excluded())
 
 
-def _stable(value: Any) -> Any:
-    """``value`` as JSON that is the same from one run to the next (callables by name, not address)."""
-    if isinstance(value, dict):
-        return {str(key): _stable(item) for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_stable(item) for item in value]
-        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    kind = value if callable(value) and hasattr(value, "__qualname__") else type(value)
-    return f"{getattr(kind, '__module__', '')}.{getattr(kind, '__qualname__', repr(kind))}"
-
-
 def _version(package: str) -> str:
     try:
         return metadata.version(package)
@@ -142,8 +130,8 @@ def config_digest(config: Any, versions: dict[str, str] | None = None, code: str
     links = config.validation.links
     parts = {
         "format": FORMAT,
-        "extensions": _stable(list(config.markdown_extensions)),
-        "extension_configs": _stable(config.mdx_configs or {}),
+        "extensions": plain_or_repr(list(config.markdown_extensions)),
+        "extension_configs": plain_or_repr(config.mdx_configs or {}),
         "use_directory_urls": bool(config.use_directory_urls),
         "validation": [int(links.absolute_links), int(links.unrecognized_links), int(links.not_found)],
         "versions": versions if versions is not None else {name: _version(name) for name in RENDERING_PACKAGES},

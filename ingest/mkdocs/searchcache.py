@@ -19,7 +19,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ingest.mkdocs.rendercache import RenderCache, _stable
+from ingest.mkdocs.keys import plain_or_repr
+from ingest.mkdocs.rendercache import RenderCache
 from ingest.utils.atomicfile import write_json_atomically
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
@@ -64,8 +65,8 @@ def _toc(items: Any) -> list[Any]:
 def section_key(page: Any, index_config: dict[str, Any], digest: str) -> str:
     """What a page's search entries depend on, hashed."""
     meta = page.meta
-    parts = [digest, _stable(index_config), page.url, str(page.title), _stable(meta.get("title")),
-             _stable(meta.get("tags")), _stable(meta.get("search")), _toc(page.toc)]
+    parts = [digest, plain_or_repr(index_config), page.url, str(page.title), plain_or_repr(meta.get("title")),
+             plain_or_repr(meta.get("tags")), plain_or_repr(meta.get("search")), _toc(page.toc)]
     head = json.dumps(parts, ensure_ascii=False).encode("utf-8", "surrogatepass")
     return hashlib.sha256(head + b"\0" + (page.content or "").encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -26,7 +26,6 @@ MkDocs 1.6.1's ``_build_page`` asks for (no parent, while a page is built) goes 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import logging
@@ -41,6 +40,7 @@ from typing import Any, Callable
 import mkdocs
 
 from ingest.mkdocs import rendercache
+from ingest.mkdocs.keys import plain, plain_or_repr
 from ingest.mkdocs.rendercache import RENDERING_PACKAGES, _version, code_digest
 from ingest.utils.atomicfile import write_text_atomically
 
@@ -67,10 +67,6 @@ KNOWN_PAGE_ATTRIBUTES = frozenset({
     "_Page__active",
 })
 
-#: Modules whose objects are plain data by their attributes: Material's tags (the tags plugin puts a
-#: page's tags in the template context as ``TagReference`` objects).
-PLAIN_BY_ATTRIBUTES = ("material.plugins.tags.structure.",)
-
 #: An entry's files in the cache folder: the templates' output, and that output after ``on_post_page``'s
 #: whitespace collapsing (``minify``).
 SUFFIX = ".html"
@@ -93,52 +89,6 @@ class ThemeStats:
     """Pages the key cannot describe (see the module docstring), rendered every build."""
 
 
-def plain(value: Any) -> Any:
-    """``value`` as JSON-able data that is the same from one run to the next, or raise ``TypeError``.
-
-    Mappings (MkDocs' ``Config`` objects among them) and sequences are walked; MkDocs' ``Theme`` is
-    its name, folders and variables; a callable is its qualified name. Anything else is not plain.
-    """
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, Mapping):
-        return {str(key): plain(item) for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted((plain(item) for item in value), key=repr)
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    from mkdocs.structure.nav import Link
-    from mkdocs.theme import Theme
-
-    if isinstance(value, Link):
-        return {"link": [value.title, value.url]}
-    if type(value).__module__.startswith(PLAIN_BY_ATTRIBUTES):
-        return {"class": type(value).__qualname__, "attributes": plain(vars(value))}
-    if isinstance(value, Theme):
-        return {"name": value.name, "dirs": list(value.dirs), "static_templates": sorted(value.static_templates),
-                "vars": plain({key: value[key] for key in value})}
-    if isinstance(value, functools.partial):
-        return {"partial": plain(value.func), "args": plain(value.args), "keywords": plain(value.keywords)}
-    if callable(value) and hasattr(value, "__qualname__"):
-        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
-    if type(value).__module__.startswith("babel."):  # the theme's locale
-        return str(value)
-    if hasattr(value, "isoformat"):  # dates in front matter
-        return value.isoformat()
-    raise TypeError(f"not plain data: {type(value).__qualname__}")
-
-
-def _plain_or_type(value: Any) -> Any:
-    """:func:`plain`, or else the value's ``repr``: never less than the value says of itself (a ``repr``
-    with an address makes every build miss, which costs time, never a stale page)."""
-    try:
-        return plain(value)
-    except TypeError:
-        return repr(value)
-
-
 #: Settings that say where files are, not what a page shows (a template that prints them is not supported):
 #: ``mkdocs serve`` builds into a folder of its own, and a moved checkout keeps its cache.
 WHERE_FILES_ARE = frozenset({"config_file_path", "site_dir", "docs_dir", "watch", "dev_addr"})
@@ -152,9 +102,9 @@ def config_part(config: Any) -> Any:
             continue
         value = config[key]
         if key == "plugins":
-            parts[key] = {name: _plain_or_type(dict(plugin.config)) for name, plugin in value.items()}
+            parts[key] = {name: plain_or_repr(dict(plugin.config)) for name, plugin in value.items()}
         else:
-            parts[key] = _plain_or_type(value)
+            parts[key] = plain_or_repr(value)
     return parts
 
 
@@ -217,11 +167,11 @@ def _installed_theme_folders() -> list[Path]:
 
 def _nav_item(item: Any) -> Any:
     """One nav entry as the templates can see it: kind, title, URL, meta, children, and this plugin's marks."""
-    part: dict[str, Any] = {"kind": type(item).__name__, "title": _plain_or_type(item.title)}
+    part: dict[str, Any] = {"kind": type(item).__name__, "title": plain_or_repr(item.title)}
     if getattr(item, "url", None) is not None:
         part["url"] = item.url
     if getattr(item, "is_page", False):
-        part["meta"] = _plain_or_type(item.meta)
+        part["meta"] = plain_or_repr(item.meta)
         part["nav_link"] = getattr(item, "ingest_nav_link", None)
         part["is_index"] = bool(getattr(item, "is_index", False))
     pruned = getattr(item, "ingest_pruned_link", None)
@@ -244,7 +194,7 @@ def site_digest(config: Any, nav: Any, files: Any, env: Any, versions: dict[str,
                                       _installed_theme_folders()),
         "nav": [_nav_item(item) for item in nav.items],
         "homepage": nav.homepage.url if nav.homepage is not None else None,
-        "pages": [[page.file.src_uri, page.url, _plain_or_type(page.title), _plain_or_type(page.meta)]
+        "pages": [[page.file.src_uri, page.url, plain_or_repr(page.title), plain_or_repr(page.meta)]
                   for page in pages],
     }
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()

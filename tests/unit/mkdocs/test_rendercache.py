@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from types import SimpleNamespace
 
 import pytest
 
 from ingest.mkdocs import rendercache, searchcache
-from ingest.mkdocs.rendercache import RenderCache, RenderedPage, _stable, config_digest, page_key
+from ingest.mkdocs.keys import plain_or_repr
+from ingest.mkdocs.rendercache import RenderCache, RenderedPage, config_digest, page_key
 
 
 def entry(**changes) -> RenderedPage:
@@ -49,19 +51,41 @@ def test_an_entry_holds_while_its_links_find_what_they_found():
     assert not rendered.still_holds(Files(file("b.md", "b/"), file("gone.md", "gone/")))  # a missing one came
 
 
-def test_stable_names_callables_and_sorts_sets_so_a_digest_holds_across_runs():
+def test_keys_name_callables_and_sort_sets_so_a_digest_holds_across_runs():
     def fence(*args):
         return ""
 
     value = {"b": {3, 1, 2}, "a": [fence, len]}
-    assert _stable(value) == {"a": [f"{__name__}.{fence.__qualname__}", "builtins.len"], "b": [1, 2, 3]}
-    assert "0x" not in json.dumps(_stable({"x": object()}))
+    assert plain_or_repr(value) == {"a": [f"{__name__}.{fence.__qualname__}", "builtins.len"], "b": [1, 2, 3]}
 
 
 def site_config(extensions=("toc",), configs=None):
     links = SimpleNamespace(absolute_links=20, unrecognized_links=20, not_found=30)
     return SimpleNamespace(markdown_extensions=list(extensions), mdx_configs=configs or {},
                            use_directory_urls=True, validation=SimpleNamespace(links=links))
+
+
+class Slugs:
+    """An extension setting that is no plain data, as `!!python/object` makes one."""
+
+    def __init__(self, case: str) -> None:
+        self.case = case
+
+    def __repr__(self) -> str:
+        return f"Slugs(case={self.case!r})"
+
+
+def test_a_setting_that_is_no_plain_data_is_keyed_by_what_it_holds_not_by_its_type():
+    versions = {"mkdocs": "1.6.1"}
+
+    def digest(slugify):
+        return config_digest(site_config(configs={"toc": {"slugify": slugify}}), versions, "code")
+
+    # `!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}` is a functools.partial
+    assert digest(functools.partial(max, case="lower")) == digest(functools.partial(max, case="lower"))
+    assert digest(functools.partial(max, case="lower")) != digest(functools.partial(max, case="fold"))
+    assert digest(Slugs("lower")) == digest(Slugs("lower"))
+    assert digest(Slugs("lower")) != digest(Slugs("fold"))
 
 
 def test_the_config_digest_changes_with_extensions_settings_versions_and_code():

@@ -11,7 +11,8 @@ from mkdocs.structure.nav import Link
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from ingest.mkdocs.themecache import ThemeCache, page_key, plain, templates_digest
+from ingest.mkdocs.keys import plain
+from ingest.mkdocs.themecache import ThemeCache, page_key, templates_digest
 
 
 def make_page(content: str = "<p>Body</p>", title: str = "Guide", meta: dict | None = None) -> Page:
