@@ -690,6 +690,7 @@ def verdicts(results: list[Result]) -> list[str]:
                 parts.append(f"{label}: not run")
             elif r.figures.get(target.key) is None:
                 why = r.skipped.get("hugo" if "hugo" in target.key else "naive" if "naive" in target.key else "", "")
+                why = why.split(": ", 1)[0]  # the reason's first clause; the whole one is under Skipped
                 parts.append(f"{label}: not measured" + (f" (no {'Hugo' if 'hugo' in target.key else 'naive'} "
                                                          f"figure: {why[:80]})" if why else ""))
             else:
