@@ -11,27 +11,28 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Callable
 
 #: Modules whose objects are plain data by their attributes: Material's tags (the tags plugin puts a
 #: page's tags in the template context as ``TagReference`` objects).
 PLAIN_BY_ATTRIBUTES = ("material.plugins.tags.structure.",)
 
 
-def plain(value: Any) -> Any:
-    """``value`` as JSON-able data that is the same from one run to the next, or raise ``TypeError``.
+def plain(value: Any, otherwise: Callable[[Any], Any] | None = None) -> Any:
+    """``value`` as JSON-able data that is the same from one run to the next.
 
     Mappings (MkDocs' ``Config`` objects among them) and sequences are walked; MkDocs' ``Theme`` is
-    its name, folders and variables; a callable is its qualified name. Anything else is not plain.
+    its name, folders and variables; a callable is its qualified name. Anything else is not plain: it
+    raises ``TypeError``, or, given ``otherwise``, is that of it, where it stands (the rest stays plain).
     """
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, Mapping):
-        return {str(key): plain(item) for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))}
+        return {str(key): plain(item, otherwise) for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
+        return [plain(item, otherwise) for item in value]
     if isinstance(value, (set, frozenset)):
-        return sorted((plain(item) for item in value), key=repr)
+        return sorted((plain(item, otherwise) for item in value), key=repr)
     if isinstance(value, os.PathLike):
         return os.fspath(value)
     from mkdocs.structure.nav import Link
@@ -40,25 +41,26 @@ def plain(value: Any) -> Any:
     if isinstance(value, Link):
         return {"link": [value.title, value.url]}
     if type(value).__module__.startswith(PLAIN_BY_ATTRIBUTES):
-        return {"class": type(value).__qualname__, "attributes": plain(vars(value))}
+        return {"class": type(value).__qualname__, "attributes": plain(vars(value), otherwise)}
     if isinstance(value, Theme):
         return {"name": value.name, "dirs": list(value.dirs), "static_templates": sorted(value.static_templates),
-                "vars": plain({key: value[key] for key in value})}
+                "vars": plain({key: value[key] for key in value}, otherwise)}
     if isinstance(value, functools.partial):
-        return {"partial": plain(value.func), "args": plain(value.args), "keywords": plain(value.keywords)}
+        return {"partial": plain(value.func, otherwise), "args": plain(value.args, otherwise),
+                "keywords": plain(value.keywords, otherwise)}
     if callable(value) and hasattr(value, "__qualname__"):
         return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
     if type(value).__module__.startswith("babel."):  # the theme's locale
         return str(value)
     if hasattr(value, "isoformat"):  # dates in front matter
         return value.isoformat()
+    if otherwise is not None:
+        return otherwise(value)
     raise TypeError(f"not plain data: {type(value).__qualname__}")
 
 
 def plain_or_repr(value: Any) -> Any:
-    """:func:`plain`, or else the value's ``repr``: never less than the value says of itself (a ``repr``
-    with an address makes every build miss, which costs time, never a stale page)."""
-    try:
-        return plain(value)
-    except TypeError:
-        return repr(value)
+    """:func:`plain`, each part that is not plain data by its ``repr``: never less than the value says of
+    itself (a ``repr`` with an address makes every build miss, which costs time, never a stale page), and
+    only that part, so the plain rest (a callable by its name) keeps the key from one run to the next."""
+    return plain(value, otherwise=repr)

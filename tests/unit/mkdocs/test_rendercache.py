@@ -88,6 +88,15 @@ def test_a_setting_that_is_no_plain_data_is_keyed_by_what_it_holds_not_by_its_ty
     assert digest(Slugs("lower")) != digest(Slugs("fold"))
 
 
+def test_only_the_part_that_is_no_plain_data_is_keyed_by_its_repr():
+    def fence(*args):
+        return ""
+
+    key = plain_or_repr({"fence": fence, "slugify": Slugs("lower")})
+    assert key == {"fence": f"{__name__}.{fence.__qualname__}", "slugify": "Slugs(case='lower')"}
+    assert "0x" not in json.dumps(key)  # the callable beside it is still named, not addressed
+
+
 def test_the_config_digest_changes_with_extensions_settings_versions_and_code():
     versions = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1"}
     base = config_digest(site_config(), versions, "code")
