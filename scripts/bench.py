@@ -93,6 +93,8 @@ CORPUS_OPTIONS = {"system_name": "WebChart",
                   "published_urls": ["https://docs.webchartnow.com/", "https://docs.enterprisehealth.com/"]}
 HUGO_BYTES_PER_DOC2 = 350  # Hugo's output with the real theme: ~231 KB a page at 825 docs, ~325 KB at 1,000
 SERVE_TARGET_S, SERVE_TARGET_DOCS = 2.0, 2000
+#: The line under "Skipped" when the serve test is not run (dropped when --merge keeps an earlier one).
+SERVE_SKIPPED = "mkdocs serve test: --no-serve"
 
 
 @dataclass(frozen=True)
@@ -809,7 +811,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
             profile = profile or got
         if args.no_serve or args.serve_docs <= 0:
-            skipped.append("mkdocs serve test: --no-serve")
+            skipped.append(SERVE_SKIPPED)
         else:
             print(f"\nmkdocs serve on {args.serve_docs:,} docs ...", flush=True)
             serve = bench_serve(args.serve_docs, work, args.keep)
@@ -823,7 +825,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.merge:
             results, serve, profile = merge(args.results, results, serve, profile)
             if serve:  # kept from the last run: not skipped in what the file shows
-                skipped = [line for line in skipped if not line.startswith("mkdocs serve test:")]
+                skipped = [line for line in skipped if line != SERVE_SKIPPED]
         write_results(args.results, results, serve, profile, skipped)
         print(f"\nresults written to {args.results}")
     return 1 if failed else 0
