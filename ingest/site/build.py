@@ -35,7 +35,7 @@ from ingest.site.history import (
     input_key,
     reusable,
 )
-from ingest.site.nav import Navigation, build_navigation
+from ingest.site.nav import HOME_DEST, HOME_TITLE, Navigation, build_navigation
 from ingest.site.redirects import stub_redirects, stub_targets
 from ingest.transform.fragments import unlink_broken_fragments
 from ingest.transform.links import LinkIndex, rewrite_links
@@ -375,9 +375,10 @@ def _unconverted(doc: Document, exc: Exception) -> tuple[Document, list[Problem]
 
 
 def _page_meta(doc: Document) -> dict[str, Any]:
-    """Front matter of the written page: the doc's own keys less the export-only ones."""
+    """Front matter of the written page: the doc's own keys less the export-only ones; the home page titled
+    as the nav labels it, so its tab says what its heading does."""
     meta = {key: value for key, value in doc.meta.items() if key not in EXPORT_ONLY_KEYS}
-    meta["title"] = doc.title
+    meta["title"] = HOME_TITLE if doc.dest == HOME_DEST else doc.title
     meta["ingest_source"] = doc.source
     return meta
 

@@ -60,7 +60,7 @@ class Navigation:
 
     def to_mkdocs(self) -> list[Any]:
         """MkDocs' ``nav``: the home page first, then the tree; titles escaped, as the theme writes them as HTML."""
-        home = [{"Home": "index.md"}]
+        home = [{HOME_TITLE: HOME_DEST}]
         return _escaped_titles(home + self.root.to_mkdocs())
 
 
@@ -86,6 +86,10 @@ class LabelKey:
     def __str__(self) -> str:
         return f"nav:{self.position}:{self.title}"
 
+
+#: The home page's page path and its label: the nav's first entry, the page's heading and its tab title
+#: (wikiGDrive names the home doc after its file, ``_index``).
+HOME_DEST, HOME_TITLE = "index.md", "Home"
 
 #: What a nav node stands for: a doc (its source path), a folder or a navigation-doc label.
 NodeKey = str | FolderKey | LabelKey
@@ -301,8 +305,8 @@ def _assemble(root: NavNode, home: Document | None, pages: list[Document], copie
     navigation = Navigation(root=root, problems=problems)
     taken: dict[str, str] = {}  # page URL -> what has it (a source path, or a folder's key)
     if home is not None:
-        navigation.dest_by_source[home.source] = "index.md"
-        taken[page_url("index.md")] = home.source
+        navigation.dest_by_source[home.source] = HOME_DEST
+        taken[page_url(HOME_DEST)] = home.source
     for key in sorted(nodes, key=str):
         node = nodes[key]
         if not isinstance(key, str):
@@ -335,7 +339,7 @@ def _assemble(root: NavNode, home: Document | None, pages: list[Document], copie
                                 "(wikiGDrive added the '@'); its page is built but left out of the nav. Rename one "
                                 "of the two docs in Drive."))
     if home is None:
-        navigation.generated.append(GeneratedPage("index.md", root.title, root))
+        navigation.generated.append(GeneratedPage(HOME_DEST, root.title, root))
     return navigation
 
 

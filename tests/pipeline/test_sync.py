@@ -237,3 +237,12 @@ def test_a_doc_that_breaks_a_stage_gets_a_page_saying_so_and_the_rest_builds(mak
     assert "could not be converted" in site.pages["guides/edit.md"]
     assert "About Keep." in site.pages["guides/keep.md"]
     assert [(p.file, p.kind, p.severity.value) for p in site.problems] == [("guides/edit.md", "internal-error", "error")]
+
+
+def test_the_home_page_is_titled_as_the_nav_labels_it_not_after_its_file(make_export, tmp_path):
+    """wikiGDrive titles the home doc ``_index``; its heading and nav say Home, so its tab does too."""
+    out = tmp_path / "docs_src"
+    sync(make_export({"_index.md": page("1home", "_index", "Welcome."), "guide.md": page("1guide", "Guide")}), out)
+    home, _ = (out / "index.md").read_text("utf-8").split("\n---\n", 1)
+    assert 'title: "Home"' in home
+    assert 'title: "Guide"' in (out / "guide.md").read_text("utf-8")
