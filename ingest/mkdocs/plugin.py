@@ -14,6 +14,8 @@ What it does, by MkDocs event:
   (``autosync``); loads the synced nav (unless ``nav:`` is written by hand) and redirects; adds the
   CommonMark extension, its templates (the activity card, the edit button, the nav entry; a
   site's ``custom_dir`` still wins) and their CSS and JavaScript.
+- ``on_pre_build``/``on_files``: keeps the last build's site in place through MkDocs' clean
+  (``keptsite``), so a rebuild writes the pages again but not the folders and images it has.
 - ``on_serve``: watches the export folder instead of the docs_dir the sync writes.
 - ``on_nav``: renders ahead, on every core, the pages the render cache lacks (``rendercache``).
 - ``on_env``: has the docs_dir's images and attachments hard-linked into the site
@@ -23,7 +25,8 @@ What it does, by MkDocs event:
   (``markers``), points the edit button at the Google Doc, cleans the HTML with the sync's
   allow-list and puts the activity card first.
 - ``on_post_page``/``on_post_build``: drops the templates' indentation (``minify``), writes the
-  caches and makes the search index light (``searchindex``, each entry's light form kept too).
+  caches and makes the search index light (``searchindex``, each entry's light form kept too);
+  in a kept site, removes what the build did not write.
 
 Its options are ``ingest.mkdocs.config.WikiGDriveConfig``. State lives on the instance, which
 `mkdocs serve` keeps from one rebuild to the next (the plugin has ``on_startup``).
@@ -45,6 +48,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from ingest.mkdocs.autosync import ExportSync
 from ingest.mkdocs.config import WikiGDriveConfig, beside_config, history_path
+from ingest.mkdocs.keptsite import KeptSite
 from ingest.mkdocs.markers import render_markers
 from ingest.mkdocs.minify import collapse_whitespace
 from ingest.mkdocs.rendercache import RenderCache, supported
@@ -116,6 +120,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         """Each page's themed HTML, kept between builds (``ingest.mkdocs.themecache``); None when off."""
         self.nav: Any = None
         """This build's nav (``on_env``, which keys the theme cache by it, is not given it)."""
+        self.kept_site = KeptSite(None)
+        """The last build's site, kept in place from one build to the next (``ingest.mkdocs.keptsite``)."""
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):
         self.given = frozenset(options)
@@ -191,6 +197,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             if self.config.cache:
                 log.debug("The render cache is off: it is written for MkDocs 1.6.1, so pages render as MkDocs renders them.")
             self.render_cache = self.theme_cache = None
+            self.kept_site.record = None
             if not self.serving:
                 self.compacted = None  # a one-off build would key every entry for nothing
             elif self.compacted is None or self.compacted.path is not None:
@@ -205,6 +212,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             self.theme_cache = ThemeCache(folder / "pages")
         if self.compacted is None or self.compacted.path != folder / "search.json":
             self.compacted = CompactedEntries(folder / "search.json")
+        # `mkdocs serve` builds into a folder of its own each time it starts: its links are kept in memory
+        self.kept_site.record = None if self.serving else folder / "site.json"
 
     def _sync(self, config: Any) -> None:
         history = history_path(self.config.history_file, config.config_file_path)
@@ -214,6 +223,26 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             current = self.export_sync = ExportSync(*target)
         current.problem_level = logging.WARNING if self.config.sync_problems == "warn" else logging.INFO
         current.run(self.serving, float(self.config.debounce))
+
+    @event_priority(-100)  # the last: MkDocs empties the site right after
+    def on_pre_build(self, config: Any) -> None:
+        """Set the last build's site aside from MkDocs' clean, to keep it (``ingest.mkdocs.keptsite``):
+        with the cache on, and not in a `--dirty` build, which keeps the site itself."""
+        if self.config.enabled:
+            self.kept_site.set_aside(config.site_dir, config.plugins,
+                                     keep=self.theme_cache is not None and not self.dirty_build)
+
+    @event_priority(100)  # the first: nothing is written yet
+    def on_files(self, files: Any, config: Any) -> Any:
+        """Put the set-aside site back, now that MkDocs has emptied the folder."""
+        if self.config.enabled:
+            self.kept_site.restore()
+        return files
+
+    def on_build_error(self, error: Exception) -> None:
+        """Put the set-aside site back, if the build stopped before it was."""
+        if self.config.enabled:
+            self.kept_site.failed()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         """Watch the export, which wikiGDrive writes, instead of the docs_dir, which the sync writes
@@ -293,7 +322,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         search index take each page's entries from the cache (``searchcache``) and each page's
         template go through the theme cache (``themecache``)."""
         if self.config.enabled:
-            link_static_files(files, config.docs_dir)
+            self.kept_site.unlink_old_links(link_static_files(files, config.docs_dir, self.kept_site.linked))
             search = config.plugins.get("search") or config.plugins.get("material/search")
             if self.render_cache is not None and search is not None:
                 index_through_cache(search, self.render_cache)
@@ -378,7 +407,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
 
     @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, config: Any) -> None:
-        """Rewrite the search index Material's search plugin wrote with :func:`ingest.mkdocs.searchindex.compact_index`."""
+        """Rewrite the search index Material's search plugin wrote with :func:`ingest.mkdocs.searchindex.compact_index`;
+        then, in a site kept from the last build, remove what this build did not write (``keptsite``)."""
         if self.config.enabled and self.theme_cache is not None:
             self.theme_cache.finish(keep_unused=self.dirty_build)
             theme = self.theme_cache.stats
@@ -390,12 +420,19 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             log.debug("Render cache: %d page(s) reused, %d rendered ahead in %d worker(s), %d rendered in the build; "
                       "%d indexed for search.", stats.reused, stats.rendered_ahead, stats.workers, stats.rendered,
                       stats.indexed)
-        path = Path(config.site_dir) / "search" / "search_index.json"
-        if not self.config.enabled or not path.is_file():  # no search plugin, or it is disabled
+        if not self.config.enabled:
             return
-        index = json.loads(path.read_text("utf-8"))
-        memo = self.compacted.for_build() if self.compacted is not None else None
-        light = compact_index(index, keep_sections=self.sectioned_pages, memo=memo)
-        path.write_text(json.dumps(light, separators=(",", ":"), ensure_ascii=False), "utf-8")
-        if self.compacted is not None:
-            self.compacted.save()
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if path.is_file():  # else no search plugin, or it is disabled
+            index = json.loads(path.read_text("utf-8"))
+            memo = self.compacted.for_build() if self.compacted is not None else None
+            light = compact_index(index, keep_sections=self.sectioned_pages, memo=memo)
+            path.write_text(json.dumps(light, separators=(",", ":"), ensure_ascii=False), "utf-8")
+            if self.compacted is not None:
+                self.compacted.save()
+        if not self.dirty_build:  # a dirty build leaves files it did not write, which are the site's
+            self.kept_site.finish()
+            kept = self.kept_site.stats
+            if kept.kept:
+                log.debug("Kept the last build's site: %d file(s) linked before unlinked, %d removed.",
+                          kept.unlinked, kept.removed)

@@ -13,38 +13,43 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from mkdocs import utils
 
 
-def link_static_files(files: Any, docs_dir: str) -> int:
-    """Have the docs_dir's non-page files of ``files`` linked rather than copied; returns how many."""
+def link_static_files(files: Any, docs_dir: str, linked: Callable[[str], None] = lambda path: None) -> list[str]:
+    """Have the docs_dir's non-page files of ``files`` linked rather than copied; returns their site paths.
+
+    ``linked`` is told each site path once its link (or copy) is made.
+    """
     root = os.path.join(os.path.abspath(docs_dir), "")
     folders: set[str] = set()  # made in this build: thousands of files share a few hundred folders
-    count = 0
+    targets = []
     for file in files:
         if file.is_documentation_page() or file._content is not None or not file.abs_src_path:
             continue
         if not os.path.abspath(file.abs_src_path).startswith(root):
             continue
-        file.copy_file = _LinkingCopy(file, folders)
-        count += 1
-    return count
+        file.copy_file = _LinkingCopy(file, folders, linked)
+        targets.append(file.abs_dest_path)
+    return targets
 
 
 class _LinkingCopy:
     """``File.copy_file`` that makes a hard link (or, where it cannot, a copy, as MkDocs does)."""
 
-    def __init__(self, file: Any, folders: set[str]) -> None:
+    def __init__(self, file: Any, folders: set[str], linked: Callable[[str], None]) -> None:
         self.file = file
         self.folders = folders
+        self.linked = linked
 
     def __call__(self, dirty: bool = False) -> None:
         file = self.file
         if dirty and not file.is_modified():
             return
         link_or_copy(file.abs_src_path, file.abs_dest_path, self.folders)
+        self.linked(file.abs_dest_path)
 
 
 def link_or_copy(source: str, target: str, folders: set[str] | None = None) -> None:

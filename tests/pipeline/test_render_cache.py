@@ -10,6 +10,7 @@ MkDocs' own ``Page.render`` on every page, one after the other.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from mkdocs.config import load_config
 from mkdocs.utils import yaml_load
 
 from ingest.commands.sync import sync
-from ingest.mkdocs import rendercache, searchcache, themecache
+from ingest.mkdocs import keptsite, rendercache, searchcache, themecache
 from ingest.mkdocs.rendercache import CacheStats
 from ingest.mkdocs.themecache import ThemeStats
 
@@ -62,14 +63,16 @@ class Site:
                       if isinstance(entry, dict) and "wikigdrive" in entry]
         return options
 
-    def build(self, name: str, cache: bool = True, workers: int = 2, strict: bool = True) -> Built:
+    def build(self, name: str, cache: bool = True, workers: int = 2, strict: bool = True, fresh: bool = True) -> Built:
+        """Build into ``root/name``: emptied first, unless not ``fresh`` (a rebuild of the site that is there)."""
         import yaml
 
         self.plugin_options().update(cache=cache, workers=workers, cache_dir=str(self.cache_dir))
         config_file = self.root / f"{name}.yml"
         config_file.write_text(yaml.safe_dump(self.config, sort_keys=False), "utf-8")
         site_dir = self.root / name
-        shutil.rmtree(site_dir, ignore_errors=True)
+        if fresh:
+            shutil.rmtree(site_dir, ignore_errors=True)
         config = load_config(config_file=str(config_file), docs_dir=str(self.docs), site_dir=str(site_dir),
                              strict=strict)
         records: list[logging.LogRecord] = []
@@ -324,4 +327,72 @@ def test_a_palette_change_alone_themes_every_page_again(site):
     site.config["theme"]["palette"][0]["primary"] = "teal"
     again = site.build("again")
     assert again.theme is not None and again.theme.reused == 0 and again.theme.themed == docs_pages_of(again)
+    assert_same_site(again, site.plain())
+
+
+# --- the site kept from one build to the next (ingest.mkdocs.keptsite) ------------------------------
+
+def folders_of(root: Path) -> set[str]:
+    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_dir()}
+
+
+def test_a_rebuild_keeps_the_site_in_place_and_writes_what_a_cold_build_writes(site):
+    first = site.build("site")
+    assert not first.plugin.kept_site.stats.kept  # nothing to keep yet
+    image = next(path for path in sorted(site.docs.rglob("*.png")))
+    rel = image.relative_to(site.docs).as_posix()
+    linked = site.root / "site" / rel
+    assert os.path.samefile(image, linked)
+    unchanged_folder = (site.root / "site" / "guides").stat().st_ino
+    stale = site.root / "site" / "left" / "over.html"  # e.g. written by hand, or by a plugin since removed
+    stale.parent.mkdir()
+    stale.write_text("stale", "utf-8")
+    os.utime(stale, (0, 0))
+    (site.root / "site" / ".git").mkdir()  # hidden: MkDocs' clean leaves it too
+    (site.root / "site" / ".git" / "HEAD").write_text("ref", "utf-8")
+    site.edit("guides/getting-started.md", "## Next Steps\n", "## Next Steps\n\nA sentence added in Drive.\n")
+    (site.export / "guides" / "new-page.md").write_text(
+        "---\ntitle: 'New Page'\nid: new-page-id\n---\nA page added in Drive.\n", "utf-8")
+    export_image = site.export / rel
+    export_image.unlink()  # the image is gone from the export, so from the docs_dir and the site
+    site.sync()
+    again = site.build("site", fresh=False)
+    kept = again.plugin.kept_site.stats
+    assert kept.kept and kept.unlinked == 1 and kept.removed >= 2  # left/over.html, left/
+    assert (site.root / "site" / "guides").stat().st_ino == unchanged_folder  # not made again
+    assert again.site.pop(".git/HEAD") == b"ref"
+    plain = site.plain()
+    assert_same_site(again, plain)
+    assert folders_of(site.root / "site") - {".git"} == folders_of(site.root / "plain")
+    assert b"A sentence added in Drive." in again.site["guides/getting-started/index.html"]
+
+
+def test_a_rebuild_with_a_plugin_it_does_not_know_is_a_clean_one(site, monkeypatch):
+    site.build("site")
+    stale = site.root / "site" / "left-over.html"
+    stale.write_text("stale", "utf-8")
+    os.utime(stale, (0, 0))
+    monkeypatch.setattr(keptsite, "KNOWN_PLUGINS", keptsite.KNOWN_PLUGINS - {"material/tags"})
+    again = site.build("site", fresh=False)
+    assert not again.plugin.kept_site.stats.kept
+    assert "left-over.html" not in again.site  # MkDocs emptied the folder
+    assert_same_site(again, site.plain())
+
+
+def test_a_build_that_fails_before_writing_puts_the_old_site_back_and_the_next_one_starts_clean(site, monkeypatch):
+    from mkdocs.commands import build as build_command
+
+    first = site.build("site")
+    real = build_command.get_files
+
+    def broken(config):
+        raise OSError("the docs_dir could not be read")
+
+    monkeypatch.setattr(build_command, "get_files", broken)
+    with pytest.raises(OSError):
+        site.build("site", fresh=False)
+    assert snapshot(site.root / "site") == first.site
+    monkeypatch.setattr(build_command, "get_files", real)
+    again = site.build("site", fresh=False)
+    assert not again.plugin.kept_site.stats.kept
     assert_same_site(again, site.plain())

@@ -41,6 +41,7 @@ def test_only_the_docs_dirs_files_are_linked(tmp_path):
     class File:
         def __init__(self, path, page=False, content=None):
             self.abs_src_path, self._page, self._content = path, page, content
+            self.abs_dest_path = "/site/" + os.path.basename(path)
             self.copy_file = None
 
         def is_documentation_page(self):
@@ -49,5 +50,5 @@ def test_only_the_docs_dirs_files_are_linked(tmp_path):
     docs = tmp_path / "docs"
     image, page = File(str(docs / "a.png")), File(str(docs / "a.md"), page=True)
     theme, generated = File("/usr/lib/theme/assets/app.js"), File(str(docs / "x.js"), content="js")
-    assert staticfiles.link_static_files([image, page, theme, generated], str(docs)) == 1
+    assert staticfiles.link_static_files([image, page, theme, generated], str(docs)) == ["/site/a.png"]
     assert image.copy_file is not None and page.copy_file is theme.copy_file is generated.copy_file is None
