@@ -18,8 +18,8 @@ is, file for file, what a build into an empty folder writes:
 
 The links the last build made are recorded (in the cache folder, and in memory for `mkdocs serve`);
 without that record the site is not kept. Nor is it with a plugin this does not know writes every
-file afresh (a file it copied with its old date would be swept), in a ``--dirty`` build, or with the
-cache off (which also keeps it to the MkDocs version the caches are written for): MkDocs' own clean
+file afresh (a file it copied with its old date would be swept), on a file system that dates files
+in whole seconds, in a ``--dirty`` build, or with the cache off (which also keeps it to the MkDocs version the caches are written for): MkDocs' own clean
 runs then. A build that fails before ``restore`` puts the old site back.
 """
 
@@ -98,6 +98,11 @@ class KeptSite:
             return False
         os.utime(aside)  # dated by the file system's clock, as the files the build writes are
         self.start_ns = os.stat(aside).st_mtime_ns
+        if self.start_ns % 1_000_000_000 == 0:
+            # Dates in whole seconds (FAT, ext4 with small inodes): a file of a build that ended in the
+            # same second would look written by this one, and stay. Such a folder is emptied as MkDocs does.
+            os.rmdir(aside)
+            return False
         moved = []
         try:
             for name in entries:

@@ -135,3 +135,13 @@ def test_a_clean_that_removed_the_hidden_folder_too_makes_a_clean_build(tmp_path
     (site / "index.html").write_text("new", "utf-8")
     kept.finish()
     assert not kept.stats.kept and tree(site) == {"index.html": "new"}
+
+
+def test_on_a_file_system_that_dates_in_whole_seconds_it_keeps_nothing(tmp_path, monkeypatch):
+    kept, site = kept_after_one_build(tmp_path)
+    old_site(site, {"index.html": "old"})
+    utime = os.utime
+    second = int(time.time()) * 1_000_000_000
+    monkeypatch.setattr(os, "utime", lambda path, *args, **kwargs: utime(path, ns=(second, second)))
+    assert kept.set_aside(str(site), PLUGINS) is False
+    assert tree(site) == {"index.html": "old"}  # as it was: MkDocs' clean empties it
