@@ -30,7 +30,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ingest.utils.atomicfile import write_json_atomically
 
@@ -176,15 +176,13 @@ class KeptSite:
                 empty, under = self._sweep_folder(entry.path)
                 removed += under
                 if empty and (under or entry.stat(follow_symlinks=False).st_mtime_ns < self.start_ns):
-                    os.rmdir(entry.path)
-                    removed += 1
+                    removed, left = (removed + 1, left) if _removed(os.rmdir, entry.path) else (removed, left + 1)
                 else:
                     left += 1
             elif entry.path in self.links or entry.stat(follow_symlinks=False).st_mtime_ns >= self.start_ns:
                 left += 1
             else:
-                os.unlink(entry.path)
-                removed += 1
+                removed, left = (removed + 1, left) if _removed(os.unlink, entry.path) else (removed, left + 1)
         return left == 0, removed
 
     # --- the record of the last build's links ------------------------------------------------
@@ -220,7 +218,19 @@ class KeptSite:
 
 
 def _remove(path: str) -> None:
+    """Remove a file or folder, as far as it can be (as MkDocs' clean does)."""
     if os.path.isdir(path) and not os.path.islink(path):
         shutil.rmtree(path, ignore_errors=True)
     else:
-        os.unlink(path)
+        _removed(os.unlink, path)
+
+
+def _removed(remove: Callable[[str], None], path: str) -> bool:
+    """``remove(path)``; False where the file system refuses (the file stays, as with MkDocs' clean)."""
+    try:
+        remove(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    return True

@@ -145,3 +145,21 @@ def test_on_a_file_system_that_dates_in_whole_seconds_it_keeps_nothing(tmp_path,
     monkeypatch.setattr(os, "utime", lambda path, *args, **kwargs: utime(path, ns=(second, second)))
     assert kept.set_aside(str(site), PLUGINS) is False
     assert tree(site) == {"index.html": "old"}  # as it was: MkDocs' clean empties it
+
+
+def test_a_file_the_sweep_cannot_remove_stays_and_the_build_goes_on(tmp_path, monkeypatch):
+    kept, site = kept_after_one_build(tmp_path)
+    old_site(site, {"locked/old.html": "stale", "gone.html": "stale"})
+    assert kept.set_aside(str(site), PLUGINS)
+    kept.restore()
+    unlink = os.unlink
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("old.html"):
+            raise PermissionError(13, "Permission denied", str(path))
+        unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", refuse)
+    kept.finish()
+    assert tree(site) == {"locked/": "", "locked/old.html": "stale"}
+    assert kept.stats.removed == 1
