@@ -72,6 +72,8 @@ class KeptSite:
     links: set[str] = field(default_factory=set)
     """The site files this build linked to docs_dir files (absolute paths)."""
     old_links: frozenset[str] = frozenset()
+    emptied: set[str] = field(default_factory=set)
+    """The folders :meth:`unlink_old_links` removed files from (their dates are this build's)."""
     remembered: tuple[str, frozenset[str]] | None = None
     """The last build's site folder and links, for the next build in this process."""
     stats: KeptStats = field(default_factory=KeptStats)
@@ -81,7 +83,7 @@ class KeptSite:
         record of the last build's links, and only known ``plugins``); True if it does."""
         self.site_dir = os.path.abspath(site_dir)
         self.aside = self.active = False
-        self.links = set()
+        self.links, self.emptied = set(), set()
         self.stats = KeptStats()
         old = self._take_record()
         aside = os.path.join(self.site_dir, ASIDE)
@@ -143,9 +145,10 @@ class KeptSite:
         for path in self.old_links.difference(links):
             try:
                 os.unlink(path)
-                self.stats.unlinked += 1
             except FileNotFoundError:
-                pass
+                continue
+            self.stats.unlinked += 1
+            self.emptied.add(os.path.dirname(path))  # newly dated now, but not made by this build
 
     def linked(self, path: str) -> None:
         """Note a site file this build linked to (or copied from) a docs_dir file."""
@@ -175,7 +178,8 @@ class KeptSite:
             elif entry.is_dir(follow_symlinks=False):
                 empty, under = self._sweep_folder(entry.path)
                 removed += under
-                if empty and (under or entry.stat(follow_symlinks=False).st_mtime_ns < self.start_ns):
+                if empty and (under or entry.path in self.emptied
+                              or entry.stat(follow_symlinks=False).st_mtime_ns < self.start_ns):
                     removed, left = (removed + 1, left) if _removed(os.rmdir, entry.path) else (removed, left + 1)
                 else:
                     left += 1

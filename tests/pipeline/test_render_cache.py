@@ -396,3 +396,16 @@ def test_a_build_that_fails_before_writing_puts_the_old_site_back_and_the_next_o
     again = site.build("site", fresh=False)
     assert not again.plugin.kept_site.stats.kept
     assert_same_site(again, site.plain())
+
+
+def test_a_rebuild_after_a_doc_and_its_images_are_gone_leaves_no_empty_folder(site):
+    site.build("site")
+    assert (site.root / "site" / "guides" / "getting-started.assets").is_dir()
+    (site.export / "guides" / "getting-started.md").unlink()
+    shutil.rmtree(site.export / "guides" / "getting-started.assets")
+    site.sync()
+    again = site.build("site", fresh=False)
+    assert again.plugin.kept_site.stats.kept and again.plugin.kept_site.stats.unlinked > 0
+    plain = site.plain()
+    assert_same_site(again, plain)
+    assert folders_of(site.root / "site") == folders_of(site.root / "plain")

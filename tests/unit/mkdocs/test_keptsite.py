@@ -88,6 +88,17 @@ def test_a_file_the_last_build_linked_and_this_one_does_not_is_removed_before_an
     assert kept.stats.unlinked == 1
 
 
+def test_a_folder_left_empty_by_the_old_links_going_is_removed_too(tmp_path):
+    kept, site = kept_after_one_build(tmp_path, links=("guides/page.assets/a.png", "guides/page.assets/b.png"))
+    old_site(site, {"guides/page.assets/a.png": "a", "guides/page.assets/b.png": "b", "guides/index.html": "x"})
+    assert kept.set_aside(str(site), PLUGINS)
+    kept.restore()
+    kept.unlink_old_links([])  # the page and its images are gone from the docs
+    (site / "guides" / "index.html").write_text("new", "utf-8")
+    kept.finish()
+    assert tree(site) == {"guides/": "", "guides/index.html": "new"}
+
+
 def test_the_record_is_used_up_so_a_build_that_stops_half_way_leaves_the_next_one_clean(tmp_path):
     kept, site = kept_after_one_build(tmp_path)
     old_site(site, {"index.html": "old"})
