@@ -19,8 +19,9 @@ is, file for file, what a build into an empty folder writes:
 The links the last build made are recorded (in the cache folder, and in memory for `mkdocs serve`);
 without that record the site is not kept. Nor is it with a plugin this does not know writes every
 file afresh (a file it copied with its old date would be swept), on a file system that dates files
-in whole seconds, in a ``--dirty`` build, or with the cache off (which also keeps it to the MkDocs version the caches are written for): MkDocs' own clean
-runs then. A build that fails before ``restore`` puts the old site back.
+in whole seconds, in a ``--dirty`` build, or with the cache off (which also keeps it to the MkDocs
+version the caches are written for): MkDocs' own clean runs then. A build that fails before
+``restore`` puts the old site back.
 """
 
 from __future__ import annotations
@@ -175,19 +176,23 @@ class KeptSite:
         for entry in entries:
             if top and entry.name.startswith("."):  # MkDocs' clean leaves these too
                 left += 1
-            elif entry.is_dir(follow_symlinks=False):
+                continue
+            if entry.is_dir(follow_symlinks=False):
                 empty, under = self._sweep_folder(entry.path)
                 removed += under
-                if empty and (under or entry.path in self.emptied
-                              or entry.stat(follow_symlinks=False).st_mtime_ns < self.start_ns):
-                    removed, left = (removed + 1, left) if _removed(os.rmdir, entry.path) else (removed, left + 1)
-                else:
-                    left += 1
-            elif entry.path in self.links or entry.stat(follow_symlinks=False).st_mtime_ns >= self.start_ns:
-                left += 1
+                stale = empty and (under > 0 or entry.path in self.emptied or self._older(entry))
+                remove = os.rmdir
             else:
-                removed, left = (removed + 1, left) if _removed(os.unlink, entry.path) else (removed, left + 1)
+                stale = entry.path not in self.links and self._older(entry)
+                remove = os.unlink
+            gone = stale and _removed(remove, entry.path)
+            removed += gone
+            left += not gone
         return left == 0, removed
+
+    def _older(self, entry: os.DirEntry) -> bool:
+        """Dated before this build started: not written by it."""
+        return entry.stat(follow_symlinks=False).st_mtime_ns < self.start_ns
 
     # --- the record of the last build's links ------------------------------------------------
 

@@ -434,5 +434,5 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             self.kept_site.finish()
             kept = self.kept_site.stats
             if kept.kept:
-                log.debug("Kept the last build's site: %d file(s) linked before unlinked, %d removed.",
-                          kept.unlinked, kept.removed)
+                log.debug("Kept the last build's site: %d of its links unlinked first, %d file(s) and folder(s) "
+                          "it had and this build did not write removed.", kept.unlinked, kept.removed)
