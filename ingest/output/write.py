@@ -8,6 +8,12 @@ Then the two folders trade places in one atomic rename (Linux's
 one or wholly the new one, even if the sync is killed. A sync that would change
 nothing writes nothing. The docs_dir belongs to the sync: a folder the sync did
 not write is never replaced, and a lock file beside it keeps two syncs apart.
+
+The staging folder is kept after the swap (``.<docs_dir>.ingest-spare``, holding the old docs_dir)
+and made into the next docs_dir by the next sync: only what differs is linked, written or
+removed there, instead of thousands of folders and links made again (and the old ones
+removed) for every edit. Nothing in it is ever written into: a file is replaced (unlinked,
+then made), since its inode may be the docs_dir's or the built site's too.
 """
 
 from __future__ import annotations
@@ -16,7 +22,6 @@ import ctypes
 import errno
 import hashlib
 import os
-import posixpath
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -31,10 +36,11 @@ from ingest.output.manifest import MANIFEST, manifest_bytes
 from ingest.site.history import FileRecord, Manifest
 
 __all__ = ["OutputError", "LockedError", "OutputFile", "WritePlan", "check_owned", "docs_dir_lock", "lock_path",
-           "plan_write", "recover", "write_plan"]
+           "plan_write", "recover", "spare_path", "write_plan"]
 
 STAGING_PREFIX = ".ingest-staging-"
 RETIRED_PREFIX = ".ingest-old-"
+SPARE_SUFFIX = ".ingest-spare"
 
 
 class OutputError(Exception):
@@ -148,6 +154,12 @@ def lock_path(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.ingest.lock"
 
 
+def spare_path(out_dir: Path) -> Path:
+    """The staging folder a docs_dir keeps beside it: the docs_dir before the last swap, made into the next."""
+    out_dir = Path(out_dir).absolute()
+    return out_dir.parent / f".{out_dir.name}{SPARE_SUFFIX}"
+
+
 def docs_dir_lock(out_dir: Path, timeout: float) -> filelock.BaseFileLock:
     """Take the docs_dir's lock, waiting up to ``timeout`` seconds for another sync to finish.
 
@@ -178,6 +190,9 @@ def recover(out_dir: Path) -> None:
     retired = sorted(p for p in parent.iterdir() if p.name.startswith(f"{RETIRED_PREFIX}{out_dir.name}-"))
     if not out_dir.exists() and retired:
         os.replace(retired.pop(), out_dir)  # killed between the two renames of the fallback swap
+    spare = spare_path(out_dir)
+    if spare.is_symlink() or (spare.exists() and not spare.is_dir()):
+        staging.append(spare)  # not one the sync made: a staging folder is a folder
     for path in staging + retired:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
@@ -311,44 +326,98 @@ def write_plan(plan: WritePlan, progress: Callable[[int], None] | None = None) -
         _replace_file(out_dir, MANIFEST, plan.manifest_bytes)
         return
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out_dir.name}-", dir=out_dir.parent))
+    staging = spare_path(out_dir)
     try:
-        keep = set(plan.keep)
-        for folder in sorted({posixpath.dirname(file.dest) for file in plan.files} - {""}):
-            (staging / folder).mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+    except FileExistsError:
+        pass  # the docs_dir before the last sync: made into this one below
+    _stage(plan, staging, progress)
+    _swap(staging, out_dir)  # afterwards the staging folder holds the old docs_dir, for the next sync
 
-        def put(file: OutputFile) -> None:
-            target = staging / file.dest
-            if file.text is not None:
-                _write_file(target, file.text.encode("utf-8"))
-            else:
-                _copy_file(file.source, target)
 
-        # Unchanged files are linked here, one after the other (a link is one quick system call: a
-        # thread each would cost more); the others go in on a few threads: the time is the kernel's
-        # (allocating, copying), and it runs on every core at once. The swap below still puts them
-        # in place in one step.
-        fresh = []
-        old_root, new_root = os.fspath(out_dir), os.fspath(staging)
-        for file in plan.files:
-            if file.dest in keep:
-                _link(os.path.join(old_root, file.dest), os.path.join(new_root, file.dest))
-                if progress is not None:
-                    progress(1)
+def _stage(plan: WritePlan, staging: Path, progress: Callable[[int], None] | None) -> None:
+    """Make ``staging`` hold exactly the plan's docs_dir: unchanged files as hard links to the docs_dir's,
+    the others written; whatever it held before (an older docs_dir, or a sync's that was stopped) is
+    kept where it is already right, and removed or replaced where not."""
+    old_root, new_root = os.fspath(plan.out_dir), os.fspath(staging)
+    keep = set(plan.keep)
+    wanted = {file.dest for file in plan.files} | {MANIFEST}
+    folders = {folder for dest in wanted for folder in _parents(dest)}
+    found = _clear_unwanted(new_root, "", wanted, folders)
+    for folder in sorted(folders - found.keys()):
+        os.mkdir(os.path.join(new_root, folder))
+
+    def put(file: OutputFile) -> None:
+        target = os.path.join(new_root, file.dest)
+        if file.dest in found:
+            os.unlink(target)  # never written into: its inode may be the docs_dir's or the site's
+        if file.text is not None:
+            _write_file(Path(target), file.text.encode("utf-8"))
+        else:
+            _copy_file(file.source, Path(target))
+
+    # Unchanged files are linked here, one after the other (a link is one quick system call: a
+    # thread each would cost more), unless the staging folder holds that very file already; the
+    # others go in on a few threads: the time is the kernel's (allocating, copying), and it runs on
+    # every core at once. The swap still puts them in place in one step.
+    fresh = []
+    for file in plan.files:
+        if file.dest not in keep:
+            fresh.append(file)
+            continue
+        source, target = os.path.join(old_root, file.dest), os.path.join(new_root, file.dest)
+        there = found.get(file.dest)
+        if there is None or there != _identity(source):
+            if there is not None:
+                os.unlink(target)
+            _link(source, target)
+        if progress is not None:
+            progress(1)
+    with ThreadPoolExecutor(WRITE_THREADS) as pool:
+        for _ in pool.map(put, fresh):
+            if progress is not None:
+                progress(1)
+    manifest = os.path.join(new_root, MANIFEST)
+    if MANIFEST in found:
+        os.unlink(manifest)
+    _write_file(Path(manifest), plan.manifest_bytes)
+    os.chmod(staging, 0o755)
+
+
+def _parents(dest: str) -> list[str]:
+    """The folders ``dest`` is in, outermost first: ``a/b/c.md`` → ``a``, ``a/b``."""
+    parts = dest.split("/")[:-1]
+    return ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _clear_unwanted(root: str, rel: str, files: set[str], folders: set[str]) -> dict[str, tuple[int, int] | None]:
+    """Remove from the folder ``rel`` of ``root`` every entry that is not one of ``files`` or ``folders``;
+    returns the ones left (files with their device and inode, folders with None)."""
+    left: dict[str, tuple[int, int] | None] = {}
+    with os.scandir(os.path.join(root, rel)) as scan:
+        entries = list(scan)
+    for entry in entries:
+        path = f"{rel}/{entry.name}" if rel else entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if path in folders:
+                left.update(_clear_unwanted(root, path, files, folders))
+                left[path] = None
             else:
-                fresh.append(file)
-        with ThreadPoolExecutor(WRITE_THREADS) as pool:
-            for _ in pool.map(put, fresh):
-                if progress is not None:
-                    progress(1)
-        (staging / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
-        _write_file(staging / MANIFEST, plan.manifest_bytes)
-        os.chmod(staging, 0o755)
-        _swap(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old docs_dir
+                shutil.rmtree(entry.path)
+        elif path in files and entry.is_file(follow_symlinks=False):
+            status = entry.stat(follow_symlinks=False)
+            left[path] = (status.st_dev, status.st_ino)
+        else:
+            os.unlink(entry.path)
+    return left
 
 
 # --- the file operations: small, so a test can stop the sync between any two of them -----------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 
 import filelock
@@ -279,7 +280,83 @@ def test_swap_without_atomic_exchange_still_works(export, tmp_path, monkeypatch)
     sync(export(BASE), out)
     sync(export(edited(BASE)), out)
     assert (out / "reference/move.md").is_file() and not (out / "guides/move.md").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".docs.ingest-cache.json", ".docs.ingest.lock", "docs", "export"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".docs.ingest-cache.json", ".docs.ingest-spare",
+                                                          ".docs.ingest.lock", "docs", "export"]
+
+
+# --- the staging folder kept from one sync to the next -------------------------------------------
+
+def synced_without_spare(export, exports: list[dict], out) -> dict[str, bytes]:
+    """The docs_dir the same syncs give when each starts from an empty staging folder (but its manifest,
+    which holds the export files' dates)."""
+    for files in exports:
+        shutil.rmtree(write.spare_path(out), ignore_errors=True)
+        sync(export(files), out)
+    return without_manifest(out)
+
+
+def without_manifest(out) -> dict[str, bytes]:
+    files = snapshot(out)
+    assert json.loads(files.pop(MANIFEST))["files"]  # a manifest of the files, and it parses
+    return files
+
+
+def test_the_next_sync_makes_the_last_docs_dir_into_the_new_one(export, tmp_path):
+    """Kept beside the docs_dir after the swap, the old docs_dir becomes the next one: its folders and
+    files that are still right are not made again."""
+    out, spare = tmp_path / "docs", write.spare_path(tmp_path / "docs")
+    sync(export(BASE), out)
+    assert not spare.exists()  # a first sync has no docs_dir to keep
+    sync(export(edited(BASE)), out)
+    assert spare.is_dir() and (spare / "guides" / "drop.md").is_file()  # the old docs_dir
+    folder = (spare / "guides").stat().st_ino
+    again = edited(BASE)
+    again["guides/edit.md"] = page("1edit", "Edit me", "Rewritten once more.")
+    sync(export(again), out)
+    assert (out / "guides").stat().st_ino == folder  # the spare's folder, not a new one
+    assert without_manifest(out) == synced_without_spare(export, [BASE, edited(BASE), again], tmp_path / "reference" / "docs")
+
+
+def test_a_spare_holding_anything_still_gives_exactly_the_new_docs_dir(export, tmp_path):
+    out, spare = tmp_path / "docs", write.spare_path(tmp_path / "docs")
+    sync(export(BASE), out)
+    sync(export(edited(BASE)), out)
+    (spare / "stray.md").write_text("left by hand", "utf-8")
+    (spare / "guides" / "keep.md").unlink()
+    (spare / "guides" / "keep.md").write_text("same name, other content", "utf-8")
+    (spare / "reference.md").unlink()
+    (spare / "reference.md").mkdir()  # a folder where a file goes
+    (spare / "reference.md" / "x").write_text("x", "utf-8")
+    assert not (spare / "reference").exists()  # the docs_dir before the move: reference/ came with it
+    (spare / "reference").write_text("a file where a folder goes", "utf-8")
+    again = edited(BASE)
+    again["guides/edit.md"] = page("1edit", "Edit me", "Rewritten once more.")
+    sync(export(again), out)
+    assert without_manifest(out) == synced_without_spare(export, [BASE, edited(BASE), again], tmp_path / "reference" / "docs")
+
+
+def test_a_file_of_the_spare_is_replaced_never_written_into(export, tmp_path):
+    """The site links its images to the docs_dir's files, and the spare shares their inodes."""
+    out, spare = tmp_path / "docs", write.spare_path(tmp_path / "docs")
+    sync(export(BASE), out)
+    sync(export(edited(BASE)), out)
+    site_copy = tmp_path / "site-edit.md"
+    os.link(spare / "guides" / "edit.md", site_copy)  # as a built site links a docs_dir file
+    before = site_copy.read_bytes()
+    again = edited(BASE)
+    again["guides/edit.md"] = page("1edit", "Edit me", "Rewritten once more.")
+    sync(export(again), out)
+    assert "Rewritten once more." in (out / "guides" / "edit.md").read_text("utf-8")
+    assert site_copy.read_bytes() == before
+
+
+def test_a_spare_that_is_no_folder_is_removed(export, tmp_path):
+    out, spare = tmp_path / "docs", write.spare_path(tmp_path / "docs")
+    sync(export(BASE), out)
+    spare.symlink_to(tmp_path / "export")  # not the sync's: never staged into
+    sync(export(edited(BASE)), out)
+    assert spare.is_dir() and not spare.is_symlink()
+    assert (tmp_path / "export" / "index.md").is_file()
 
 
 # --- the manifest -----------------------------------------------------------------------------

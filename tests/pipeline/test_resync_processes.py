@@ -27,12 +27,14 @@ PYTHON = sys.executable
 
 #: The steps of a sync a kill may land between; each call of one is a kill point.
 STEPS = {
-    write: ("_write_file", "_copy_file", "_link", "_replace_file", "_exchange"),
+    write: ("_write_file", "_copy_file", "_link", "_replace_file", "_exchange", "_swap"),
     read: ("read_export",),
     build: ("build_site",),
     sync_module: ("plan_write", "recover"),
-    shutil: ("rmtree",),  # after the swap, the old docs_dir is removed
+    shutil: ("rmtree",),
 }
+#: Steps whose kill point is right after them, not before: the last one a sync takes is the swap.
+AFTER = frozenset({"_swap"})
 
 
 def killed_sync(export: Path, out: Path, kill_at: int) -> tuple[bool, int]:
@@ -51,6 +53,7 @@ def killed_sync(export: Path, out: Path, kill_at: int) -> tuple[bool, int]:
             def step(name, real):
                 def wrapped(*args, **kwargs):
                     nonlocal count
+                    result = real(*args, **kwargs) if name in AFTER else None
                     count += 1
                     if count == kill_at:
                         if name == "_write_file":
@@ -58,7 +61,7 @@ def killed_sync(export: Path, out: Path, kill_at: int) -> tuple[bool, int]:
                             with open(path, "wb") as handle:
                                 handle.write(data[: len(data) // 2])
                         os.kill(os.getpid(), signal.SIGKILL)
-                    return real(*args, **kwargs)
+                    return result if name in AFTER else real(*args, **kwargs)
                 return wrapped
 
             for module, names in STEPS.items():
@@ -95,6 +98,7 @@ def leftovers(parent: Path) -> list[str]:
 
 def test_sync_killed_at_every_step_leaves_old_or_new_docs_dir(make_export, tmp_path):
     out, saved, reference = tmp_path / "docs", tmp_path / "saved", tmp_path / "reference" / "docs"
+    spare, saved_spare = write.spare_path(out), tmp_path / "saved-spare"
     root = make_export(BASE)
     sync(root, out)
     shutil.copytree(out, saved, copy_function=shutil.copy2)
@@ -105,21 +109,32 @@ def test_sync_killed_at_every_step_leaves_old_or_new_docs_dir(make_export, tmp_p
     sync(root, reference)
     new = snapshot(reference)
     assert old != new
+    shutil.copytree(write.spare_path(reference), saved_spare, copy_function=shutil.copy2)  # an older docs_dir
 
-    killed, total = killed_sync(root, out, 0)
-    assert not killed and snapshot(out) == new
-    assert total >= 12  # read, build, plan, recover, every file, the swap
-    outcomes = []
-    for kill_at in range(1, total + 1):
+    # Each kill starts from the same state: the old docs_dir, and no staging folder kept (then one kept
+    # from an older sync, which the sync makes into the new docs_dir), so the steps are the same each time.
+    def start(spare_before: Path | None) -> None:
         restore(saved, out)
-        was_killed, _ = killed_sync(root, out, kill_at)
-        assert was_killed
-        state = snapshot(out)
-        assert state in (old, new), f"killed at step {kill_at}: the docs_dir is a mix of old and new"
-        outcomes.append("new" if state == new else "old")
-        sync(root, out)  # the next sync tidies up and finishes the job
-        assert snapshot(out) == new and leftovers(tmp_path) == []
-    assert outcomes[0] == "old" and outcomes[-1] == "new"  # the kills did land before and after the swap
+        shutil.rmtree(spare, ignore_errors=True)
+        if spare_before is not None:
+            shutil.copytree(spare_before, spare, copy_function=shutil.copy2)
+
+    for spare_before in (None, saved_spare):
+        start(spare_before)
+        killed, total = killed_sync(root, out, 0)
+        assert not killed and snapshot(out) == new
+        assert total >= 12  # read, build, plan, recover, every file, the swap
+        outcomes = []
+        for kill_at in range(1, total + 1):
+            start(spare_before)
+            was_killed, _ = killed_sync(root, out, kill_at)
+            assert was_killed
+            state = snapshot(out)
+            assert state in (old, new), f"killed at step {kill_at}: the docs_dir is a mix of old and new"
+            outcomes.append("new" if state == new else "old")
+            sync(root, out)  # the next sync tidies up and finishes the job
+            assert snapshot(out) == new and leftovers(tmp_path) == []
+        assert outcomes[0] == "old" and outcomes[-1] == "new"  # the kills did land before and after the swap
 
 
 def test_sync_killed_from_outside_leaves_old_or_new_docs_dir(corpus_dir, tmp_path):

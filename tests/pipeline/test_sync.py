@@ -178,7 +178,7 @@ def test_failed_write_leaves_previous_docs_dir_and_no_staging(make_export, tmp_p
         real_replace = os.replace
 
         def replace(src, dst):
-            if Path(src).name.startswith(".ingest-staging"):
+            if Path(src).name.startswith(".ingest-staging") or Path(src).name.endswith(".ingest-spare"):
                 raise OSError("rename failed")
             return real_replace(src, dst)
 
