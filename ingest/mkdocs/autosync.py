@@ -16,7 +16,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from ingest.commands.sync import SyncError, SyncResult, sync
-from ingest.output.manifest import export_fingerprint
+from ingest.output.manifest import export_fingerprint, export_state
 from ingest.output.report import format_summary
 from ingest.output.write import OutputError
 from ingest.settings import SiteSettings
@@ -60,14 +60,16 @@ class ExportSync:
         return result
 
     def _wait_until_still(self, debounce: float) -> None:
-        """Wait while wikiGDrive is still writing: until the export is the same ``debounce`` seconds apart."""
+        """Wait while wikiGDrive is still writing: until nothing in the export has changed for ``debounce``
+        seconds, counted from its last change (the files' and folders' change times), and it is the same
+        when looked at again then."""
         deadline = time.monotonic() + MAX_WAIT
-        seen = export_fingerprint(self.export_dir, self.settings)
+        seen, changed = export_state(self.export_dir, self.settings)
         if seen == self.synced:
             return
         while time.monotonic() < deadline:
-            time.sleep(debounce)
-            now = export_fingerprint(self.export_dir, self.settings)
+            time.sleep(min(debounce, max(0.0, debounce - (time.time_ns() - changed) / 1e9)))
+            now, changed = export_state(self.export_dir, self.settings)
             if now == seen:
                 return
             seen = now

@@ -43,8 +43,12 @@ def manifest_bytes(manifest: Manifest) -> bytes:
             ).encode("utf-8")
 
 
-def _walk_stats(root: Path | str, prefix: str = "") -> list[tuple[str, int, int]]:
-    """(relative path, size, mtime_ns) of every file below ``root``, without following symlinks."""
+def _walk_stats(root: Path | str, prefix: str = "", changed: list[int] | None = None) -> list[tuple[str, int, int]]:
+    """(relative path, size, mtime_ns) of every file below ``root``, without following symlinks.
+
+    With ``changed`` (a one-item list), also the latest change time (ctime, ns) of the files and folders
+    seen: a folder's changes when a file in it is added, renamed or removed.
+    """
     found: list[tuple[str, int, int]] = []
     try:
         entries = list(os.scandir(root))
@@ -54,10 +58,14 @@ def _walk_stats(root: Path | str, prefix: str = "") -> list[tuple[str, int, int]
         rel = prefix + entry.name
         try:
             if entry.is_dir(follow_symlinks=False):
-                found.extend(_walk_stats(entry.path, rel + "/"))
+                if changed is not None:
+                    changed[0] = max(changed[0], entry.stat(follow_symlinks=False).st_ctime_ns)
+                found.extend(_walk_stats(entry.path, rel + "/", changed))
             else:
                 stat = entry.stat(follow_symlinks=False)
                 found.append((rel, stat.st_size, stat.st_mtime_ns))
+                if changed is not None:
+                    changed[0] = max(changed[0], stat.st_ctime_ns)
         except OSError:
             found.append((rel, -1, -1))
     return found
@@ -79,10 +87,21 @@ def export_fingerprint(export_dir: Path, settings: Any = None) -> str:
     rewrites, adds or removes a file, so an unchanged fingerprint means the last
     sync's docs_dir is still the right one.
     """
+    return export_state(export_dir, settings)[0]
+
+
+def export_state(export_dir: Path, settings: Any = None) -> tuple[str, int]:
+    """The export's :func:`export_fingerprint`, and when it last changed (the file system's clock, ns):
+    the latest change time of its files and folders, which no program can set back."""
+    changed = [0]
+    try:
+        changed[0] = os.stat(export_dir).st_ctime_ns
+    except OSError:
+        pass
     digest = hashlib.sha1((code_stamp() + repr(settings)).encode())
-    for rel, size, mtime in sorted(_walk_stats(Path(export_dir))):
+    for rel, size, mtime in sorted(_walk_stats(Path(export_dir), changed=changed)):
         digest.update(f"{rel}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+    return digest.hexdigest(), changed[0]
 
 
 def docs_dir_intact(out_dir: Path, manifest: Manifest) -> bool:

@@ -298,17 +298,29 @@ def test_sync_problems_are_warnings_so_a_strict_build_fails(tmp_path, make_expor
 
 
 def test_serve_waits_until_the_export_stops_changing(monkeypatch, tmp_path):
-    """wikiGDrive writes file by file: a rebuild syncs once two looks at the export, ``debounce`` apart, agree."""
-    looks = iter(["a", "b", "c", "c"])
-    monkeypatch.setattr(autosync, "export_fingerprint", lambda *args: next(looks))
+    """wikiGDrive writes file by file: a rebuild syncs once the export has not changed for ``debounce``
+    seconds (counted from its last change) and looks the same again then."""
+    now = 1_000 * 10**9
+    looks = iter([("a", now - 2 * 10**8), ("b", now), ("c", now), ("c", now)])  # changed 0.2 s ago, then again
+    monkeypatch.setattr(autosync, "export_state", lambda *args: next(looks))
+    monkeypatch.setattr(autosync.time, "time_ns", lambda: now)
     slept = []
     monkeypatch.setattr(autosync.time, "sleep", slept.append)
     export_sync = autosync.ExportSync(tmp_path, tmp_path / "docs", SiteSettings(), None, synced="old")
     export_sync._wait_until_still(0.5)
-    assert slept == [0.5, 0.5, 0.5] and next(looks, None) is None
+    assert slept == pytest.approx([0.3, 0.5, 0.5]) and next(looks, None) is None
+
+
+def test_serve_does_not_wait_for_an_export_long_still(monkeypatch, tmp_path):
+    looks = iter([("a", 0), ("a", 0)])  # last changed long ago (a build asked for by an edit to mkdocs.yml)
+    monkeypatch.setattr(autosync, "export_state", lambda *args: next(looks))
+    slept = []
+    monkeypatch.setattr(autosync.time, "sleep", slept.append)
+    autosync.ExportSync(tmp_path, tmp_path / "docs", SiteSettings(), None, synced="old")._wait_until_still(1.0)
+    assert slept == [0.0]
 
 
 def test_serve_does_not_wait_when_the_export_is_as_last_synced(monkeypatch, tmp_path):
-    monkeypatch.setattr(autosync, "export_fingerprint", lambda *args: "same")
+    monkeypatch.setattr(autosync, "export_state", lambda *args: ("same", 0))
     monkeypatch.setattr(autosync.time, "sleep", lambda seconds: pytest.fail("waited"))
     autosync.ExportSync(tmp_path, tmp_path / "docs", SiteSettings(), None, synced="same")._wait_until_still(1.0)

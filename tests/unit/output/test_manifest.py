@@ -1,0 +1,25 @@
+"""The export's fingerprint and its last change (``ingest.output.manifest``), on small folders."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from ingest.output.manifest import export_fingerprint, export_state
+
+
+def test_the_last_change_is_the_latest_write_rename_or_removal_and_cannot_be_set_back(tmp_path):
+    (tmp_path / "guides").mkdir()
+    doc = tmp_path / "guides" / "a.md"
+    doc.write_text("a", "utf-8")
+    fingerprint, changed = export_state(tmp_path)
+    assert fingerprint == export_fingerprint(tmp_path) and changed >= doc.stat().st_ctime_ns
+    time.sleep(0.05)  # the file system dates changes by its clock's tick
+    doc.write_text("b", "utf-8")
+    os.utime(doc, (0, 0))  # a program may date a file back; its change time still moves on
+    later, after_write = export_state(tmp_path)
+    assert later != fingerprint and after_write > changed
+    time.sleep(0.05)
+    doc.unlink()  # a removal changes the folder
+    _, after_removal = export_state(tmp_path)
+    assert after_removal > after_write
