@@ -55,6 +55,9 @@ class SyncResult:
     history_written: bool = False
     """Whether the URL history changed (and was written, unless in a dry run)."""
 
+    manifest: Manifest | None = None
+    """The docs_dir's manifest after the sync (as it would be, in a dry run): its nav and redirects."""
+
     def report(self) -> dict[str, Any]:
         return {
             "counts": self.counts,
@@ -171,6 +174,7 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
 
 def _keep_history(result: SyncResult, manifest: Manifest, history_file: Path | None, dry_run: bool) -> SyncResult:
     """Bring the URL history file in step with the docs_dir's manifest (after the docs_dir is written)."""
+    result.manifest = manifest
     if history_file is None:
         return result
     text = history_text(UrlHistory.of(manifest))

@@ -14,7 +14,8 @@ is, file for file, what a build into an empty folder writes:
    this build can go through the link into the docs_dir. The build then links its images (a file
    already linked to its docs_dir file stays) and writes its pages over the old ones.
 4. :meth:`KeptSite.finish` (``on_post_build``): every file the build neither linked nor wrote since it
-   started is removed, and the folders that leaves empty.
+   started, nor kept as it was (:meth:`KeptSite.keep`: a page not built again, ``incremental``), is
+   removed, and the folders that leaves empty.
 
 The links the last build made are recorded (in the cache folder, and in memory for `mkdocs serve`);
 without that record the site is not kept. Nor is it with a plugin this does not know writes every
@@ -26,14 +27,13 @@ version the caches are written for): MkDocs' own clean runs then. A build that f
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ingest.utils.atomicfile import write_json_atomically
+from ingest.utils.atomicfile import take_json, write_json_atomically
 
 #: The hidden folder in ``site_dir`` that holds the last build's files while MkDocs cleans.
 ASIDE = ".wikigdrive-kept"
@@ -72,6 +72,8 @@ class KeptSite:
     """This build keeps the old site (set aside, and to be swept at the end)."""
     links: set[str] = field(default_factory=set)
     """The site files this build linked to docs_dir files (absolute paths)."""
+    kept: set[str] = field(default_factory=set)
+    """The site files this build left as the last one wrote them (pages it did not build again)."""
     old_links: frozenset[str] = frozenset()
     emptied: set[str] = field(default_factory=set)
     """The folders :meth:`unlink_old_links` removed files from (their dates are this build's)."""
@@ -84,7 +86,7 @@ class KeptSite:
         record of the last build's links, and only known ``plugins``); True if it does."""
         self.site_dir = os.path.abspath(site_dir)
         self.aside = self.active = False
-        self.links, self.emptied = set(), set()
+        self.links, self.kept, self.emptied = set(), set(), set()
         self.stats = KeptStats()
         old = self._take_record()
         aside = os.path.join(self.site_dir, ASIDE)
@@ -155,6 +157,10 @@ class KeptSite:
         """Note a site file this build linked to (or copied from) a docs_dir file."""
         self.links.add(path)
 
+    def keep(self, path: str) -> None:
+        """Note a site file the last build wrote that this one leaves as it is (not swept at the end)."""
+        self.kept.add(path)
+
     def finish(self) -> None:
         """End a build that wrote every file: remove what it did not write, and record its links."""
         if self.active:
@@ -183,7 +189,7 @@ class KeptSite:
                 stale = empty and (under > 0 or entry.path in self.emptied or self._older(entry))
                 remove = os.rmdir
             else:
-                stale = entry.path not in self.links and self._older(entry)
+                stale = entry.path not in self.links and entry.path not in self.kept and self._older(entry)
                 remove = os.unlink
             gone = stale and _removed(remove, entry.path)
             removed += gone
@@ -200,13 +206,7 @@ class KeptSite:
         """The last build's links into this site folder, if known; the record is used up (a build that
         stops half-way leaves none, and the next one starts clean)."""
         remembered, self.remembered = self.remembered, None
-        data = None
-        if self.record is not None:
-            try:
-                data = json.loads(self.record.read_text("utf-8"))
-                self.record.unlink()
-            except (OSError, ValueError):
-                data = None
+        data = take_json(self.record) if self.record is not None else None
         if remembered is not None and remembered[0] == self.site_dir:
             return remembered[1]
         if (isinstance(data, dict) and data.get("format") == FORMAT and data.get("site_dir") == self.site_dir

@@ -15,13 +15,15 @@ What it does, by MkDocs event:
   CommonMark extension, its templates (the activity card, the edit button, the nav entry; a
   site's ``custom_dir`` still wins) and their CSS and JavaScript.
 - ``on_pre_build``/``on_files``: keeps the last build's site in place through MkDocs' clean
-  (``keptsite``), so a rebuild writes the pages again but not the folders and images it has.
+  (``keptsite``), so a rebuild writes the pages again but not the folders and images it has; and
+  takes the record of the last build, whose unchanged pages are not made again (``incremental``).
 - ``on_serve``: watches the export folder instead of the docs_dir the sync writes.
 - ``on_nav``: renders ahead, on every core, the pages the render cache lacks (``rendercache``).
 - ``on_env``: has the docs_dir's images and attachments hard-linked into the site
   (``staticfiles``), Material's search index take each page's entries from the cache
   (``searchcache``) and each page's template go through the theme cache (``themecache``).
-- per page: renders it through the render cache, fills in the site-specific markers
+- per page: renders it through the render cache (or, unchanged, not at all: ``incremental``; a
+  page whose theming is the last build's too is then not built), fills in the site-specific markers
   (``markers``), points the edit button at the Google Doc, cleans the HTML with the sync's
   allow-list and puts the activity card first.
 - ``on_post_page``/``on_post_build``: drops the templates' indentation (``minify``), writes the
@@ -46,13 +48,15 @@ from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
+from ingest.commands.sync import SyncResult
 from ingest.mkdocs.autosync import ExportSync
 from ingest.mkdocs.config import WikiGDriveConfig, beside_config, history_path
+from ingest.mkdocs.incremental import BuildRecord, IncrementalBuild, PageRecord, SkippingBuildPage, signature
 from ingest.mkdocs.keptsite import KeptSite
 from ingest.mkdocs.markers import render_markers
 from ingest.mkdocs.minify import collapse_whitespace
 from ingest.mkdocs.rendercache import RenderCache, supported
-from ingest.mkdocs.searchcache import CompactedEntries, index_through_cache, section_key
+from ingest.mkdocs.searchcache import CachedIndexing, CompactedEntries, index_through_cache, section_key
 from ingest.mkdocs.searchcache import applies as searchcache_applies
 from ingest.mkdocs.searchindex import compact_index
 from ingest.mkdocs.staticfiles import link_static_files
@@ -122,6 +126,14 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         """This build's nav (``on_env``, which keys the theme cache by it, is not given it)."""
         self.kept_site = KeptSite(None)
         """The last build's site, kept in place from one build to the next (``ingest.mkdocs.keptsite``)."""
+        self.incremental = IncrementalBuild(None)
+        """The pages a build need not make again (``ingest.mkdocs.incremental``)."""
+        self.build_page = SkippingBuildPage(self._skip_page)
+        self.indexing: CachedIndexing | None = None
+        """This build's search indexing through the cache (None: none, or Material indexes itself)."""
+        self.build_files: Any = None
+        self.build_config: Any = None
+        """This build's files and config (``on_nav``), for pages rendered late (``incremental``)."""
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):
         self.given = frozenset(options)
@@ -154,9 +166,9 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             log.warning(message)
         self._add_theme(config)
         self._open_render_cache(config)
-        if self.config.export_dir:
-            self._sync(config)
-        manifest = read_manifest(Path(config.docs_dir))
+        synced = self._sync(config) if self.config.export_dir else None
+        manifest = synced.manifest if synced is not None and synced.manifest is not None and not synced.dry_run \
+            else read_manifest(Path(config.docs_dir))
         if manifest is None:
             log.warning("%s was not written by the sync (no %s): run `python -m ingest sync EXPORT_DIR` first, "
                         "or set the wikigdrive plugin's export_dir.", config.docs_dir, MANIFEST)
@@ -197,7 +209,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             if self.config.cache:
                 log.debug("The render cache is off: it is written for MkDocs 1.6.1, so pages render as MkDocs renders them.")
             self.render_cache = self.theme_cache = None
-            self.kept_site.record = None
+            self.kept_site.record = self.incremental.record_path = None
             if not self.serving:
                 self.compacted = None  # a one-off build would key every entry for nothing
             elif self.compacted is None or self.compacted.path is not None:
@@ -206,23 +218,26 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         folder = Path(beside_config(self.config.cache_dir, config.config_file_path))
         if self.render_cache is None or self.render_cache.folder != folder / "render":
             self.render_cache = RenderCache(folder / "render")
+            if self.serving:
+                self.render_cache.sources = {}  # each rebuild reads only the pages that changed
             with contextlib.suppress(OSError):
                 (folder / "render.json").unlink()  # the one-file cache of earlier versions
         if self.theme_cache is None or self.theme_cache.folder != folder / "pages":
             self.theme_cache = ThemeCache(folder / "pages")
         if self.compacted is None or self.compacted.path != folder / "search.json":
             self.compacted = CompactedEntries(folder / "search.json")
-        # `mkdocs serve` builds into a folder of its own each time it starts: its links are kept in memory
+        # `mkdocs serve` builds into a folder of its own each time it starts: its records are kept in memory
         self.kept_site.record = None if self.serving else folder / "site.json"
+        self.incremental.record_path = None if self.serving else folder / "built.json"
 
-    def _sync(self, config: Any) -> None:
+    def _sync(self, config: Any) -> SyncResult | None:
         history = history_path(self.config.history_file, config.config_file_path)
         target = (Path(self.config.export_dir), Path(config.docs_dir), self.settings, Path(history))
         current = self.export_sync
         if current is None or (current.export_dir, current.docs_dir, current.settings, current.history_file) != target:
             current = self.export_sync = ExportSync(*target)
         current.problem_level = logging.WARNING if self.config.sync_problems == "warn" else logging.INFO
-        current.run(self.serving, float(self.config.debounce))
+        return current.run(self.serving, float(self.config.debounce))
 
     @event_priority(-100)  # the last: MkDocs empties the site right after
     def on_pre_build(self, config: Any) -> None:
@@ -231,6 +246,10 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         if self.config.enabled:
             self.kept_site.set_aside(config.site_dir, config.plugins,
                                      keep=self.theme_cache is not None and not self.dirty_build)
+            if self._incremental():
+                self.incremental.begin(config.site_dir)
+            else:
+                self.incremental.abandon()
 
     @event_priority(100)  # the first: nothing is written yet
     def on_files(self, files: Any, config: Any) -> Any:
@@ -240,9 +259,16 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         return files
 
     def on_build_error(self, error: Exception) -> None:
-        """Put the set-aside site back, if the build stopped before it was."""
+        """Put the set-aside site back, if the build stopped before it was; MkDocs builds every page again."""
         if self.config.enabled:
             self.kept_site.failed()
+            self.build_page.remove()
+            self.incremental.abandon()
+
+    def _incremental(self) -> bool:
+        """Whether this build may leave unchanged pages as they are (``incremental``): with the caches, in a
+        site the last build's files stay in (which also keeps it to the plugins known), not `--dirty`."""
+        return self.render_cache is not None and self.theme_cache is not None and not self.dirty_build
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         """Watch the export, which wikiGDrive writes, instead of the docs_dir, which the sync writes
@@ -259,13 +285,17 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         if not self.config.enabled:
             return
         self.nav = nav
+        self.build_files, self.build_config = files, config
         if self.render_cache is not None:
             self.render_cache.start(config)
+            if self._incremental():
+                self.incremental.check_rendering(self.render_cache.digest, files, usable=self.kept_site.active)
             workers = self._ahead_workers()
             if workers > 1:
                 pages = [file.page for file in files.documentation_pages() if file.page is not None]
                 self.render_cache.render_ahead(pages, lambda page: self._page_markdown(page, config, files),
-                                               config, files, workers, self._after_render(config))
+                                               config, files, workers, self._after_render(config),
+                                               deferred=lambda page, key: self._deferrable(page, key, config) is not None)
         self._link_sections(nav, config)
 
     def _ahead_workers(self) -> int:
@@ -324,8 +354,9 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         if self.config.enabled:
             self.kept_site.unlink_old_links(link_static_files(files, config.docs_dir, self.kept_site.linked))
             search = config.plugins.get("search") or config.plugins.get("material/search")
+            self.indexing = None
             if self.render_cache is not None and search is not None:
-                index_through_cache(search, self.render_cache)
+                self.indexing = index_through_cache(search, self.render_cache)
             if self.theme_cache is not None:
                 # Jinja's own cache of compiled templates (keyed by each template's source): half a second
                 # of a build that themes few pages goes to compiling Material's templates.
@@ -336,7 +367,14 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
                 env.bytecode_cache = FileSystemBytecodeCache(str(folder))
             if self.theme_cache is not None and self.nav is not None:
                 env = self.theme_cache.start(config, self.nav, files, env)
-                self.theme_cache.theme_ahead(config, self.nav, files, self._ahead_workers(), collapse_whitespace)
+                if self.incremental.check_theming(self.theme_cache.site):
+                    self.build_page.install()  # the pages left as they are skip MkDocs' _build_page
+                else:
+                    for file in files.documentation_pages():
+                        if file.page is not None:
+                            self._render_later(file.page, config, files)
+                self.theme_cache.theme_ahead(config, self.nav, files, self._ahead_workers(), collapse_whitespace,
+                                             skipped=self.incremental.is_deferred)
         return env
 
     # --- each page ---------------------------------------------------------------------------
@@ -346,8 +384,63 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         from the source it read when rendering ahead (:meth:`RenderCache.read_source`)."""
         if self.config.enabled and self.render_cache is not None:
             page.read_source = functools.partial(self.render_cache.read_source, page)
-            page.render = functools.partial(self.render_cache.render, page)
+            page.render = functools.partial(self._render, page)
         return page
+
+    def _render(self, page: Any, config: Any, files: Any) -> None:
+        """``Page.render`` through the render cache; a page whose rendering is the last build's is not
+        rendered, only given what the rest of the build reads of it (``incremental``)."""
+        assert self.render_cache is not None
+        key = self.render_cache.key(page)
+        record = self._deferrable(page, key, config)
+        if record is None:
+            self.render_cache.render(page, config, files, key)
+            return
+        self.incremental.defer(page, record, files)
+        self.render_cache.keep(record.render, record.section)
+
+    def _deferrable(self, page: Any, key: str, config: Any) -> PageRecord | None:
+        """The last build's record of ``page`` where its rendering can wait (see ``incremental``): not a page
+        the tags plugin writes a listing into after rendering."""
+        record = self.incremental.deferrable(page, key)
+        if record is None:
+            return None
+        tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+        if any(listing.page is page for listing in getattr(tags, "listings", None) or ()):
+            return None
+        return record
+
+    def _render_later(self, page: Any, config: Any, files: Any) -> None:
+        """Render a deferred page after all (its theming changed, or its file in the site did)."""
+        key = self.incremental.take_deferred(page)
+        if key is None or self.render_cache is None:
+            return
+        self.render_cache.render_later(page, key, config, files)
+        page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+
+    def _skip_page(self, page: Any) -> bool:
+        """Whether ``page`` need not be built (MkDocs' ``_build_page``, through :class:`SkippingBuildPage`):
+        its file is as the last build wrote it, its search entries are added from the cache. A deferred
+        page that must be built after all is rendered first."""
+        record = self.incremental.skippable(page)
+        if record is not None and self._add_kept_search_entries(page, record):
+            assert self.theme_cache is not None and self.render_cache is not None
+            self.incremental.skip(page, record)
+            self.kept_site.keep(page.file.abs_dest_path)
+            self.theme_cache.keep(record.theme or "")
+            self.render_cache.keep(record.render, record.section)
+            self._note_sectioned(page)
+            return True
+        self._render_later(page, self.build_config, self.build_files)
+        return False
+
+    def _add_kept_search_entries(self, page: Any, record: PageRecord) -> bool:
+        """Add a skipped page's search entries to the index, as its ``on_page_context`` would; False where
+        they are not kept (the page is built then)."""
+        search = self.build_config.plugins.get("search") or self.build_config.plugins.get("material/search")
+        if search is None or not getattr(search.config, "enabled", True):
+            return True
+        return self.indexing is not None and record.section is not None and self.indexing.add_kept(page, record.section)
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         """Fill markers in; point Material's edit button at the Google Doc; mark plain nav links.
@@ -373,8 +466,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         Material adds the title as H1 before the content, so the card comes right after it,
         and search indexes the card too (the ids "IA_AHE_6", "AHE6" find the page).
         """
-        if not self.config.enabled:
-            return html
+        if not self.config.enabled or self.incremental.is_deferred(page):
+            return html  # a deferred page has no HTML yet: this runs again if it is rendered
         # the allow-list, once Markdown has rendered (ingest/transform/policy.py); kept with a cached page
         html = clean_html(html) if self.render_cache is None else self.render_cache.cleaned(page, html, clean_html)
         return self._with_card(html, page, config)
@@ -387,9 +480,12 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
 
     def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
         """Note the FAQ pages: each of their questions stays its own search result."""
+        self._note_sectioned(page)
+        return context
+
+    def _note_sectioned(self, page: Any) -> None:
         if page.meta.get("faq") is True:
             self.sectioned_pages.add(page.url)
-        return context
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
         """Drop the templates' indentation from the page (:func:`ingest.mkdocs.minify.collapse_whitespace`)."""
@@ -430,9 +526,38 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             path.write_text(json.dumps(light, separators=(",", ":"), ensure_ascii=False), "utf-8")
             if self.compacted is not None:
                 self.compacted.save()
+        self.build_page.remove()
         if not self.dirty_build:  # a dirty build leaves files it did not write, which are the site's
             self.kept_site.finish()
             kept = self.kept_site.stats
             if kept.kept:
                 log.debug("Kept the last build's site: %d of its links unlinked first, %d file(s) and folder(s) "
                           "it had and this build did not write removed.", kept.unlinked, kept.removed)
+        if self._incremental():
+            self.incremental.finish(self._build_record(config))
+            done = self.incremental.stats
+            log.debug("Unchanged pages: %d not rendered when read, %d of them not built, %d rendered after all.",
+                      done.deferred, done.skipped, done.materialized)
+        self.build_files = self.build_config = None
+
+    def _build_record(self, config: Any) -> BuildRecord:
+        """What this build made of each page, for the next build (``incremental``)."""
+        assert self.render_cache is not None and self.theme_cache is not None
+        record = self.incremental.new_record(config.site_dir, self.theme_cache.site)
+        cache, theme = self.render_cache, self.theme_cache
+        for file in self.build_files.documentation_pages() if self.build_files is not None else ():
+            uri = file.src_uri
+            kept = self.incremental.skipped.get(uri)
+            if kept is not None:
+                record.pages[uri] = kept
+                continue
+            key = cache.by_page.get(uri)
+            entry = cache.entries.get(key) if key is not None else None
+            meta = self.incremental.meta_keys.get(uri)
+            if entry is None or meta is None:
+                continue
+            record.pages[uri] = PageRecord(render=key, meta=meta, title=entry.title, anchors=list(entry.anchor_ids),
+                                           links=entry.links_to_anchors, records=list(entry.records),
+                                           section=cache.section_by_page.get(uri), theme=theme.keys.get(uri),
+                                           dest=signature(file.abs_dest_path))
+        return record

@@ -272,6 +272,10 @@ class RenderCache:
         """Search entries of each page used in this build, by :func:`ingest.mkdocs.searchcache.section_key`."""
         self.sections_ahead: set[str] = set()
         """Keys of the search entries made ahead in this build."""
+        self.section_by_page: dict[str, str] = {}
+        """This build's key of each page's search entries (by ``src_uri``), as the search index asked for them."""
+        self.kept: set[str] = set()
+        """Keys of entries this build did not load but keeps (pages it did not render: ``incremental``)."""
         self.digest = ""
         self.stats = CacheStats()
         self._known: dict[str, RenderedPage] = {}
@@ -283,6 +287,9 @@ class RenderCache:
         """File names of this build's entries that the folder does not hold yet (or holds stale)."""
         self._read_ahead: dict[str, tuple[str | None, str, dict[str, Any]]] = {}
         """What :meth:`render_ahead` read of each page (by ``src_uri``): its file, Markdown and front matter."""
+        self.sources: dict[str, tuple[tuple[int, int, int], str, dict[str, Any]]] | None = None
+        """Under `mkdocs serve`: each source file's size, date and inode when it was last read, with its
+        Markdown and front matter, so a rebuild does not read and parse again the pages that did not change."""
 
     # --- a build ------------------------------------------------------------------------------
 
@@ -292,6 +299,7 @@ class RenderCache:
         self._known.update(self.entries)
         self._known_sections.update(self.sections)
         self.entries, self.sections, self.by_page, self.ahead, self.sections_ahead = {}, {}, {}, set(), set()
+        self.section_by_page, self.kept = {}, set()
         self._unsaved, self._read_ahead = set(), {}
         self.stats = CacheStats()
         self._on_disk = set()
@@ -329,11 +337,16 @@ class RenderCache:
         self.entries[key] = entry
         return entry
 
-    def render(self, page: Any, config: Any, files: Any) -> None:
-        """``Page.render`` through the cache: an entry for the page's Markdown, or a rendering kept for next time."""
+    def key(self, page: Any) -> str:
+        """The key of ``page``'s rendering, of its Markdown as it is now."""
         if page.markdown is None:
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
-        key = page_key(self.digest, page, page.markdown)
+        return page_key(self.digest, page, page.markdown)
+
+    def render(self, page: Any, config: Any, files: Any, key: str | None = None) -> None:
+        """``Page.render`` through the cache: an entry for the page's Markdown, or a rendering kept for next time."""
+        if key is None:
+            key = self.key(page)
         entry = self.lookup(key, files)
         if entry is None:
             entry = self.entries[key] = render_page(page, page.markdown, config, files)
@@ -350,14 +363,47 @@ class RenderCache:
             apply(page, entry, files, replay=True)
         self.by_page[page.file.src_uri] = key
 
+    def render_later(self, page: Any, key: str, config: Any, files: Any) -> None:
+        """Render a page whose rendering was left for later (``incremental``): its entry, if it still
+        holds, else a rendering as :meth:`render` makes; what it logged was logged already."""
+        entry = self.lookup(key, files)
+        if entry is None:
+            entry = self.entries[key] = render_page(page, page.markdown or "", config, files)
+            self.stats.rendered += 1
+            self._unsaved.add(key + ENTRY_SUFFIX)
+        else:
+            self.stats.reused += 1
+        apply(page, entry, files, replay=False)
+        self.by_page[page.file.src_uri] = key
+
+    def keep(self, *keys: str | None) -> None:
+        """Keep the entries of ``keys`` (a page's rendering and search entries) though this build did not use them."""
+        self.kept.update(key for key in keys if key)
+
     def read_source(self, page: Any, config: Any) -> None:
         """``Page.read_source``, but of a page read for rendering ahead moments ago: what it read then
-        (reading and parsing the front matter of every page again is a tenth of a warm build)."""
+        (reading and parsing the front matter of every page again is a tenth of a warm build); under
+        `mkdocs serve` (``sources``), of a file as an earlier build read it, when it is the same file."""
         kept = self._read_ahead.pop(page.file.src_uri, None)
-        if kept is None or kept[0] != page.file.abs_src_path:
+        if kept is not None and kept[0] == page.file.abs_src_path:
+            page.markdown, page.meta = kept[1], kept[2]
+            return
+        path = page.file.abs_src_path
+        if self.sources is None or not path or config.plugins.events.get("page_read_source"):
             type(page).read_source(page, config)
             return
-        page.markdown, page.meta = kept[1], kept[2]
+        try:
+            status = os.stat(path)
+        except OSError:
+            status = None
+        same = (status.st_size, status.st_mtime_ns, status.st_ino) if status is not None else None
+        known = self.sources.get(path)
+        if known is not None and known[0] == same:
+            page.markdown, page.meta = known[1], copy.deepcopy(known[2])
+            return
+        type(page).read_source(page, config)
+        if same is not None and page.markdown is not None:
+            self.sources[path] = (same, page.markdown, copy.deepcopy(page.meta))
 
     def cleaned(self, page: Any, html: str, clean: Callable[[str], str]) -> str:
         """``clean(html)``, kept with the page's entry when ``html`` is its rendering as cached."""
@@ -390,7 +436,8 @@ class RenderCache:
         self._unsaved.add(key + SECTIONS_SUFFIX)
 
     def render_ahead(self, pages: Iterable[Any], markdown_of: Callable[[Any], str], config: Any, files: Any,
-                     workers: int, after: AfterRender | None = None) -> None:
+                     workers: int, after: AfterRender | None = None,
+                     deferred: Callable[[Any, str], bool] | None = None) -> None:
         """Render, in ``workers`` processes, the pages that have no entry yet (see the module docstring).
 
         ``after`` is called in the worker with each page as rendered (its ``content``, ``toc`` and title
@@ -406,6 +453,8 @@ class RenderCache:
             except Exception:  # noqa: BLE001 - the build reads it again, and reports it there
                 continue
             key = page_key(self.digest, page, markdown_text)
+            if deferred is not None and deferred(page, key):
+                continue
             if self.lookup(key, files) is None:
                 pending.append((key, page, markdown_text))
         if (workers < 2 or len(pending) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods()
@@ -443,7 +492,8 @@ class RenderCache:
         if self.folder is not None:
             self._save()
             if not keep_unused:
-                used = {key + ENTRY_SUFFIX for key in self.entries} | {key + SECTIONS_SUFFIX for key in self.sections}
+                used = ({key + ENTRY_SUFFIX for key in (*self.entries, *self.kept)}
+                        | {key + SECTIONS_SUFFIX for key in (*self.sections, *self.kept)})
                 for name in self._on_disk - used:
                     if name.endswith(ENTRY_SUFFIX):
                         with contextlib.suppress(OSError):

@@ -48,14 +48,15 @@ def applies(search_plugin: Any, version: str | None = None) -> bool:
             and isinstance(getattr(index, "entries", None), list))
 
 
-def index_through_cache(search_plugin: Any, cache: RenderCache, version: str | None = None) -> bool:
-    """Have the search plugin's index for this build take its entries from ``cache``; False where it cannot."""
+def index_through_cache(search_plugin: Any, cache: RenderCache, version: str | None = None) -> CachedIndexing | None:
+    """Have the search plugin's index for this build take its entries from ``cache``: the indexing, or
+    None where it cannot."""
     if not applies(search_plugin, version):
-        return False
+        return None
     index = search_plugin.search_index
     if not isinstance(index.add_entry_from_context, CachedIndexing):
         index.add_entry_from_context = CachedIndexing(index, index.add_entry_from_context, cache)
-    return True
+    return index.add_entry_from_context
 
 
 def _toc(items: Any) -> list[Any]:
@@ -81,6 +82,7 @@ class CachedIndexing:
 
     def __call__(self, page: Any) -> None:
         key = section_key(page, self.index.config, self.cache.digest)
+        self.cache.section_by_page[page.file.src_uri] = key
         entries = self.cache.search_entries(key)
         if entries is not None:
             self.index.entries.extend(entries)
@@ -88,6 +90,16 @@ class CachedIndexing:
         start = len(self.index.entries)
         self.index_page(page)
         self.cache.keep_search_entries(key, self.index.entries[start:])
+
+    def add_kept(self, page: Any, key: str) -> bool:
+        """Add the entries kept under ``key`` for ``page`` (a page not built again: ``incremental``), as
+        indexing it would; False where the cache has none."""
+        entries = self.cache.search_entries(key)
+        if entries is None:
+            return False
+        self.index.entries.extend(entries)
+        self.cache.section_by_page[page.file.src_uri] = key
+        return True
 
 
 class CompactedEntries:

@@ -246,6 +246,8 @@ class ThemeCache:
         """Keys this build used or made (the others are removed after a full build)."""
         self.by_page: dict[str, tuple[str, str]] = {}
         """The key and output of each page themed and not yet post-processed (by ``src_uri``)."""
+        self.keys: dict[str, str] = {}
+        """This build's key of each page themed through the cache (by ``src_uri``)."""
         self.stats = ThemeStats()
         self._config: Any = None
         self._get_template: Any = None
@@ -258,7 +260,7 @@ class ThemeCache:
     def start(self, config: Any, nav: Any, files: Any, env: Any) -> Any:
         """Begin a build (at ``on_env``): the site's digest, and ``env`` with its page templates cached."""
         self.site = site_digest(config, nav, files, env)
-        self.used, self.by_page, self.stats, self._config = set(), {}, ThemeStats(), config
+        self.used, self.by_page, self.keys, self.stats, self._config = set(), {}, {}, ThemeStats(), config
         self._ahead, self._running, self._made_ahead = {}, [], set()
         wrapped = env.__dict__.get("get_template")
         if isinstance(wrapped, _CachingGetTemplate):
@@ -268,20 +270,22 @@ class ThemeCache:
             env.get_template = _CachingGetTemplate(env.get_template, self)
         return env
 
-    def theme_ahead(self, config: Any, nav: Any, files: Any, workers: int, post_process: Callable[[str], str]) -> None:
+    def theme_ahead(self, config: Any, nav: Any, files: Any, workers: int, post_process: Callable[[str], str],
+                    skipped: Callable[[Any], bool] = lambda page: False) -> None:
         """Theme the later pages of the build in ``workers - 1`` forked processes while this one
         copies the static files and themes the first pages; each worker writes the entries of the
         pages it themed (and their ``post_process``-ed form) for the build to find.
 
         A worker makes each page's context as ``_build_page`` does (with every plugin's
         ``on_page_context``, whose effects stay in the worker), so its key is the build's; a page
-        whose entry exists already is skipped. The build waits for a worker when it reaches the
-        worker's first page; a worker that failed leaves its pages to the build.
+        whose entry exists already is skipped, as is a page the build will not build (``skipped``).
+        The build waits for a worker when it reaches the worker's first page; a worker that failed
+        leaves its pages to the build.
         """
         from mkdocs.structure.files import InclusionLevel
 
         pages = [file.page for file in files.documentation_pages(inclusion=InclusionLevel.is_included)
-                 if file.page is not None and not file.inclusion.is_excluded()]
+                 if file.page is not None and not file.inclusion.is_excluded() and not skipped(file.page)]
         if (workers < 2 or len(pages) < rendercache.PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods()
                 or multiprocessing.current_process().daemon):
             return
@@ -324,6 +328,7 @@ class ThemeCache:
             self.stats.uncacheable += 1
             return template.render(context)
         self.used.add(key)
+        self.keys[page.file.src_uri] = key
         output = self._read(key + SUFFIX)
         if output is None:
             output = template.render(context)
@@ -348,6 +353,10 @@ class ThemeCache:
             processed = process(output)
             self._write(name, processed)
         return processed
+
+    def keep(self, key: str) -> None:
+        """Keep the entry of ``key`` though this build did not use it (a page it did not build: ``incremental``)."""
+        self.used.add(key)
 
     def is_page_template(self, parent: Any) -> bool:
         """Whether a ``get_template`` call is ``_build_page``'s: no parent template, while a page is built."""

@@ -20,6 +20,17 @@ def write_json_atomically(path: Path, data: Any) -> None:
     _write_atomically(path, lambda stream: json.dump(data, stream, ensure_ascii=False, separators=(",", ":")))
 
 
+def take_json(path: Path) -> Any:
+    """The JSON data in ``path``, which is removed: a record a build uses up, so one that stops half-way
+    leaves none. None where there is no file, or no JSON in it."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        path.unlink()
+    except (OSError, ValueError):
+        return None
+    return data
+
+
 def _write_atomically(path: Path, write: Callable[[TextIO], Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

@@ -63,8 +63,10 @@ class Site:
                       if isinstance(entry, dict) and "wikigdrive" in entry]
         return options
 
-    def build(self, name: str, cache: bool = True, workers: int = 2, strict: bool = True, fresh: bool = True) -> Built:
-        """Build into ``root/name``: emptied first, unless not ``fresh`` (a rebuild of the site that is there)."""
+    def build(self, name: str, cache: bool = True, workers: int = 2, strict: bool = True, fresh: bool = True,
+              command: str = "build") -> Built:
+        """Build into ``root/name``: emptied first, unless not ``fresh`` (a rebuild of the site that is there);
+        ``command`` "serve" builds as `mkdocs serve` rebuilds (the plugin keeps its records in memory)."""
         import yaml
 
         self.plugin_options().update(cache=cache, workers=workers, cache_dir=str(self.cache_dir))
@@ -81,7 +83,7 @@ class Site:
         logger = logging.getLogger("mkdocs")
         logger.addHandler(handler)
         try:
-            config.plugins.on_startup(command="build", dirty=False)
+            config.plugins.on_startup(command=command, dirty=False)
             build(config)
         finally:
             logger.removeHandler(handler)
@@ -104,6 +106,19 @@ class Site:
 def site(tmp_path, monkeypatch) -> Site:
     monkeypatch.setattr(rendercache, "PARALLEL_MIN_PAGES", 1)  # the sample is small: render ahead anyway
     return Site(tmp_path)
+
+
+def rename_getting_started(site: Site) -> None:
+    """A title change in Drive (the doc's title and its menu name), synced."""
+    site.edit("guides/getting-started.md", "title: 'Getting Started'", "title: 'First Steps'")
+    site.edit("guides/getting-started.md", "name: 'Getting Started'", "name: 'First Steps'")
+    site.sync()
+
+
+def add_a_sentence(site: Site) -> None:
+    """An edit in Drive to one doc's body, synced."""
+    site.edit("guides/getting-started.md", "## Next Steps\n", "## Next Steps\n\nA sentence added in Drive.\n")
+    site.sync()
 
 
 def pages_of(built: Built) -> int:
@@ -155,9 +170,7 @@ def test_an_edited_page_is_the_only_one_rendered_again(site):
 
 def test_a_title_change_updates_the_nav_of_every_page_without_rendering_them_all_again(site):
     site.build("first")
-    site.edit("guides/getting-started.md", "title: 'Getting Started'", "title: 'First Steps'")
-    site.edit("guides/getting-started.md", "name: 'Getting Started'", "name: 'First Steps'")
-    site.sync()
+    rename_getting_started(site)
     again = site.build("again")
     assert_same_site(again, site.plain())
     assert again.stats is not None and 0 < again.stats.rendered + again.stats.rendered_ahead < pages_of(again)
@@ -409,3 +422,128 @@ def test_a_rebuild_after_a_doc_and_its_images_are_gone_leaves_no_empty_folder(si
     plain = site.plain()
     assert_same_site(again, plain)
     assert folders_of(site.root / "site") == folders_of(site.root / "plain")
+
+
+# --- pages a rebuild leaves as they are (ingest.mkdocs.incremental) ---------------------------------
+
+def test_a_rebuild_after_an_edit_builds_only_the_edited_page_and_writes_what_a_cold_build_writes(site):
+    site.build("site")
+    before = {path: path.stat().st_mtime_ns for path in (site.root / "site").rglob("index.html")}
+    add_a_sentence(site)
+    again = site.build("site", fresh=False)
+    done = again.plugin.incremental.stats
+    assert done.skipped == done.deferred > 0 and done.materialized == 0
+    assert again.theme is not None and again.theme.themed == 1  # the edited page, and no other
+    rewritten = [path for path, mtime in before.items() if path.stat().st_mtime_ns != mtime]
+    pages = {path.relative_to(site.root / "site").as_posix() for path in rewritten}
+    assert "guides/getting-started/index.html" in pages and len(pages) <= 3  # and the pages MkDocs always writes
+    assert_same_site(again, site.plain())
+    third = site.build("site", fresh=False)  # nothing changed: nothing is built again
+    assert third.plugin.incremental.stats.skipped == docs_pages_of(third) - 1  # the tags page is always built
+    assert_same_site(third, site.plain())
+
+
+def test_a_title_change_renders_the_deferred_pages_after_all_and_themes_every_page(site):
+    site.build("site")
+    rename_getting_started(site)
+    again = site.build("site", fresh=False)
+    done = again.plugin.incremental.stats
+    assert done.deferred > 0 and done.skipped == 0 and done.materialized == done.deferred
+    assert again.theme is not None and again.theme.themed == docs_pages_of(again)
+    assert "First Steps" in again.site["guides/measure-reference/index.html"].decode()
+    assert_same_site(again, site.plain())
+
+
+def test_a_front_matter_change_alone_builds_that_page_again(site):
+    site.build("site")
+    page = site.docs / "guides" / "measure-reference.md"
+    page.write_text(page.read_text("utf-8").replace("---\n", "---\ntags:\n  - Reference\n", 1), "utf-8")  # by hand
+    again = site.build("site", fresh=False)
+    done = again.plugin.incremental.stats
+    assert done.skipped == 0 and done.materialized == done.deferred  # its tags are in the tags page and the nav
+    assert b"Reference" in again.site["tags/index.html"]
+    assert_same_site(again, site.plain())
+
+
+def test_a_page_changed_in_the_site_by_hand_is_written_again(site):
+    site.build("site")
+    page = site.root / "site" / "guides" / "measure-reference" / "index.html"
+    page.write_text("changed by hand", "utf-8")
+    again = site.build("site", fresh=False)
+    done = again.plugin.incremental.stats
+    assert done.materialized == 1 and done.skipped == done.deferred - 1
+    assert_same_site(again, site.plain())
+
+
+def test_a_template_override_builds_every_page_again(site):
+    site.build("site")
+    (site.overrides / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block announce %}Template override seen{% endblock %}\n', "utf-8")
+    again = site.build("site", fresh=False)
+    assert again.plugin.incremental.stats.skipped == 0
+    assert all(b"Template override seen" in html for name, html in again.site.items()
+               if name.endswith(".html") and b"md-content" in html)
+    assert_same_site(again, site.plain())
+
+
+def test_a_change_to_the_markdown_settings_defers_no_page(site):
+    site.build("site")
+    (toc,) = [entry for entry in site.config["markdown_extensions"] if isinstance(entry, dict) and "toc" in entry]
+    toc["toc"]["permalink"] = "#"
+    again = site.build("site", fresh=False)
+    assert again.plugin.incremental.stats.deferred == 0
+    assert_same_site(again, site.plain())
+
+
+def test_a_new_image_defers_no_page(site):
+    """Links resolve against every file: one more file could change where any link goes."""
+    site.build("site")
+    (site.export / "guides" / "getting-started.assets" / "new.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site.sync()
+    again = site.build("site", fresh=False)
+    assert again.plugin.incremental.stats.deferred == 0
+    assert_same_site(again, site.plain())
+
+
+def test_a_page_left_as_it_is_still_reports_its_broken_links_and_anchors(site):
+    reference = site.docs / "guides" / "measure-reference.md"
+    reference.write_text(reference.read_text("utf-8") + "\n[Gone](no-such-page.md)\n", "utf-8")  # by hand
+    cold = site.build("site", strict=False)
+    started = site.docs / "guides" / "getting-started.md"
+    started.write_text(started.read_text("utf-8") + "\n[Ids](measure-reference.md#no-such-heading)\n", "utf-8")
+    again = site.build("site", strict=False, fresh=False)
+    assert again.plugin.incremental.stats.skipped > 0
+    gone = [message for message in cold.warnings if "no-such-page.md" in message]
+    assert len(gone) == 1 and [message for message in again.warnings if "no-such-page.md" in message] == gone
+    assert any("no-such-heading" in message for message in again.warnings)
+    with pytest.raises(Exception, match="strict"):
+        site.build("site", fresh=False)  # strict: the warnings of pages left as they are count too
+
+
+def test_a_rebuild_after_a_failed_build_builds_every_page(site, monkeypatch):
+    from mkdocs.commands import build as build_command
+
+    site.build("site")
+    add_a_sentence(site)
+    real = themecache.ThemeCache.render
+
+    def failing(self, template, context):
+        raise RuntimeError("a template failed")
+
+    monkeypatch.setattr(themecache.ThemeCache, "render", failing)  # while pages are built, others skipped
+    with pytest.raises(RuntimeError):
+        site.build("site", fresh=False)
+    monkeypatch.setattr(themecache.ThemeCache, "render", real)
+    again = site.build("site", fresh=False)
+    assert again.plugin.incremental.stats.deferred == 0
+    assert build_command._build_page.__module__ == "mkdocs.commands.build"  # MkDocs' own again
+    assert_same_site(again, site.plain())
+
+
+def test_under_mkdocs_serve_the_record_of_the_last_build_is_kept_in_memory(site):
+    site.build("site", command="serve")
+    assert not (site.cache_dir / "built.json").exists()
+    add_a_sentence(site)
+    again = site.build("site", command="serve", fresh=False)
+    assert again.plugin.incremental.stats.skipped == docs_pages_of(again) - 2  # the edited page, the tags page
+    assert_same_site(again, site.plain())

@@ -193,7 +193,7 @@ class Index:
 
 
 def search_page(content="<p>text</p>", title="A"):
-    return SimpleNamespace(url="a/", title=title, content=content, meta={}, toc=[])
+    return SimpleNamespace(url="a/", title=title, content=content, meta={}, toc=[], file=SimpleNamespace(src_uri="a.md"))
 
 
 def test_search_entries_are_made_once_and_added_again_as_they_were(tmp_path):
@@ -210,6 +210,18 @@ def test_search_entries_are_made_once_and_added_again_as_they_were(tmp_path):
     assert index.entries[2]["text"] == "<p>text</p>"
     index.add_entry_from_context(search_page(title="B"))
     assert index.calls == 2
+
+
+def test_a_page_not_built_again_gets_the_search_entries_kept_for_it():
+    cache = RenderCache(None)
+    cache.digest = "d"
+    index = Index()
+    indexing = searchcache.index_through_cache(SimpleNamespace(search_index=index), cache, version="9.8.1")
+    page = search_page()
+    index.add_entry_from_context(page)
+    key = cache.section_by_page["a.md"]
+    assert indexing.add_kept(page, key) and index.calls == 1 and index.entries[1] == index.entries[0]
+    assert not indexing.add_kept(page, "no-such-key") and len(index.entries) == 2
 
 
 @pytest.mark.parametrize("version", ["9.7.0", "10.0.0", ""])
