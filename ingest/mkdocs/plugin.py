@@ -41,6 +41,7 @@ import functools
 import json
 import logging
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -216,14 +217,15 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
                 self.compacted = CompactedEntries(None)
             return
         folder = Path(beside_config(self.config.cache_dir, config.config_file_path))
-        if self.render_cache is None or self.render_cache.folder != folder / "render":
-            self.render_cache = RenderCache(folder / "render")
+        if self.render_cache is None or self.render_cache.path != folder / "render.sqlite3":
+            self.render_cache = RenderCache(folder / "render.sqlite3")
             if self.serving:
                 self.render_cache.sources = {}  # each rebuild reads only the pages that changed
-            with contextlib.suppress(OSError):
-                (folder / "render.json").unlink()  # the one-file cache of earlier versions
-        if self.theme_cache is None or self.theme_cache.folder != folder / "pages":
-            self.theme_cache = ThemeCache(folder / "pages")
+            for old in ("render.json", "render", "pages"):  # the file-a-page caches of earlier versions
+                with contextlib.suppress(OSError):
+                    shutil.rmtree(folder / old) if (folder / old).is_dir() else (folder / old).unlink()
+        if self.theme_cache is None or self.theme_cache.path != folder / "pages.sqlite3":
+            self.theme_cache = ThemeCache(folder / "pages.sqlite3")
         if self.compacted is None or self.compacted.path != folder / "search.json":
             self.compacted = CompactedEntries(folder / "search.json")
         # `mkdocs serve` builds into a folder of its own each time it starts: its records are kept in memory
@@ -362,7 +364,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
                 # of a build that themes few pages goes to compiling Material's templates.
                 from jinja2 import FileSystemBytecodeCache
 
-                folder = self.theme_cache.folder.parent / "jinja"
+                folder = self.theme_cache.path.parent / "jinja"
                 folder.mkdir(parents=True, exist_ok=True)
                 env.bytecode_cache = FileSystemBytecodeCache(str(folder))
             if self.theme_cache is not None and self.nav is not None:

@@ -22,7 +22,6 @@ it was written against (:data:`SUPPORTED_MKDOCS`); with any other, pages render 
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import dataclasses
 import functools
@@ -40,7 +39,7 @@ from typing import Any, Callable, Iterable
 import mkdocs
 
 from ingest.mkdocs.keys import plain_or_repr
-from ingest.utils.atomicfile import write_json_atomically
+from ingest.mkdocs.store import EntryStore
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
 
@@ -253,15 +252,16 @@ class CacheStats:
 
 
 class RenderCache:
-    """The renderings of one site's pages, one file per key in ``folder`` (``None``: kept in memory only).
+    """The renderings of one site's pages, an entry per key in the store at ``path`` (``None``: kept in
+    memory only; see ``ingest.mkdocs.store``).
 
     A build reads only the entries its pages ask for, and writes only the ones it made: an edit to one
-    page costs one file, not the whole cache. ``markdown_of`` gives a page's final Markdown as the
-    plugin makes it, for rendering ahead.
+    page costs one entry, not the whole cache.
     """
 
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.store = EntryStore(path)
         self.entries: dict[str, RenderedPage] = {}
         """Entries of this build, by key."""
         self.by_page: dict[str, str] = {}
@@ -281,10 +281,8 @@ class RenderCache:
         self._known: dict[str, RenderedPage] = {}
         self._known_sections: dict[str, list[dict[str, Any]]] = {}
         """What earlier builds of this process used (a `mkdocs serve` keeps them in memory)."""
-        self._on_disk: set[str] = set()
-        """The folder's file names when the build began."""
         self._unsaved: set[str] = set()
-        """File names of this build's entries that the folder does not hold yet (or holds stale)."""
+        """Names of this build's entries that the store does not hold yet (or holds stale)."""
         self._read_ahead: dict[str, tuple[str | None, str, dict[str, Any]]] = {}
         """What :meth:`render_ahead` read of each page (by ``src_uri``): its file, Markdown and front matter."""
         self.sources: dict[str, tuple[tuple[int, int, int], str, dict[str, Any]]] | None = None
@@ -294,7 +292,7 @@ class RenderCache:
     # --- a build ------------------------------------------------------------------------------
 
     def start(self, config: Any) -> None:
-        """Begin a build: the config's digest, and which entries the folder holds."""
+        """Begin a build: the config's digest."""
         self.digest = config_digest(config)
         self._known.update(self.entries)
         self._known_sections.update(self.sections)
@@ -302,20 +300,16 @@ class RenderCache:
         self.section_by_page, self.kept = {}, set()
         self._unsaved, self._read_ahead = set(), {}
         self.stats = CacheStats()
-        self._on_disk = set()
-        if self.folder is not None:
-            try:
-                self._on_disk = set(os.listdir(self.folder))
-            except OSError:
-                pass
+        self.store.reset()
 
     def _load(self, name: str) -> Any:
-        """The data of one entry file of the folder, or None (missing, unreadable, of another format)."""
-        if self.folder is None or name not in self._on_disk:
+        """The data of one entry of the store, or None (missing, unreadable, of another format)."""
+        text = self.store.get(name)
+        if text is None:
             return None
         try:
-            data = json.loads((self.folder / name).read_text("utf-8", "surrogatepass"))
-        except (OSError, ValueError) as exc:
+            data = json.loads(text)
+        except ValueError as exc:
             log.debug("The render cache's %s could not be read (%s): its page is rendered again.", name, exc)
             return None
         return data.get("entry") if isinstance(data, dict) and data.get("format") == FORMAT else None
@@ -468,7 +462,7 @@ class RenderCache:
         for share in shares:
             receiver, sender = context.Pipe(duplex=False)
             process = context.Process(target=_render_share, daemon=True,
-                                      args=(share, config, files, sender, after, self.folder))
+                                      args=(share, config, files, sender, after, self.store))
             process.start()
             sender.close()
             running.append((process, receiver))
@@ -479,8 +473,8 @@ class RenderCache:
                     self.ahead.add(key)
                     self._known_sections.update(sections)
                     self.sections_ahead.update(sections)
-                    names = [key + ENTRY_SUFFIX, *(section + SECTIONS_SUFFIX for section in sections)]
-                    (self._on_disk if saved else self._unsaved).update(names)
+                    if not saved:
+                        self._unsaved.update([key + ENTRY_SUFFIX, *(section + SECTIONS_SUFFIX for section in sections)])
             except (EOFError, OSError):  # a worker that died leaves its pages to the build
                 pass
             process.join()
@@ -489,37 +483,31 @@ class RenderCache:
     def finish(self, keep_unused: bool) -> None:
         """Write the entries this build made; after a full build, remove those it did not use (a dirty
         build, which saw only some pages, keeps them)."""
-        if self.folder is not None:
-            self._save()
-            if not keep_unused:
-                used = ({key + ENTRY_SUFFIX for key in (*self.entries, *self.kept)}
-                        | {key + SECTIONS_SUFFIX for key in (*self.sections, *self.kept)})
-                for name in self._on_disk - used:
-                    if name.endswith(ENTRY_SUFFIX):
-                        with contextlib.suppress(OSError):
-                            (self.folder / name).unlink()
+        self._save()
         if not keep_unused:
+            used = ({key + ENTRY_SUFFIX for key in (*self.entries, *self.kept)}
+                    | {key + SECTIONS_SUFFIX for key in (*self.sections, *self.kept)})
+            self.store.keep_only(used)
             self._known, self._known_sections = {}, {}
 
     def _save(self) -> None:
-        assert self.folder is not None
         for name in sorted(self._unsaved):
             key, suffix = name.split(".", 1)
             data: Any = self.entries[key].to_dict() if "." + suffix == ENTRY_SUFFIX else self.sections.get(key)
-            if data is None:
-                continue
-            try:
-                write_json_atomically(self.folder / name, {"format": FORMAT, "entry": data})
-            except OSError as exc:  # a cache that cannot be written costs only time
-                log.debug("The render cache could not keep %s (%s).", name, exc)
-                continue
-            self._on_disk.add(name)
+            if data is not None:
+                self.store.put(name, _entry_text(data))
+        self.store.flush()
         self._unsaved = set()
 
 
-#: The file of a page's rendering, and of its search entries, in the cache's folder (after the key).
+#: The entry of a page's rendering, and of its search entries, in the store (after the key).
 ENTRY_SUFFIX = ".json"
 SECTIONS_SUFFIX = ".search.json"
+
+
+def _entry_text(data: Any) -> str:
+    """An entry as the store keeps it: JSON, with the format it was written in."""
+    return json.dumps({"format": FORMAT, "entry": data}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _copy_entry(entry: dict[str, Any]) -> dict[str, Any]:
@@ -534,8 +522,8 @@ def quiet_worker_logging() -> None:
 
 
 def _render_share(share: list[tuple[str, Any, str]], config: Any, files: Any, sender: Any,
-                  after: AfterRender | None, folder: Path | None) -> None:
-    """A worker: render its pages, keep them in ``folder`` and send them back (records kept, none shown:
+                  after: AfterRender | None, store: EntryStore) -> None:
+    """A worker: render its pages, keep them in ``store`` and send them back (records kept, none shown:
     the build shows them)."""
     quiet_worker_logging()
     results = []
@@ -549,14 +537,10 @@ def _render_share(share: list[tuple[str, Any, str]], config: Any, files: Any, se
             data = rendered.to_dict()
         except Exception:  # noqa: BLE001 - the build renders it again, and reports it there
             continue
-        saved = folder is not None
-        try:
-            if folder is not None:
-                write_json_atomically(folder / (key + ENTRY_SUFFIX), {"format": FORMAT, "entry": data})
-                for section, entries in sections.items():
-                    write_json_atomically(folder / (section + SECTIONS_SUFFIX), {"format": FORMAT, "entry": entries})
-        except OSError:
-            saved = False  # the build writes it, or finds it cannot
-        results.append((key, data, sections, saved))
-    sender.send(results)
+        store.put(key + ENTRY_SUFFIX, _entry_text(data))
+        for section, entries in sections.items():
+            store.put(section + SECTIONS_SUFFIX, _entry_text(entries))
+        results.append((key, data, sections))
+    saved = store.path is not None and store.flush()  # else the build writes them, or finds it cannot
+    sender.send([(key, data, sections, saved) for key, data, sections in results])
     sender.close()

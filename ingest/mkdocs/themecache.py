@@ -10,7 +10,7 @@ a page depends only on
 - the config (theme, features, palette, extra, plugins and their options), the template files,
   and the versions of the code that runs them.
 
-So a page's output is kept, keyed by a hash of all of these, in ``cache_dir/pages/``; a page whose
+So a page's output is kept, keyed by a hash of all of these, in ``cache_dir/pages.sqlite3``; a page whose
 key is the same is not run through the templates again (MkDocs' other steps, and every plugin's
 ``on_page_context`` and ``on_post_page``, still run). A body edit runs the templates for one page;
 a title change, which is in every page's nav, for all of them.
@@ -42,7 +42,7 @@ import mkdocs
 from ingest.mkdocs import rendercache
 from ingest.mkdocs.keys import plain, plain_or_repr
 from ingest.mkdocs.rendercache import RENDERING_PACKAGES, _version, code_digest
-from ingest.utils.atomicfile import write_text_atomically
+from ingest.mkdocs.store import EntryStore
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
 
@@ -67,7 +67,7 @@ KNOWN_PAGE_ATTRIBUTES = frozenset({
     "_Page__active",
 })
 
-#: An entry's files in the cache folder: the templates' output, and that output after ``on_post_page``'s
+#: An entry's names in the store: the templates' output, and that output after ``on_post_page``'s
 #: whitespace collapsing (``minify``).
 SUFFIX = ".html"
 COLLAPSED_SUFFIX = ".post"
@@ -237,10 +237,11 @@ class CachedTemplate:
 
 
 class ThemeCache:
-    """The themed HTML of one site's pages, one file per key in ``folder``."""
+    """The themed HTML of one site's pages, two entries per key in the store at ``path`` (``ingest.mkdocs.store``)."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.store = EntryStore(path)
         self.site = ""
         self.used: set[str] = set()
         """Keys this build used or made (the others are removed after a full build)."""
@@ -261,6 +262,7 @@ class ThemeCache:
         """Begin a build (at ``on_env``): the site's digest, and ``env`` with its page templates cached."""
         self.site = site_digest(config, nav, files, env)
         self.used, self.by_page, self.keys, self.stats, self._config = set(), {}, {}, ThemeStats(), config
+        self.store.reset()
         self._ahead, self._running, self._made_ahead = {}, [], set()
         wrapped = env.__dict__.get("get_template")
         if isinstance(wrapped, _CachingGetTemplate):
@@ -368,24 +370,15 @@ class ThemeCache:
             self._wait(index)
         self._config = self._get_template = None
         self._ahead = {}
-        if keep_unused or not self.folder.is_dir():
-            return
-        for path in self.folder.iterdir():
-            key = path.name.split(".", 1)[0]
-            if key not in self.used and path.suffix in (SUFFIX, COLLAPSED_SUFFIX):
-                path.unlink(missing_ok=True)
+        self.store.flush()
+        if not keep_unused:
+            self.store.keep_only({key + suffix for key in self.used for suffix in (SUFFIX, COLLAPSED_SUFFIX)})
 
     def _read(self, name: str) -> str | None:
-        try:
-            return (self.folder / name).read_text("utf-8", "surrogatepass")
-        except (OSError, UnicodeDecodeError):
-            return None
+        return self.store.get(name)
 
     def _write(self, name: str, text: str) -> None:
-        try:
-            write_text_atomically(self.folder / name, text)
-        except OSError as exc:  # a cache that cannot be written costs only time
-            log.debug("The theme cache could not keep %s (%s).", name, exc)
+        self.store.put(name, text)
 
 
 class _CachingGetTemplate:
@@ -419,7 +412,7 @@ def _theme_share(cache: ThemeCache, share: list[Any], config: Any, nav: Any, fil
             template = cache._get_template(page.meta.get("template", "main.html"))
             context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
             key = page_key(cache.site, template.name, context)
-            if key is None or (cache.folder / (key + SUFFIX)).is_file():
+            if key is None or cache.store.get(key + SUFFIX) is not None:
                 continue
             output = template.render(context)
             cache._write(key + COLLAPSED_SUFFIX, post_process(output))
@@ -430,5 +423,7 @@ def _theme_share(cache: ThemeCache, share: list[Any], config: Any, nav: Any, fil
         finally:
             page.active = False
             config._current_page = None
+    if not cache.store.flush():
+        made = []  # the build themes them itself
     sender.send(made)
     sender.close()

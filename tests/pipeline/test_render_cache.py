@@ -26,6 +26,7 @@ from mkdocs.utils import yaml_load
 from ingest.commands.sync import sync
 from ingest.mkdocs import keptsite, rendercache, searchcache, themecache
 from ingest.mkdocs.rendercache import CacheStats
+from ingest.mkdocs.store import EntryStore
 from ingest.mkdocs.themecache import ThemeStats
 
 
@@ -240,19 +241,38 @@ def test_with_another_material_search_indexes_every_page_itself(site, monkeypatc
     assert_same_site(again, plain)
 
 
-def test_a_damaged_cache_file_costs_only_time(site):
+def test_a_damaged_cache_costs_only_time(site):
     plain = site.plain()
     first = site.build("first")
     first.plugin.render_cache = None  # as a new process finds it: the entries only on disk
-    entries = sorted((site.cache_dir / "render").iterdir())
-    assert entries
-    for number, path in enumerate(entries):  # torn, of another format, of another shape
-        path.write_text(['{"format": 2, "entry": {"content": 1}, "sect', '{"format": 1, "entries": {}}',
-                         '{"format": 2, "entry": {"content": 1}}'][number % 3], "utf-8")
+    store = EntryStore(site.cache_dir / "render.sqlite3")
+    names = sorted(store.names())
+    assert names
+    for number, name in enumerate(names):  # torn, of another format, of another shape
+        store.put(name, ['{"format": 2, "entry": {"content": 1}, "sect', '{"format": 1, "entries": {}}',
+                         '{"format": 2, "entry": {"content": 1}}'][number % 3])
+    assert store.flush()
     again = site.build("again")
     assert again.stats is not None and again.stats.reused == 0
     assert_same_site(again, plain)
     assert_same_site(site.build("third"), plain)
+    again.plugin.render_cache = again.plugin.theme_cache = None
+    for path in (site.cache_dir / "render.sqlite3", site.cache_dir / "pages.sqlite3"):
+        path.write_bytes(b"not a database, " * 256)  # the whole file damaged: made anew
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    fourth = site.build("fourth")
+    assert fourth.stats is not None and fourth.stats.reused == 0
+    assert_same_site(fourth, plain)
+    assert_same_site(site.build("fifth"), plain)
+
+
+def test_the_caches_of_earlier_versions_are_removed(site):
+    old = site.cache_dir / "pages"
+    old.mkdir(parents=True)
+    (old / "abc.html").write_text("<html>a page of an earlier version</html>", "utf-8")
+    site.build("site")
+    assert not old.exists() and (site.cache_dir / "pages.sqlite3").is_file()
 
 
 def test_a_cached_build_logs_the_link_warnings_a_cold_one_logs(site):
@@ -273,7 +293,7 @@ def test_the_default_cache_is_beside_mkdocs_yml(tmp_path):
     config = load_config(config_file=str(config_file))
     config.plugins.on_startup(command="build", dirty=False)
     config = config.plugins.on_config(config)
-    assert config.plugins["wikigdrive"].render_cache.folder == tmp_path / ".cache" / "plugin" / "wikigdrive" / "render"
+    assert config.plugins["wikigdrive"].render_cache.path == tmp_path / ".cache" / "plugin" / "wikigdrive" / "render.sqlite3"
 
 
 def test_a_change_to_the_theme_settings_themes_every_page_again_and_renders_none(site):
@@ -316,12 +336,11 @@ def test_a_page_the_key_cannot_describe_is_themed_every_build(site, monkeypatch)
 
 def test_entries_no_page_uses_are_removed_after_a_full_build(site):
     site.build("first")
-    folder = site.cache_dir / "pages"
-    before = {path.name for path in folder.iterdir()}
-    site.edit("guides/getting-started.md", "## Next Steps\n", "## Next Steps\n\nA sentence added in Drive.\n")
-    site.sync()
+    store = EntryStore(site.cache_dir / "pages.sqlite3")
+    before = store.names()
+    add_a_sentence(site)
     site.build("again")
-    after = {path.name for path in folder.iterdir()}
+    after = store.names()
     assert len(after) == len(before) and len(before - after) == 2  # the page's old HTML, and as post-processed
 
 

@@ -11,6 +11,7 @@ import pytest
 from ingest.mkdocs import rendercache, searchcache
 from ingest.mkdocs.keys import plain_or_repr
 from ingest.mkdocs.rendercache import RenderCache, RenderedPage, config_digest, page_key
+from ingest.mkdocs.store import EntryStore
 
 
 def entry(**changes) -> RenderedPage:
@@ -119,20 +120,22 @@ def test_a_page_key_changes_with_the_markdown_and_the_pages_place():
 
 def test_the_entries_round_trip_and_a_bad_one_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setattr(rendercache, "config_digest", lambda config: "d")
-    folder = tmp_path / "render"
+    folder = tmp_path / "render.sqlite3"
     cache = RenderCache(folder)
     cache.start(None)
     cache.entries["k"] = entry()
     cache._unsaved.add("k.json")
     cache.keep_search_entries("s", [{"location": "a/", "title": "A", "text": "t"}])
     cache.finish(keep_unused=False)
-    assert sorted(path.name for path in folder.iterdir()) == ["k.json", "s.search.json"]
+    assert EntryStore(folder).names() == {"k.json", "s.search.json"}
     again = RenderCache(folder)
     again.start(None)
     assert again.lookup("k", Files(file("b.md", "b/"))) == entry()
     assert again.search_entries("s") == [{"location": "a/", "title": "A", "text": "t"}]
-    (folder / "k.json").write_text("{not json", "utf-8")
-    (folder / "s.search.json").write_text('{"format": 2, "entry": {"not": "a list"}}', "utf-8")
+    damage = EntryStore(folder)
+    damage.put("k.json", "{not json")
+    damage.put("s.search.json", '{"format": 2, "entry": {"not": "a list"}}')
+    damage.flush()
     broken = RenderCache(folder)
     broken.start(None)
     assert broken.lookup("k", Files(file("b.md", "b/"))) is None
@@ -141,34 +144,36 @@ def test_the_entries_round_trip_and_a_bad_one_is_ignored(tmp_path, monkeypatch):
 
 def test_a_build_writes_only_the_entries_it_made_and_removes_the_unused(tmp_path, monkeypatch):
     monkeypatch.setattr(rendercache, "config_digest", lambda config: "d")
-    folder = tmp_path / "render"
+    folder = tmp_path / "render.sqlite3"
     first = RenderCache(folder)
     first.start(None)
     for key in ("k", "old"):
         first.entries[key] = entry()
         first._unsaved.add(key + ".json")
     first.finish(keep_unused=False)
-    inode = (folder / "k.json").stat().st_ino
     second = RenderCache(folder)
     second.start(None)
     assert second.lookup("k", Files(file("b.md", "b/"))) is not None
     second.entries["new"] = entry(content="<p>new</p>")
     second._unsaved.add("new.json")
+    writes = []
+    real_put = second.store.put
+    second.store.put = lambda name, text: (writes.append(name), real_put(name, text))
     second.finish(keep_unused=True)  # a dirty build saw only some pages: it removes none
-    assert sorted(path.name for path in folder.iterdir()) == ["k.json", "new.json", "old.json"]
-    assert (folder / "k.json").stat().st_ino == inode  # a rewrite would have replaced the file
+    assert writes == ["new.json"]  # not "k.json", which it only read
+    assert EntryStore(folder).names() == {"k.json", "new.json", "old.json"}
     third = RenderCache(folder)
     third.start(None)
     assert third.lookup("new", Files(file("b.md", "b/"))) is not None
     third.finish(keep_unused=False)
-    assert [path.name for path in folder.iterdir()] == ["new.json"]
+    assert EntryStore(folder).names() == {"new.json"}
 
 
 def test_an_entry_made_in_the_build_is_written_once_cleaned(tmp_path, monkeypatch):
     monkeypatch.setattr(rendercache, "config_digest", lambda config: "d")
     monkeypatch.setattr(rendercache, "render_page", lambda page, markdown, config, files: entry())
     monkeypatch.setattr(rendercache, "apply", lambda page, rendered, files, replay=True: None)
-    folder = tmp_path / "render"
+    folder = tmp_path / "render.sqlite3"
     cache = RenderCache(folder)
     cache.start(None)
     page = SimpleNamespace(file=file("a.md", "a/"), markdown="# A")
@@ -177,7 +182,7 @@ def test_an_entry_made_in_the_build_is_written_once_cleaned(tmp_path, monkeypatc
     cache.finish(keep_unused=False)
     again = RenderCache(folder)
     again.start(None)
-    (key,) = [path.name.split(".")[0] for path in folder.iterdir()]
+    (key,) = [name.split(".")[0] for name in EntryStore(folder).names()]
     assert again.lookup(key, Files(file("b.md", "b/"))).cleaned == entry().content.upper()
 
 

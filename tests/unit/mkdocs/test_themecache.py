@@ -12,6 +12,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from ingest.mkdocs.keys import plain
+from ingest.mkdocs.store import EntryStore
 from ingest.mkdocs.themecache import ThemeCache, page_key, templates_digest
 
 
@@ -83,24 +84,24 @@ class Template:
 
 def test_an_entry_is_reused_by_a_later_build_and_removed_once_no_page_uses_it(tmp_path):
     template = Template()
-    cache = ThemeCache(tmp_path / "pages")
+    cache = ThemeCache(tmp_path / "pages.sqlite3")
     cache.site = "site"
     assert cache.render(template, context(make_page())) == "<html><p>Body</p></html>"
     assert cache.post_processed(make_page(), "<html><p>Body</p></html>", str.upper) == "<HTML><P>BODY</P></HTML>"
     cache.finish(keep_unused=False)
-    later = ThemeCache(tmp_path / "pages")
+    later = ThemeCache(tmp_path / "pages.sqlite3")
     later.site = "site"
     assert later.render(template, context(make_page())) == "<html><p>Body</p></html>"
     assert later.post_processed(make_page(), "<html><p>Body</p></html>", lambda html: "not called") \
         == "<HTML><P>BODY</P></HTML>"
     assert template.calls == 1 and later.stats.reused == 1
-    edited = ThemeCache(tmp_path / "pages")
+    edited = ThemeCache(tmp_path / "pages.sqlite3")
     edited.site = "site"
     edited.render(template, context(make_page(content="<p>Edited</p>")))
     edited.finish(keep_unused=True)  # a dirty build keeps what it did not see
-    assert len(list((tmp_path / "pages").iterdir())) == 3
+    assert len(EntryStore(tmp_path / "pages.sqlite3").names()) == 3
     edited.finish(keep_unused=False)
-    assert len(list((tmp_path / "pages").iterdir())) == 1
+    assert len(EntryStore(tmp_path / "pages.sqlite3").names()) == 1
 
 
 def test_the_theme_and_plugin_options_are_keyed_by_their_values(tmp_path):
