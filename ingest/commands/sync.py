@@ -7,13 +7,14 @@ previous site as it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.model import Document, Problem, problem_order
 from ingest.output.historyfile import history_text, read_history, write_history
-from ingest.output.manifest import code_stamp, docs_dir_intact, export_fingerprint, read_manifest
+from ingest.output.manifest import MANIFEST, code_stamp, docs_dir_intact, export_fingerprint, read_manifest
 from ingest.output.write import check_owned, docs_dir_lock, output_files, page_reader, plan_write, recover, write_plan
 from ingest.settings import SiteSettings
 from ingest.site.history import MANIFEST_FORMAT, DocRecord, Manifest, UrlHistory, changes_since, with_history
@@ -84,6 +85,33 @@ class SyncResult:
                    {"written": 0, "unchanged": len(manifest.files), "removed": 0}, dry_run, up_to_date=True)
 
 
+@dataclass
+class SyncMemory:
+    """What a long-running process (`mkdocs serve`) keeps from one sync to the next, so a re-sync reads
+    only what changed: each doc as it was read (by its file's size, dates and inode), and the docs_dir's
+    manifest and the normalising cache as this process last wrote them (by their files' state)."""
+
+    documents: dict[str, Any] = field(default_factory=dict)
+    """``ingest.read.export.KnownDocuments``."""
+    manifest: tuple[tuple[int, int, int], Manifest] | None = None
+    normalized: tuple[tuple[int, int, int], dict[str, Any]] | None = None
+
+
+def _file_state(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ino
+
+
+def _remembered(kept: tuple[tuple[int, int, int], Any] | None, path: Path) -> Any:
+    """What ``kept`` holds, if it was kept of ``path`` as the file is now; else None."""
+    if kept is None or kept[0] != _file_state(path):
+        return None
+    return kept[1]
+
+
 def same_site(previous: Manifest, documents: list[Document]) -> bool:
     """Whether the last sync was of the same Drive folder: some of its doc ids are still here.
 
@@ -97,7 +125,8 @@ def same_site(previous: Manifest, documents: list[Document]) -> bool:
 
 def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = False,
          lock_timeout: float = 10.0, progress: Progress = NoProgress(), jobs: int | None = None,
-         settings: SiteSettings = SiteSettings(), history_file: Path | None = None) -> SyncResult:
+         settings: SiteSettings = SiteSettings(), history_file: Path | None = None,
+         memory: SyncMemory | None = None, fingerprint: str | None = None) -> SyncResult:
     """Read ``export_dir``, build the site and bring ``out_dir`` up to date in one atomic step.
 
     Only files that changed are written; with nothing changed in the export,
@@ -108,7 +137,9 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
     processes for a big export (default: every core this process may use). ``settings`` are the
     site's (``mkdocs.yml``); a change to them makes the pages again. ``history_file`` is the URL
     history committed beside ``mkdocs.yml``: read with the docs_dir's manifest (or instead of it,
-    when the docs_dir is new), and brought up to date after the docs_dir is written.
+    when the docs_dir is new), and brought up to date after the docs_dir is written. ``memory`` is what
+    this process kept of the last sync (see :class:`SyncMemory`); the result is the same without it.
+    ``fingerprint`` is the export's ``export_fingerprint`` if the caller has just worked it out.
     """
     export_dir = Path(export_dir).resolve()
     out_dir = Path(out_dir).absolute()
@@ -120,7 +151,8 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
         if lock is not None:
             recover(out_dir)
         return _sync_locked(export_dir, out_dir, strict, dry_run, progress, jobs or default_jobs(), settings,
-                            Path(history_file).absolute() if history_file is not None else None)
+                            Path(history_file).absolute() if history_file is not None else None, memory,
+                            fingerprint)
     finally:
         progress.close()
         if lock is not None:
@@ -128,16 +160,20 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
 
 
 def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, progress: Progress,
-                 jobs: int, settings: SiteSettings, history_file: Path | None) -> SyncResult:
+                 jobs: int, settings: SiteSettings, history_file: Path | None,
+                 memory: SyncMemory | None = None, fingerprint: str | None = None) -> SyncResult:
     progress.stage("checking the export for changes")
-    fingerprint = export_fingerprint(export_dir, settings)
-    previous = read_manifest(out_dir)
+    if fingerprint is None:
+        fingerprint = export_fingerprint(export_dir, settings)
+    previous = _remembered(memory.manifest if memory else None, out_dir / MANIFEST) or read_manifest(out_dir)
     history = read_history(history_file) if history_file is not None else None
     if (previous is not None and _up_to_date(previous, fingerprint, export_dir, out_dir)
             and (history is None or UrlHistory.of(previous) == history)):
         result = SyncResult.unchanged(previous, dry_run)
         if strict and result.problems:
             raise StrictError(result)
+        if memory is not None:
+            _prime(memory, export_dir, out_dir, previous, jobs)
         return _keep_history(result, previous, history_file, dry_run)
 
     progress.stage("reading the export")
@@ -145,7 +181,7 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
     from ingest.read.export import read_export
     from ingest.site.build import build_site
 
-    export = read_export(export_dir, jobs)
+    export = read_export(export_dir, jobs, memory.documents if memory is not None else None)
     if not export.documents:
         raise SyncError(f"No documents (.md or .txt files) were found in '{export_dir}'. "
                         "Point the sync at the folder wikiGDrive exported to.")
@@ -153,9 +189,11 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
     before = before if before is not None and same_site(before, export.documents) else None
     # Without history (first sync, or another Drive folder) moves and redirects start afresh.
     reader = page_reader(out_dir, previous) if previous is not None and _same_format(previous) else None
-    from ingest.output.normalcache import read_normalized, write_normalized
+    from ingest.output.normalcache import cache_path, read_normalized, write_normalized
 
-    normalized = read_normalized(out_dir)
+    normalized = _remembered(memory.normalized if memory else None, cache_path(out_dir))
+    if normalized is None:
+        normalized = read_normalized(out_dir)
     site = build_site(export, before, progress=progress, jobs=jobs, previous_page=reader, settings=settings,
                       code=code_stamp(), normalized=normalized)
     files = output_files(site.texts, site.assets, export_dir)
@@ -169,7 +207,27 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
         write_plan(plan, progress.advance)
         if site.normalized.keys() != normalized.keys():
             write_normalized(out_dir, site.normalized)
+        if memory is not None:
+            state = _file_state(out_dir / MANIFEST)
+            memory.manifest = (state, plan.manifest) if state is not None else None
+            state = _file_state(cache_path(out_dir))
+            memory.normalized = (state, site.normalized) if state is not None else None
     return _keep_history(result, plan.manifest, history_file, dry_run)
+
+
+def _prime(memory: SyncMemory, export_dir: Path, out_dir: Path, manifest: Manifest, jobs: int) -> None:
+    """After a sync with nothing to do, fill the memory of a process that will sync again (`mkdocs serve`):
+    the next sync, after an edit, then reads only what the edit changed."""
+    from ingest.output.normalcache import cache_path, read_normalized
+    from ingest.read.export import read_export
+
+    state = _file_state(out_dir / MANIFEST)
+    memory.manifest = (state, manifest) if state is not None else None
+    if memory.normalized is None:
+        state = _file_state(cache_path(out_dir))
+        memory.normalized = (state, read_normalized(out_dir)) if state is not None else None
+    if not memory.documents:
+        read_export(export_dir, jobs, memory.documents)
 
 
 def _keep_history(result: SyncResult, manifest: Manifest, history_file: Path | None, dry_run: bool) -> SyncResult:

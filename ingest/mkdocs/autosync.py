@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from ingest.commands.sync import SyncError, SyncResult, sync
+from ingest.commands.sync import SyncError, SyncMemory, SyncResult, sync
 from ingest.output.manifest import export_fingerprint, export_state
 from ingest.output.report import format_summary
 from ingest.output.write import OutputError
@@ -38,6 +38,8 @@ class ExportSync:
     problem_level: int = logging.WARNING
     synced: str | None = None
     """The export's fingerprint at the last sync that succeeded (None before the first)."""
+    memory: SyncMemory | None = None
+    """What the syncs of a `mkdocs serve` keep from one to the next (None: a one-off build keeps nothing)."""
 
     def run(self, serving: bool, debounce: float) -> SyncResult | None:
         """Sync now; under `mkdocs serve`, once the export has stopped changing for ``debounce`` seconds.
@@ -45,11 +47,14 @@ class ExportSync:
         Returns the result, or None when a sync under `mkdocs serve` failed (logged). Raises
         PluginError when one under `mkdocs build` failed, so the build stops with its message.
         """
-        if serving and self.synced is not None:
-            self._wait_until_still(debounce)
-        fingerprint = export_fingerprint(self.export_dir, self.settings)
+        fingerprint = self._wait_until_still(debounce) if serving and self.synced is not None else None
+        if serving and self.memory is None:
+            self.memory = SyncMemory()
+        if fingerprint is None:
+            fingerprint = export_fingerprint(self.export_dir, self.settings)
         try:
-            result = sync(self.export_dir, self.docs_dir, settings=self.settings, history_file=self.history_file)
+            result = sync(self.export_dir, self.docs_dir, settings=self.settings, history_file=self.history_file,
+                          memory=self.memory, fingerprint=fingerprint)
         except (SyncError, OutputError) as exc:
             return self._failed(str(exc), serving)
         except OSError as exc:
@@ -59,20 +64,22 @@ class ExportSync:
         self._log(result)
         return result
 
-    def _wait_until_still(self, debounce: float) -> None:
+    def _wait_until_still(self, debounce: float) -> str | None:
         """Wait while wikiGDrive is still writing: until nothing in the export has changed for ``debounce``
         seconds, counted from its last change (the files' and folders' change times), and it is the same
-        when looked at again then."""
+        when looked at again then. Returns the export's fingerprint as last seen (None after waiting
+        the longest it may)."""
         deadline = time.monotonic() + MAX_WAIT
         seen, changed = export_state(self.export_dir, self.settings)
         if seen == self.synced:
-            return
+            return seen
         while time.monotonic() < deadline:
             time.sleep(min(debounce, max(0.0, debounce - (time.time_ns() - changed) / 1e9)))
             now, changed = export_state(self.export_dir, self.settings)
             if now == seen:
-                return
+                return now
             seen = now
+        return None
 
     def _failed(self, message: str, serving: bool) -> None:
         if not serving:

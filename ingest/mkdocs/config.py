@@ -89,6 +89,7 @@ def history_path(history_file: str, config_file_path: str | None) -> str:
 
 def beside_config(path: str, config_file_path: str | None) -> str:
     """``path`` as given when absolute, else relative to ``mkdocs.yml``'s folder (the working folder
-    for a config without a file)."""
+    for a config without a file); always absolute, so it is the same path however MkDocs was given the
+    config (`mkdocs serve` loads it first as ``mkdocs.yml``, then by its full path)."""
     base_dir = os.path.dirname(config_file_path) if config_file_path else os.getcwd()
-    return os.path.normpath(os.path.join(base_dir, os.path.expanduser(path)))
+    return os.path.abspath(os.path.join(base_dir, os.path.expanduser(path)))

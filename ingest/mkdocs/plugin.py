@@ -516,8 +516,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             self.render_cache.finish(keep_unused=self.dirty_build)
             stats = self.render_cache.stats
             log.debug("Render cache: %d page(s) reused, %d rendered ahead in %d worker(s), %d rendered in the build; "
-                      "%d indexed for search.", stats.reused, stats.rendered_ahead, stats.workers, stats.rendered,
-                      stats.indexed)
+                      "%d indexed for search; %d source(s) not read again.", stats.reused, stats.rendered_ahead,
+                      stats.workers, stats.rendered, stats.indexed, stats.sources_kept)
         if not self.config.enabled:
             return
         path = Path(config.site_dir) / "search" / "search_index.json"

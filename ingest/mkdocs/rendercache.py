@@ -249,6 +249,8 @@ class CacheStats:
     workers: int = 0
     indexed: int = 0
     """Pages whose search entries were made again (the others came from the cache)."""
+    sources_kept: int = 0
+    """Pages whose source was not read again (under `mkdocs serve`: the file was as an earlier build read it)."""
 
 
 class RenderCache:
@@ -394,6 +396,7 @@ class RenderCache:
         known = self.sources.get(path)
         if known is not None and known[0] == same:
             page.markdown, page.meta = known[1], copy.deepcopy(known[2])
+            self.stats.sources_kept += 1
             return
         type(page).read_source(page, config)
         if same is not None and page.markdown is not None:

@@ -111,12 +111,18 @@ def read_directory_file(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def read_export(root: Path, jobs: int = 1) -> Export:
+#: What a doc was read as, with the state of its file (size, dates, inode) and sidecar entry then.
+KnownDocuments = dict[str, tuple[tuple[Any, ...], Document | None, list[Problem]]]
+
+
+def read_export(root: Path, jobs: int = 1, known: KnownDocuments | None = None) -> Export:
     """Read every document, asset and sidecar below ``root``, and nothing outside it.
 
     Links in the export (symlinks) are followed only to files inside it; a linked
     folder is never entered. ``jobs`` > 1 reads and parses a big export's documents
-    on that many processes.
+    on that many processes. ``known`` (kept by a long-running process, and brought up
+    to date here) is what earlier reads made of each doc: one whose file is the same
+    (size, modification and change time, inode) is not read again.
     """
     export = Export(root=root)
     files: list[str] = []
@@ -190,11 +196,34 @@ def read_export(root: Path, jobs: int = 1) -> Export:
                                            "site; it was not copied, and links to it are shown as text. Attach it "
                                            "as a PDF or a zip, or link to where it is published."))
             export.refused_assets.add(source)
-    for doc, problems in map_items(_read_document, (root, documents), len(documents), jobs):
+    states = [_state(root, source, entry) for source, entry in documents] if known is not None else []
+    fresh = [i for i in range(len(documents)) if known is None or known.get(documents[i][0], (None,))[0] != states[i]
+             or states[i] is None]
+    read = dict(zip(fresh, map_items(_read_document, (root, [documents[i] for i in fresh]), len(fresh), jobs)))
+    for i, (source, _) in enumerate(documents):
+        if i in read:
+            doc, problems = read[i]
+            if known is not None and states[i] is not None:
+                known[source] = (states[i], doc, list(problems))
+        else:
+            assert known is not None
+            _, doc, problems = known[source]
         export.problems.extend(problems)
         if doc is not None:
             export.documents.append(doc)
+    if known is not None:
+        for source in set(known) - {source for source, _ in documents}:
+            del known[source]
     return export
+
+
+def _state(root: Path, source: str, entry: dict[str, Any] | None) -> tuple[Any, ...] | None:
+    """What reading a doc depends on: its file's size, dates and inode, and its sidecar entry."""
+    try:
+        status = os.stat(root / source)
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, repr(entry)
 
 
 def _read_document(context: tuple[Path, list[tuple[str, dict[str, Any] | None]]],

@@ -8,6 +8,7 @@ doc an entry links to (by path, Drive URL or ``gdoc:`` id, through a stub to whe
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 from typing import Any
@@ -38,12 +39,20 @@ class NavigationEntry:
 def parse_navigation(text: str) -> list[NavigationEntry]:
     """The entries of a navigation document's body: its nested lists, read as CommonMark.
 
+    Kept for the last few texts (a pure function, and a whole wiki's navigation document is a tenth
+    of a second to parse: `mkdocs serve` re-syncs it unchanged after every edit).
+
     wikiGDrive writes ``* [Label](path.md)`` items nested 3 spaces a level (4 by hand works too).
     An item with two links is two entries (an editor joined two lines); children go under the last.
 
     >>> [(e.depth, e.title, e.target) for e in parse_navigation("* [A](a.md)\\n   * [B](gdoc:1234567890ab)\\n* Plain\\n")]
     [(0, 'A', 'a.md'), (1, 'B', 'gdoc:1234567890ab'), (0, 'Plain', None)]
     """
+    return list(_parsed_navigation(text))
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_navigation(text: str) -> tuple[NavigationEntry, ...]:
     entries: list[NavigationEntry] = []
     depth = -1
     line = 1
@@ -63,7 +72,7 @@ def parse_navigation(text: str) -> list[NavigationEntry]:
             elif plain_text(token.children or []).strip():
                 entries.append(NavigationEntry(depth, " ".join(plain_text(token.children or []).split()), None,
                                                item.line))
-    return [entry for entry in entries if entry.title]
+    return tuple(entry for entry in entries if entry.title)
 
 
 def _links_of(tokens: list[Any]) -> list[tuple[str, str]]:

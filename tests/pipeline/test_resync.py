@@ -12,7 +12,7 @@ import time
 import filelock
 import pytest
 from click.testing import CliRunner
-from helpers import BASE, edited, folder_state, inodes, page, snapshot
+from helpers import BASE, edited, folder_state, inodes, page, snapshot, write_tree
 
 from ingest.__main__ import cli
 from ingest.commands.sync import sync
@@ -371,3 +371,52 @@ def test_manifest_records_each_doc(two_syncs):
     assert len(keep["hash"]) == 16
     assert set(manifest["files"]) == set(snapshot(out)) - {MANIFEST}
     assert manifest["files"]["guides/keep.md"]["size"] == (out / "guides/keep.md").stat().st_size
+
+
+# --- what a long-running process keeps from one sync to the next (mkdocs serve) -------------------
+
+def test_a_sync_with_the_last_syncs_memory_does_what_one_without_it_does(export, tmp_path):
+    """Docs not read again, the manifest and the normalising cache taken from memory: the same result."""
+    from ingest.commands.sync import SyncMemory
+
+    memory, out, plain = SyncMemory(), tmp_path / "docs", tmp_path / "plain" / "docs"
+    again = edited(BASE)
+    again["guides/edit.md"] = page("1edit", "Edit me", "Rewritten once more.")
+    moved_back = dict(again)
+    moved_back["guides/move.md"] = moved_back.pop("reference/move.md")
+    for files in (BASE, edited(BASE), again, again, moved_back):
+        root = export(files)
+        with_memory, without = sync(root, out, memory=memory), sync(root, plain)
+        assert with_memory.report() == without.report()
+        assert without_manifest(out) == without_manifest(plain)
+        assert read_manifest(out).to_dict() == read_manifest(plain).to_dict()
+    assert set(memory.documents) == {rel for rel in moved_back if rel.endswith(".md")}
+    doc = root / "guides" / "edit.md"
+    before, text = doc.stat(), doc.read_text("utf-8")
+    time.sleep(0.01)
+    doc.write_text(text.replace("once more", "twice now"), "utf-8")  # the same size, in the same file
+    assert doc.stat().st_size == before.st_size and doc.stat().st_ino == before.st_ino
+    result = sync(root, out, memory=memory)
+    assert [change["path"] for change in result.changes["updated"]] == ["guides/edit.md"]
+    assert "Rewritten twice now." in (out / "guides" / "edit.md").read_text("utf-8")
+
+
+def test_a_sync_with_nothing_to_do_fills_the_memory_for_the_next(export, tmp_path):
+    """`mkdocs serve` starts on an export synced already: the first edit after it reads only that doc."""
+    from ingest.commands.sync import SyncMemory
+    from ingest.read import export as reading
+
+    root, out = export(BASE), tmp_path / "docs"
+    sync(root, out)
+    memory = SyncMemory()
+    assert sync(root, out, memory=memory).up_to_date
+    assert memory.manifest is not None and set(memory.documents) == {rel for rel in BASE if rel.endswith(".md")}
+    write_tree(root, {"guides/edit.md": page("1edit", "Edit me", "Rewritten in Drive.")})
+    read = []
+    real = reading._read_document
+    reading._read_document = lambda context, i: (read.append(context[1][i][0]), real(context, i))[1]
+    try:
+        result = sync(root, out, memory=memory)
+    finally:
+        reading._read_document = real
+    assert read == ["guides/edit.md"] and [change["path"] for change in result.changes["updated"]] == ["guides/edit.md"]

@@ -324,3 +324,16 @@ def test_serve_does_not_wait_when_the_export_is_as_last_synced(monkeypatch, tmp_
     monkeypatch.setattr(autosync, "export_state", lambda *args: ("same", 0))
     monkeypatch.setattr(autosync.time, "sleep", lambda seconds: pytest.fail("waited"))
     autosync.ExportSync(tmp_path, tmp_path / "docs", SiteSettings(), None, synced="same")._wait_until_still(1.0)
+
+
+def test_paths_beside_mkdocs_yml_are_the_same_however_the_config_was_named(tmp_path, monkeypatch):
+    """`mkdocs serve` loads the config first as ``mkdocs.yml``, then by its full path: the caches, the URL
+    history and the sync kept in memory must be found again under the same path."""
+    from ingest.mkdocs.config import beside_config, history_path
+
+    monkeypatch.chdir(tmp_path)
+    relative = beside_config(".cache/plugin/wikigdrive", "mkdocs.yml")
+    assert relative == beside_config(".cache/plugin/wikigdrive", str(tmp_path / "mkdocs.yml"))
+    assert relative == str(tmp_path / ".cache" / "plugin" / "wikigdrive")
+    assert history_path("h.json", "mkdocs.yml") == str(tmp_path / "h.json")
+    assert beside_config("/elsewhere/cache", "mkdocs.yml") == "/elsewhere/cache"
