@@ -236,15 +236,13 @@ def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: Manifest,
     for file in files:
         old = old_files.get(file.dest)
         same = old is not None and old.key == file.key and old.size == file.size
-        sha1 = None
-        if file.source is not None:
-            # An asset: its mtime changes with every download, so an unknown mtime is settled by its content.
-            if same and old is not None and old.sha1:
-                sha1 = old.sha1
-            else:
-                sha1 = _file_sha1(file.source)
-                same = old is not None and old.sha1 == sha1 and old.size == file.size
-        records[file.dest] = FileRecord(file.key, file.size, sha1)
+        if file.source is not None and old is not None and not same and old.size == file.size:
+            # An asset whose date changed at the same size (a fresh download rewrites every file): settled by
+            # its content, against the docs_dir's copy (or the hash an older manifest kept). Nothing is hashed
+            # otherwise, and no hash is kept, so the manifest is the same whatever the syncs before it were.
+            same = _file_sha1(file.source) == (old.sha1 or _untouched_sha1(os.path.join(root, file.dest), file.size,
+                                                                          written_at))
+        records[file.dest] = FileRecord(file.key, file.size, None)
         if same and written_at >= 0 and _untouched(os.path.join(root, file.dest), file.size, written_at):
             keep.append(file.dest)
         else:
@@ -299,6 +297,16 @@ def _untouched(path: str, size: int, written_at: int) -> bool:
 def _as_written(stat: os.stat_result, size: int, written_at: int) -> bool:
     """A file of the size the manifest gives, not touched since the manifest was written."""
     return stat.st_size == size and stat.st_mtime_ns <= written_at
+
+
+def _untouched_sha1(path: str, size: int, written_at: int) -> str | None:
+    """The hash of a docs_dir file the last sync wrote, if it is still as written."""
+    if written_at < 0 or not _untouched(path, size, written_at):
+        return None
+    try:
+        return _file_sha1(Path(path))
+    except OSError:
+        return None
 
 
 def _file_sha1(path: Path) -> str:

@@ -122,6 +122,18 @@ def test_fresh_download_with_same_content_rewrites_only_the_manifest(export, tmp
     after = inodes(out)
     assert not result.up_to_date and result.files["written"] == 1
     assert {path for path in after if after[path] != before[path]} == {MANIFEST}
+    time.sleep(0.01)
+    sync(export(BASE), out)  # again: the assets' hashes are known now
+    assert {path for path, state in inodes(out).items() if state != after[path]} == {MANIFEST}
+
+
+def test_an_asset_changed_to_the_same_size_is_copied_again_after_a_first_sync(export, tmp_path):
+    """A first sync hashes no asset; the next settles a new date at the same size by hashing both."""
+    out = tmp_path / "docs"
+    sync(export(BASE), out)
+    time.sleep(0.01)
+    sync(export({**BASE, "guides/keep.assets/k.png": b"\x89PNG kept"}), out)  # the size of b"\x89PNG keep"
+    assert (out / "guides/keep.assets/k.png").read_bytes() == b"\x89PNG kept"
 
 
 def test_file_edited_by_hand_in_the_docs_dir_is_put_right(export, tmp_path):
