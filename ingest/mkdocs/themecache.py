@@ -89,16 +89,17 @@ class ThemeStats:
     """Pages the key cannot describe (see the module docstring), rendered every build."""
 
 
-#: Settings that say where files are, not what a page shows (a template that prints them is not supported):
-#: ``mkdocs serve`` builds into a folder of its own, and a moved checkout keeps its cache.
-WHERE_FILES_ARE = frozenset({"config_file_path", "site_dir", "docs_dir", "watch", "dev_addr"})
+#: Settings that say where files are, or how a build ends, not what a page shows (a template that prints them
+#: is not supported): ``mkdocs serve`` builds into a folder of its own, a moved checkout keeps its cache, and
+#: ``--strict`` only decides whether warnings stop the build.
+NOT_SHOWN = frozenset({"config_file_path", "site_dir", "docs_dir", "watch", "dev_addr", "strict"})
 
 
 def config_part(config: Any) -> Any:
     """The whole config as plain data; plugins as their names and options (their code by version)."""
     parts: dict[str, Any] = {}
     for key in config:
-        if key in WHERE_FILES_ARE:
+        if key in NOT_SHOWN:
             continue
         value = config[key]
         if key == "plugins":

@@ -566,3 +566,11 @@ def test_under_mkdocs_serve_the_record_of_the_last_build_is_kept_in_memory(site)
     again = site.build("site", command="serve", fresh=False)
     assert again.plugin.incremental.stats.skipped == docs_pages_of(again) - 2  # the edited page, the tags page
     assert_same_site(again, site.plain())
+
+
+def test_a_strict_build_after_a_plain_one_leaves_every_page_as_it_is(site):
+    """``--strict`` decides whether warnings stop the build, not what a page shows."""
+    site.build("site", strict=False)
+    again = site.build("site", fresh=False)
+    assert again.plugin.incremental.stats.skipped == docs_pages_of(again) - 1  # the tags page is always built
+    assert again.theme is not None and again.theme.themed <= 1
