@@ -117,11 +117,9 @@ class BuildRecord:
 
 def files_digest(files: Any) -> str:
     """A hash of where every file of the build is and goes: what a page's links resolve against."""
-    digest = hashlib.sha256()
-    for file in sorted(files, key=lambda file: file.src_uri):
-        digest.update(f"{file.src_uri}\0{file.dest_uri}\0{file.url}\0{file.inclusion.name}\0"
-                      f"{int(file.is_documentation_page())}\n".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    lines = sorted(f"{file.src_uri}\0{file.dest_uri}\0{file.url}\0{file.inclusion.name}\0"
+                   f"{int(file.is_documentation_page())}\n" for file in files)
+    return hashlib.sha256("".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def meta_key(meta: Any) -> str:

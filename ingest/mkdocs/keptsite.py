@@ -18,7 +18,9 @@ is, file for file, what a build into an empty folder writes:
    removed, and the folders that leaves empty.
 
 The links the last build made are recorded (in the cache folder, and in memory for `mkdocs serve`);
-without that record the site is not kept. Nor is it with a plugin this does not know writes every
+without that record the site is not kept. A build marks the record spent while it runs (a marker file
+beside it), so after one that stopped half-way the next starts clean; one that ends writes the record
+again only if its links changed. Nor is it with a plugin this does not know writes every
 file afresh (a file it copied with its old date would be swept), on a file system that dates files
 in whole seconds, in a ``--dirty`` build, or with the cache off (which also keeps it to the MkDocs
 version the caches are written for): MkDocs' own clean runs then. A build that fails before
@@ -27,6 +29,7 @@ version the caches are written for): MkDocs' own clean runs then. A build that f
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -79,6 +82,8 @@ class KeptSite:
     """The folders :meth:`unlink_old_links` removed files from (their dates are this build's)."""
     remembered: tuple[str, frozenset[str]] | None = None
     """The last build's site folder and links, for the next build in this process."""
+    _recorded: frozenset[str] | None = None
+    """The links the record on disk held when this build took it."""
     stats: KeptStats = field(default_factory=KeptStats)
 
     def set_aside(self, site_dir: str, plugins: Iterable[str], keep: bool = True) -> bool:
@@ -169,8 +174,8 @@ class KeptSite:
         self._put_record()
 
     def failed(self) -> None:
-        """A build that stopped: the old site comes back if it was set aside; with no record of links
-        (:meth:`set_aside` used it up), the next build starts clean."""
+        """A build that stopped: the old site comes back if it was set aside; with the record of links spent
+        (:meth:`set_aside` marked it so), the next build starts clean."""
         self.restore()
         self.active = False
 
@@ -203,15 +208,29 @@ class KeptSite:
     # --- the record of the last build's links ------------------------------------------------
 
     def _take_record(self) -> frozenset[str] | None:
-        """The last build's links into this site folder, if known; the record is used up (a build that
-        stops half-way leaves none, and the next one starts clean)."""
+        """The last build's links into this site folder, if known. The record is spent for as long as this
+        build runs (a marker beside it), so a build that stops half-way leaves none, and the next one starts clean."""
         remembered, self.remembered = self.remembered, None
-        data = take_json(self.record) if self.record is not None else None
+        self._recorded = None
+        data = None
+        if self.record is not None:
+            marker = _spent_marker(self.record)
+            if not os.path.lexists(marker):
+                try:
+                    data = json.loads(self.record.read_text("utf-8"))
+                except (OSError, ValueError):
+                    data = None
+            try:
+                self.record.parent.mkdir(parents=True, exist_ok=True)
+                marker.touch()
+            except OSError:
+                take_json(self.record)  # no marker: the record goes, as spent
         if remembered is not None and remembered[0] == self.site_dir:
             return remembered[1]
         if (isinstance(data, dict) and data.get("format") == FORMAT and data.get("site_dir") == self.site_dir
                 and isinstance(data.get("links"), list)):
-            return frozenset(os.path.join(self.site_dir, str(rel)) for rel in data["links"])
+            self._recorded = frozenset(os.path.join(self.site_dir, str(rel)) for rel in data["links"])
+            return self._recorded
         return None
 
     def _put_record(self) -> None:
@@ -219,11 +238,18 @@ class KeptSite:
         self.remembered = (self.site_dir, links)
         if self.record is None:
             return
-        rel = sorted(os.path.relpath(path, self.site_dir) for path in links)
         try:
-            write_json_atomically(self.record, {"format": FORMAT, "site_dir": self.site_dir, "links": rel})
+            if links != self._recorded or not self.record.is_file():  # the same links: the record stands
+                rel = sorted(os.path.relpath(path, self.site_dir) for path in links)
+                write_json_atomically(self.record, {"format": FORMAT, "site_dir": self.site_dir, "links": rel})
+            _spent_marker(self.record).unlink(missing_ok=True)
         except OSError:
-            pass  # the next build starts clean
+            pass  # the record stays spent: the next build starts clean
+
+
+def _spent_marker(record: Path) -> Path:
+    """Beside the record while a build that took it runs: a record with it is not to be trusted."""
+    return record.with_name(record.name + ".building")
 
 
 def _remove(path: str) -> None:

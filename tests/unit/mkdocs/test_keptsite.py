@@ -99,14 +99,28 @@ def test_a_folder_left_empty_by_the_old_links_going_is_removed_too(tmp_path):
     assert tree(site) == {"guides/": "", "guides/index.html": "new"}
 
 
-def test_the_record_is_used_up_so_a_build_that_stops_half_way_leaves_the_next_one_clean(tmp_path):
+def test_the_record_is_spent_so_a_build_that_stops_half_way_leaves_the_next_one_clean(tmp_path):
     kept, site = kept_after_one_build(tmp_path)
     old_site(site, {"index.html": "old"})
     assert kept.set_aside(str(site), PLUGINS)
     kept.failed()  # e.g. reading the docs failed, before MkDocs wrote anything
     assert tree(site) == {"index.html": "old"}  # the old site is back
-    assert not (tmp_path / "site.json").exists()
+    assert (tmp_path / "site.json.building").exists()  # the record is spent
+    assert KeptSite(tmp_path / "site.json").set_aside(str(site), PLUGINS) is False  # in the next process too
     assert kept.set_aside(str(site), PLUGINS) is False
+
+
+def test_a_build_that_links_what_the_last_one_linked_leaves_the_record_as_it_is(tmp_path):
+    _, site = kept_after_one_build(tmp_path, links=("a.png",))
+    written = (tmp_path / "site.json").stat().st_mtime_ns
+    later = KeptSite(tmp_path / "site.json")  # another process: the record on disk
+    old_site(site, {"a.png": "image"})
+    assert later.set_aside(str(site), PLUGINS)
+    later.restore()
+    later.linked(str(site / "a.png"))
+    later.finish()
+    assert (tmp_path / "site.json").stat().st_mtime_ns == written and not (tmp_path / "site.json.building").exists()
+    assert KeptSite(tmp_path / "site.json").set_aside(str(site), PLUGINS)  # and it still serves the next build
 
 
 def test_the_record_on_disk_serves_the_next_process_for_the_same_site_only(tmp_path):
