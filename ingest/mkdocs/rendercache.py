@@ -228,9 +228,11 @@ def apply(page: Any, rendered: RenderedPage, files: Any, replay: bool = True) ->
     page._title_from_render = rendered.title
     page.present_anchor_ids = set(rendered.anchor_ids)
     if rendered.links_to_anchors is not None:
+        # kept by each file's src_uri, which is the files' own key: no path to normalise again
+        by_uri = getattr(files, "src_uris", None)
         links = {}
         for src_uri, anchors in rendered.links_to_anchors.items():
-            target = files.get_file_from_path(src_uri)
+            target = by_uri.get(src_uri) if by_uri is not None else files.get_file_from_path(src_uri)
             if target is not None:
                 links[target] = dict(anchors)
         page.links_to_anchors = links
