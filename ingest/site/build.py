@@ -298,10 +298,14 @@ def _render_one(context: _PageContext, i: int) -> _RenderedPage:
 def _context_digest(index: LinkIndex, navigation: Navigation, normalize_config: NormalizeConfig,
                     settings: SiteSettings, code: str) -> str:
     """A digest of what every page is made from besides its own doc, titles aside: the ingest code,
-    the fixes chosen, where every doc and asset goes, the nav's shape (order, parents) and the settings."""
+    the fixes chosen, where every doc and asset goes, the nav's shape (each node's parent) and the settings.
+
+    Not the order of siblings: a title sorts its doc among them, and only the pages that list pages show
+    the order (their key has every title, in nav order: :func:`_titles_digest`).
+    """
 
     def shape(node: NavNode) -> tuple[Any, ...]:
-        return node.dest, node.doc_id, tuple(shape(child) for child in node.children)
+        return node.dest, node.doc_id, tuple(sorted((shape(child) for child in node.children), key=repr))
 
     return digest(code, tuple(normalize_config), sorted(index.by_source.items()), sorted(index.by_id.items()),
                   sorted(index.assets), sorted(index.refused), repr(settings),

@@ -84,6 +84,16 @@ def test_a_new_title_makes_again_only_its_page_and_the_pages_listing_it(make_exp
     assert "[Kept](keep.md)" in (tmp_path / "docs" / "guides" / "index.md").read_text("utf-8")
 
 
+def test_a_new_title_that_moves_a_doc_among_its_siblings_makes_again_only_the_pages_that_show_the_order(
+        make_export, tmp_path, rendered):
+    """Siblings are sorted by title: the order shows in the lists of pages, not in the other pages."""
+    files = {**EXPORT, "guides/keep.md": page("1keep", "A kept page", "![](keep.assets/k.png)")}
+    again = resync_against_fresh(make_export, tmp_path, files, rendered)
+    assert sorted(again) == ["guides.md", "guides/keep.md"]
+    listing = (tmp_path / "docs" / "guides" / "index.md").read_text("utf-8")
+    assert listing.index("[A kept page](keep.md)") < listing.index("[Broken](broken.md)")
+
+
 def test_a_new_section_title_makes_its_activities_again(make_export, tmp_path, rendered):
     """An activity's performance year is read from its nav section's title."""
     with_section = {**EXPORT, "activities.md": page("1acts", "2018 Improvement Activities", "Intro.")}
