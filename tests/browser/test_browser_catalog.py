@@ -194,6 +194,9 @@ def test_table_works_after_instant_navigation(instant_page: Page) -> None:
     page = instant_page
     page.goto("./")
     expect(page.locator("article.md-content__inner h1")).to_be_visible()
+    # Material's bundle sets up instant navigation as it starts (and publishes document$): a click before
+    # that is an ordinary page load, on a busy machine
+    page.wait_for_function("() => typeof window.document$ !== 'undefined'")
     page.evaluate("() => { window.__noReload = true; }")  # gone if the browser loads a new document
     nav = page.locator(".md-sidebar--primary nav.md-nav--primary")
 
