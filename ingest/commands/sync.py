@@ -7,7 +7,6 @@ previous site as it was.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +17,7 @@ from ingest.output.manifest import MANIFEST, code_stamp, docs_dir_intact, export
 from ingest.output.write import check_owned, docs_dir_lock, output_files, page_reader, plan_write, recover, write_plan
 from ingest.settings import SiteSettings
 from ingest.site.history import MANIFEST_FORMAT, DocRecord, Manifest, UrlHistory, changes_since, with_history
+from ingest.utils.filestate import FileState, file_state
 from ingest.utils.parallel import default_jobs
 from ingest.utils.progress import NoProgress, Progress
 
@@ -93,21 +93,13 @@ class SyncMemory:
 
     documents: dict[str, Any] = field(default_factory=dict)
     """``ingest.read.export.KnownDocuments``."""
-    manifest: tuple[tuple[int, int, int], Manifest] | None = None
-    normalized: tuple[tuple[int, int, int], dict[str, Any]] | None = None
+    manifest: tuple[FileState, Manifest] | None = None
+    normalized: tuple[FileState, dict[str, Any]] | None = None
 
 
-def _file_state(path: Path) -> tuple[int, int, int] | None:
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return status.st_size, status.st_mtime_ns, status.st_ino
-
-
-def _remembered(kept: tuple[tuple[int, int, int], Any] | None, path: Path) -> Any:
+def _remembered(kept: tuple[FileState, Any] | None, path: Path) -> Any:
     """What ``kept`` holds, if it was kept of ``path`` as the file is now; else None."""
-    if kept is None or kept[0] != _file_state(path):
+    if kept is None or kept[0] != file_state(path):
         return None
     return kept[1]
 
@@ -208,9 +200,9 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
         if site.normalized.keys() != normalized.keys():
             write_normalized(out_dir, site.normalized)
         if memory is not None:
-            state = _file_state(out_dir / MANIFEST)
+            state = file_state(out_dir / MANIFEST)
             memory.manifest = (state, plan.manifest) if state is not None else None
-            state = _file_state(cache_path(out_dir))
+            state = file_state(cache_path(out_dir))
             memory.normalized = (state, site.normalized) if state is not None else None
     return _keep_history(result, plan.manifest, history_file, dry_run)
 
@@ -221,10 +213,10 @@ def _prime(memory: SyncMemory, export_dir: Path, out_dir: Path, manifest: Manife
     from ingest.output.normalcache import cache_path, read_normalized
     from ingest.read.export import read_export
 
-    state = _file_state(out_dir / MANIFEST)
+    state = file_state(out_dir / MANIFEST)
     memory.manifest = (state, manifest) if state is not None else None
     if memory.normalized is None:
-        state = _file_state(cache_path(out_dir))
+        state = file_state(cache_path(out_dir))
         memory.normalized = (state, read_normalized(out_dir)) if state is not None else None
     if not memory.documents:
         read_export(export_dir, jobs, memory.documents)

@@ -23,7 +23,7 @@ rendered then, from the render cache; if not, they are not built (*skipped*): th
 into the index from the cache, in their place, and their files stay.
 
 The record (:class:`BuildRecord`) is written at the end of each build that used the caches, kept in the
-cache folder (in memory under `mkdocs serve`) and used up by the next build, so a build stopped half-way
+cache folder (in memory under `mkdocs serve`) and marked spent while the next build runs, so a build stopped half-way
 leaves none. Without it, or in a site the kept site does not keep, every page is built.
 
 This reaches into MkDocs 1.6.1: the ``_build_page`` its ``build`` calls is wrapped, for the build's
@@ -42,13 +42,12 @@ from typing import Any, Callable
 
 from ingest.mkdocs.keys import plain_or_repr
 from ingest.mkdocs.rendercache import RenderedPage, apply
-from ingest.utils.atomicfile import take_json, write_json_atomically
+from ingest.utils.atomicfile import RecordFile
+from ingest.utils.filestate import FileState, file_state
 
 #: The record's format.
 FORMAT = 1
 
-#: A site file as the last build left it: size, modification time (ns), inode.
-Signature = tuple[int, int, int]
 
 
 @dataclass
@@ -70,7 +69,7 @@ class PageRecord:
     """The search cache's key of its entries (None: no search plugin indexed it)."""
     theme: str | None
     """The theme cache's key of its HTML (None: not themed through the cache)."""
-    dest: Signature | None
+    dest: FileState | None
     """Its file in the site, as that build left it."""
 
     def to_list(self) -> list[Any]:
@@ -131,15 +130,6 @@ def meta_key(meta: Any) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def signature(path: str) -> Signature | None:
-    """A site file's size, date and inode, or None where there is none."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return stat.st_size, stat.st_mtime_ns, stat.st_ino
-
-
 @dataclass
 class IncrementalStats:
     """What a build did with the pages it found unchanged, for the log and the tests."""
@@ -179,7 +169,7 @@ class IncrementalBuild:
     # --- a build ------------------------------------------------------------------------------
 
     def begin(self, site_dir: str) -> None:
-        """Start a build into ``site_dir``: take the last build's record (used up), if it was of that folder."""
+        """Start a build into ``site_dir``: take the last build's record (spent while this one runs), if it was of that folder."""
         record = self._take_record()
         self.last = record if record is not None and record.site_dir == os.path.abspath(site_dir) else None
         self.render_digest = self.files_digest = ""
@@ -231,7 +221,7 @@ class IncrementalBuild:
         record = self.last.pages.get(page.file.src_uri)
         if record is None or record.theme is None or record.dest is None:
             return None
-        if signature(page.file.abs_dest_path) != record.dest:
+        if file_state(page.file.abs_dest_path) != record.dest:
             return None
         return record
 
@@ -259,10 +249,7 @@ class IncrementalBuild:
         self.deferred = {}
         self.remembered = record
         if self.record_path is not None:
-            try:
-                write_json_atomically(self.record_path, record.to_dict())
-            except OSError:
-                pass  # the next build makes every page
+            RecordFile(self.record_path).keep(record.to_dict())
 
     def abandon(self) -> None:
         """End a build that stopped, or start one that makes every page."""
@@ -271,7 +258,7 @@ class IncrementalBuild:
 
     def _take_record(self) -> BuildRecord | None:
         remembered, self.remembered = self.remembered, None
-        data = take_json(self.record_path) if self.record_path is not None else None
+        data = RecordFile(self.record_path).take() if self.record_path is not None else None
         if remembered is not None:
             return remembered
         return BuildRecord.from_dict(data) if isinstance(data, dict) else None

@@ -29,14 +29,13 @@ version the caches are written for): MkDocs' own clean runs then. A build that f
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ingest.utils.atomicfile import take_json, write_json_atomically
+from ingest.utils.atomicfile import RecordFile
 
 #: The hidden folder in ``site_dir`` that holds the last build's files while MkDocs cleans.
 ASIDE = ".wikigdrive-kept"
@@ -212,19 +211,7 @@ class KeptSite:
         build runs (a marker beside it), so a build that stops half-way leaves none, and the next one starts clean."""
         remembered, self.remembered = self.remembered, None
         self._recorded = None
-        data = None
-        if self.record is not None:
-            marker = _spent_marker(self.record)
-            if not os.path.lexists(marker):
-                try:
-                    data = json.loads(self.record.read_text("utf-8"))
-                except (OSError, ValueError):
-                    data = None
-            try:
-                self.record.parent.mkdir(parents=True, exist_ok=True)
-                marker.touch()
-            except OSError:
-                take_json(self.record)  # no marker: the record goes, as spent
+        data = RecordFile(self.record).take() if self.record is not None else None
         if remembered is not None and remembered[0] == self.site_dir:
             return remembered[1]
         if (isinstance(data, dict) and data.get("format") == FORMAT and data.get("site_dir") == self.site_dir
@@ -238,18 +225,11 @@ class KeptSite:
         self.remembered = (self.site_dir, links)
         if self.record is None:
             return
-        try:
-            if links != self._recorded or not self.record.is_file():  # the same links: the record stands
-                rel = sorted(os.path.relpath(path, self.site_dir) for path in links)
-                write_json_atomically(self.record, {"format": FORMAT, "site_dir": self.site_dir, "links": rel})
-            _spent_marker(self.record).unlink(missing_ok=True)
-        except OSError:
-            pass  # the record stays spent: the next build starts clean
-
-
-def _spent_marker(record: Path) -> Path:
-    """Beside the record while a build that took it runs: a record with it is not to be trusted."""
-    return record.with_name(record.name + ".building")
+        if links == self._recorded:
+            RecordFile(self.record).keep()  # the record on disk stands
+            return
+        rel = sorted(os.path.relpath(path, self.site_dir) for path in links)
+        RecordFile(self.record).keep({"format": FORMAT, "site_dir": self.site_dir, "links": rel})
 
 
 def _remove(path: str) -> None:

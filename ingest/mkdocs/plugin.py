@@ -52,7 +52,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from ingest.commands.sync import SyncResult
 from ingest.mkdocs.autosync import ExportSync
 from ingest.mkdocs.config import WikiGDriveConfig, beside_config, history_path
-from ingest.mkdocs.incremental import BuildRecord, IncrementalBuild, PageRecord, SkippingBuildPage, signature
+from ingest.mkdocs.incremental import BuildRecord, IncrementalBuild, PageRecord, SkippingBuildPage
 from ingest.mkdocs.keptsite import KeptSite
 from ingest.mkdocs.markers import render_markers
 from ingest.mkdocs.minify import collapse_whitespace
@@ -66,6 +66,7 @@ from ingest.output.manifest import MANIFEST, read_manifest
 from ingest.settings import SettingsError, SiteSettings, resolve_settings
 from ingest.transform.policy import clean_html
 from ingest.transform.shortcodes import MARKER_PREFIX
+from ingest.utils.filestate import file_state
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
 
@@ -561,5 +562,5 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             record.pages[uri] = PageRecord(render=key, meta=meta, title=entry.title, anchors=list(entry.anchor_ids),
                                            links=entry.links_to_anchors, records=list(entry.records),
                                            section=cache.section_by_page.get(uri), theme=theme.keys.get(uri),
-                                           dest=signature(file.abs_dest_path))
+                                           dest=file_state(file.abs_dest_path))
         return record

@@ -29,7 +29,6 @@ import hashlib
 import json
 import logging
 import multiprocessing
-import os
 import sys
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -40,6 +39,7 @@ import mkdocs
 
 from ingest.mkdocs.keys import plain_or_repr
 from ingest.mkdocs.store import EntryStore
+from ingest.utils.filestate import FileState, file_state
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
 
@@ -289,7 +289,7 @@ class RenderCache:
         """Names of this build's entries that the store does not hold yet (or holds stale)."""
         self._read_ahead: dict[str, tuple[str | None, str, dict[str, Any]]] = {}
         """What :meth:`render_ahead` read of each page (by ``src_uri``): its file, Markdown and front matter."""
-        self.sources: dict[str, tuple[tuple[int, int, int], str, dict[str, Any]]] | None = None
+        self.sources: dict[str, tuple[FileState, str, dict[str, Any]]] | None = None
         """Under `mkdocs serve`: each source file's size, date and inode when it was last read, with its
         Markdown and front matter, so a rebuild does not read and parse again the pages that did not change."""
 
@@ -390,11 +390,7 @@ class RenderCache:
         if self.sources is None or not path or config.plugins.events.get("page_read_source"):
             type(page).read_source(page, config)
             return
-        try:
-            status = os.stat(path)
-        except OSError:
-            status = None
-        same = (status.st_size, status.st_mtime_ns, status.st_ino) if status is not None else None
+        same = file_state(path)
         known = self.sources.get(path)
         if known is not None and known[0] == same:
             page.markdown, page.meta = known[1], copy.deepcopy(known[2])

@@ -21,6 +21,7 @@ from ingest.read.document import parse_document
 from ingest.read.flatyaml import parse_flat_yaml
 from ingest.read.frontmatter import LOADER, YAML_FAILURES, FrontMatterError, refuse_aliases, split_front_matter
 from ingest.read.svg import svg_problem
+from ingest.utils.filestate import file_state
 from ingest.utils.parallel import map_items
 
 DOCUMENT_SUFFIXES = {".md", ".txt"}
@@ -219,11 +220,8 @@ def read_export(root: Path, jobs: int = 1, known: KnownDocuments | None = None) 
 
 def _state(root: Path, source: str, entry: dict[str, Any] | None) -> tuple[Any, ...] | None:
     """What reading a doc depends on: its file's size, dates and inode, and its sidecar entry."""
-    try:
-        status = os.stat(root / source)
-    except OSError:
-        return None
-    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, repr(entry)
+    state = file_state(root / source, changes=True)
+    return None if state is None else (*state, repr(entry))
 
 
 def _read_document(context: tuple[Path, list[tuple[str, dict[str, Any] | None]]],

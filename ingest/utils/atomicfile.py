@@ -20,15 +20,39 @@ def write_json_atomically(path: Path, data: Any) -> None:
     _write_atomically(path, lambda stream: json.dump(data, stream, ensure_ascii=False, separators=(",", ":")))
 
 
-def take_json(path: Path) -> Any:
-    """The JSON data in ``path``, which is removed: a record a build uses up, so one that stops half-way
-    leaves none. None where there is no file, or no JSON in it."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-        path.unlink()
-    except (OSError, ValueError):
-        return None
-    return data
+class RecordFile:
+    """A JSON record one build leaves for the next (``path``). A build that takes it marks it spent (a
+    marker file beside it) until it ends and keeps it again: after a build that stopped half-way, the
+    next finds no record, and makes everything again."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.marker = path.with_name(path.name + ".building")
+
+    def take(self) -> Any:
+        """The record's data (None: no record, a spent one, or no JSON in it); spent from now on."""
+        data = None
+        if not os.path.lexists(self.marker):
+            try:
+                data = json.loads(self.path.read_text("utf-8"))
+            except (OSError, ValueError):
+                data = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.marker.touch()
+        except OSError:  # no marker: the record goes instead
+            self.path.unlink(missing_ok=True)
+        return data
+
+    def keep(self, data: Any = None) -> None:
+        """End a build that ran to its end: write ``data`` as the record (None: the record as it is stands),
+        and unmark it. A record that cannot be written stays spent."""
+        try:
+            if data is not None:
+                write_json_atomically(self.path, data)
+            self.marker.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _write_atomically(path: Path, write: Callable[[TextIO], Any]) -> None:
