@@ -72,6 +72,18 @@ class PageRecord:
     dest: FileState | None
     """Its file in the site, as that build left it."""
 
+    @classmethod
+    def of_rendering(cls, key: str, meta: str, rendered: RenderedPage, section: str | None, theme: str | None,
+                     dest: FileState | None) -> PageRecord:
+        """The record of a page this build rendered (or took from the render cache) as ``rendered``."""
+        return cls(key, meta, rendered.title, list(rendered.anchor_ids), rendered.links_to_anchors,
+                   list(rendered.records), section, theme, dest)
+
+    def stand_in(self) -> RenderedPage:
+        """What rendering the page left on it that the rest of a build reads, as if it was rendered now."""
+        return RenderedPage(content="", toc_tokens=[], title=self.title, anchor_ids=self.anchors,
+                            links_to_anchors=self.links, lookups={}, records=self.records)
+
     def to_list(self) -> list[Any]:
         return [self.render, self.meta, self.title, self.anchors, self.links, self.records, self.section,
                 self.theme, self.dest]
@@ -198,9 +210,7 @@ class IncrementalBuild:
     def defer(self, page: Any, record: PageRecord, files: Any) -> None:
         """Leave on ``page`` what rendering it would leave that the rest of the build reads, from ``record``;
         its content stays empty until it is skipped or rendered (:meth:`take_deferred`)."""
-        stand_in = RenderedPage(content="", toc_tokens=[], title=record.title, anchor_ids=record.anchors,
-                                links_to_anchors=record.links, lookups={}, records=record.records)
-        apply(page, stand_in, files, replay=True)
+        apply(page, record.stand_in(), files, replay=True)
         self.deferred[page.file.src_uri] = page
         self.stats.deferred += 1
 

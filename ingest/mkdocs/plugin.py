@@ -316,7 +316,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         """What a worker rendering ahead does next with a page: this plugin's ``on_page_content``, then
         Material's indexing of it for search (where ``searchcache`` applies), kept with the cache."""
         cache = self.render_cache
-        search = config.plugins.get("search") or config.plugins.get("material/search")
+        search = _search_plugin(config)
         index = getattr(search, "search_index", None) if searchcache_applies(search) else None
 
         def after(page: Any, rendered: Any) -> dict[str, list[dict[str, Any]]]:
@@ -356,7 +356,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         template go through the theme cache (``themecache``)."""
         if self.config.enabled:
             self.kept_site.unlink_old_links(link_static_files(files, config.docs_dir, self.kept_site.linked))
-            search = config.plugins.get("search") or config.plugins.get("material/search")
+            search = _search_plugin(config)
             self.indexing = None
             if self.render_cache is not None and search is not None:
                 self.indexing = index_through_cache(search, self.render_cache)
@@ -373,9 +373,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
                 if self.incremental.check_theming(self.theme_cache.site):
                     self.build_page.install()  # the pages left as they are skip MkDocs' _build_page
                 else:
-                    for file in files.documentation_pages():
-                        if file.page is not None:
-                            self._render_later(file.page, config, files)
+                    for page in list(self.incremental.deferred.values()):
+                        self._render_later(page, config, files)
                 self.theme_cache.theme_ahead(config, self.nav, files, self._ahead_workers(), collapse_whitespace,
                                              skipped=self.incremental.is_deferred)
         return env
@@ -418,7 +417,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         key = self.incremental.take_deferred(page)
         if key is None or self.render_cache is None:
             return
-        self.render_cache.render_later(page, key, config, files)
+        self.render_cache.render(page, config, files, key, logged=True)
         page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
 
     def _skip_page(self, page: Any) -> bool:
@@ -440,7 +439,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
     def _add_kept_search_entries(self, page: Any, record: PageRecord) -> bool:
         """Add a skipped page's search entries to the index, as its ``on_page_context`` would; False where
         they are not kept (the page is built then)."""
-        search = self.build_config.plugins.get("search") or self.build_config.plugins.get("material/search")
+        search = _search_plugin(self.build_config)
         if search is None or not getattr(search.config, "enabled", True):
             return True
         return self.indexing is not None and record.section is not None and self.indexing.add_kept(page, record.section)
@@ -557,10 +556,12 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             key = cache.by_page.get(uri)
             entry = cache.entries.get(key) if key is not None else None
             meta = self.incremental.meta_keys.get(uri)
-            if entry is None or meta is None:
-                continue
-            record.pages[uri] = PageRecord(render=key, meta=meta, title=entry.title, anchors=list(entry.anchor_ids),
-                                           links=entry.links_to_anchors, records=list(entry.records),
-                                           section=cache.section_by_page.get(uri), theme=theme.keys.get(uri),
-                                           dest=file_state(file.abs_dest_path))
+            if key is not None and entry is not None and meta is not None:
+                record.pages[uri] = PageRecord.of_rendering(key, meta, entry, cache.section_by_page.get(uri),
+                                                            theme.keys.get(uri), file_state(file.abs_dest_path))
         return record
+
+
+def _search_plugin(config: Any) -> Any:
+    """The site's search plugin (Material's, however ``mkdocs.yml`` names it), or None."""
+    return config.plugins.get("search") or config.plugins.get("material/search")

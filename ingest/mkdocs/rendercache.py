@@ -178,8 +178,9 @@ class _Capture(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def render_page(page: Any, markdown_text: str, config: Any, files: Any) -> RenderedPage:
-    """MkDocs 1.6.1's ``Page.render``, keeping what it needed (link lookups) and logged.
+def render_page(page: Any, markdown_text: str, config: Any, files: Any, echo: bool = True) -> RenderedPage:
+    """MkDocs 1.6.1's ``Page.render``, keeping what it needed (link lookups) and logged; without ``echo``,
+    what it logs is kept only (it was logged already, from an earlier build's record).
 
     The page itself is not changed.
     """
@@ -198,11 +199,12 @@ def render_page(page: Any, markdown_text: str, config: Any, files: Any) -> Rende
     extract_title_ext._register(md)
     capture = _Capture()
     logger = logging.getLogger("mkdocs")
-    logger.addHandler(capture)
+    handlers = logger.handlers
+    logger.handlers = [*handlers, capture] if echo else [capture]
     try:
         content = md.convert(markdown_text)
     finally:
-        logger.removeHandler(capture)
+        logger.handlers = handlers
     anchors = None
     if _collects_anchor_links():
         anchors = {target.src_uri: dict(links) for target, links in relative_path_ext.links_to_anchors.items()}
@@ -341,13 +343,17 @@ class RenderCache:
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
         return page_key(self.digest, page, page.markdown)
 
-    def render(self, page: Any, config: Any, files: Any, key: str | None = None) -> None:
-        """``Page.render`` through the cache: an entry for the page's Markdown, or a rendering kept for next time."""
+    def render(self, page: Any, config: Any, files: Any, key: str | None = None, logged: bool = False) -> None:
+        """``Page.render`` through the cache: an entry for the page's Markdown, or a rendering kept for next time.
+
+        ``logged``: what rendering the page logs was logged already (a page whose rendering was left for
+        later, from the last build's record: ``incremental``), so it is not logged again.
+        """
         if key is None:
             key = self.key(page)
         entry = self.lookup(key, files)
         if entry is None:
-            entry = self.entries[key] = render_page(page, page.markdown, config, files)
+            entry = self.entries[key] = render_page(page, page.markdown, config, files, echo=not logged)
             self.stats.rendered += 1
             if self.ahead:
                 log.debug("Rendered in the build (its Markdown is not what was rendered ahead): %s", page.file.src_uri)
@@ -358,20 +364,7 @@ class RenderCache:
                 self.stats.rendered_ahead += 1
             else:
                 self.stats.reused += 1
-            apply(page, entry, files, replay=True)
-        self.by_page[page.file.src_uri] = key
-
-    def render_later(self, page: Any, key: str, config: Any, files: Any) -> None:
-        """Render a page whose rendering was left for later (``incremental``): its entry, if it still
-        holds, else a rendering as :meth:`render` makes; what it logged was logged already."""
-        entry = self.lookup(key, files)
-        if entry is None:
-            entry = self.entries[key] = render_page(page, page.markdown or "", config, files)
-            self.stats.rendered += 1
-            self._unsaved.add(key + ENTRY_SUFFIX)
-        else:
-            self.stats.reused += 1
-        apply(page, entry, files, replay=False)
+            apply(page, entry, files, replay=not logged)
         self.by_page[page.file.src_uri] = key
 
     def keep(self, *keys: str | None) -> None:

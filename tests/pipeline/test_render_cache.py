@@ -574,3 +574,18 @@ def test_a_strict_build_after_a_plain_one_leaves_every_page_as_it_is(site):
     again = site.build("site", fresh=False)
     assert again.plugin.incremental.stats.skipped == docs_pages_of(again) - 1  # the tags page is always built
     assert again.theme is not None and again.theme.themed <= 1
+
+
+def test_a_page_rendered_after_all_without_its_cache_entry_logs_its_warnings_once(site):
+    """Deferred from the record (its warnings logged again), then rendered anew: not logged a second time."""
+    reference = site.docs / "guides" / "measure-reference.md"
+    reference.write_text(reference.read_text("utf-8") + "\n[Gone](no-such-page.md)\n", "utf-8")  # by hand
+    first = site.build("site", strict=False)
+    first.plugin.render_cache = None  # as a new process finds it
+    (site.cache_dir / "render.sqlite3").unlink()  # the entries lost, the record of the last build kept
+    started = site.docs / "guides" / "getting-started.md"  # by hand too: a sync would undo the link above
+    started.write_text(started.read_text("utf-8").replace("title: ", "subtitle: Now\ntitle: ", 1), "utf-8")
+    again = site.build("site", strict=False, fresh=False)  # the theming changed: deferred pages are rendered
+    assert again.plugin.incremental.stats.materialized > 0 and again.stats is not None and again.stats.rendered > 0
+    assert len([message for message in again.warnings if "no-such-page.md" in message]) == 1
+    assert_same_site(again, site.build("plain", cache=False, workers=1, strict=False))

@@ -171,7 +171,7 @@ def test_a_build_writes_only_the_entries_it_made_and_removes_the_unused(tmp_path
 
 def test_an_entry_made_in_the_build_is_written_once_cleaned(tmp_path, monkeypatch):
     monkeypatch.setattr(rendercache, "config_digest", lambda config: "d")
-    monkeypatch.setattr(rendercache, "render_page", lambda page, markdown, config, files: entry())
+    monkeypatch.setattr(rendercache, "render_page", lambda page, markdown, config, files, echo=True: entry())
     monkeypatch.setattr(rendercache, "apply", lambda page, rendered, files, replay=True: None)
     folder = tmp_path / "render.sqlite3"
     cache = RenderCache(folder)
