@@ -22,6 +22,7 @@ from ingest.utils.parallel import default_jobs
 from ingest.utils.progress import NoProgress, Progress
 
 if TYPE_CHECKING:
+    from ingest.read.export import KnownDocuments
     from ingest.site.build import Site
 
 
@@ -91,8 +92,8 @@ class SyncMemory:
     only what changed: each doc as it was read (by its file's size, dates and inode), and the docs_dir's
     manifest and the normalising cache as this process last wrote them (by their files' state)."""
 
-    documents: dict[str, Any] = field(default_factory=dict)
-    """``ingest.read.export.KnownDocuments``."""
+    documents: KnownDocuments = field(default_factory=dict)
+    """Each doc as it was read, by its source path."""
     manifest: tuple[FileState, Manifest] | None = None
     normalized: tuple[FileState, dict[str, Any]] | None = None
 

@@ -197,18 +197,18 @@ def read_export(root: Path, jobs: int = 1, known: KnownDocuments | None = None) 
                                            "site; it was not copied, and links to it are shown as text. Attach it "
                                            "as a PDF or a zip, or link to where it is published."))
             export.refused_assets.add(source)
-    states = [_state(root, source, entry) for source, entry in documents] if known is not None else []
-    fresh = [i for i in range(len(documents)) if known is None or known.get(documents[i][0], (None,))[0] != states[i]
-             or states[i] is None]
+    states = [_state(root, source, entry) if known is not None else None for source, entry in documents]
+    kept = {i: known[source] for i, (source, _) in enumerate(documents)
+            if known is not None and states[i] is not None and known.get(source, (None,))[0] == states[i]}
+    fresh = [i for i in range(len(documents)) if i not in kept]
     read = dict(zip(fresh, map_items(_read_document, (root, [documents[i] for i in fresh]), len(fresh), jobs)))
     for i, (source, _) in enumerate(documents):
-        if i in read:
+        if i in kept:
+            _, doc, problems = kept[i]
+        else:
             doc, problems = read[i]
             if known is not None and states[i] is not None:
                 known[source] = (states[i], doc, list(problems))
-        else:
-            assert known is not None
-            _, doc, problems = known[source]
         export.problems.extend(problems)
         if doc is not None:
             export.documents.append(doc)
