@@ -140,14 +140,17 @@ def _plugin_version(top: str, module: str) -> str:
 
 
 def templates_digest(dirs: list[str], installed: list[Path]) -> str:
-    """A hash of the template folders' files; a folder inside an installed package (``installed``,
-    whose version is in the key) by its path only."""
+    """A hash of the template folders' files, in their order; a folder inside an installed package
+    (``installed``, whose version is in the key) by its place in the package only. Not by where a folder
+    is: the same site given as ``mkdocs.yml`` or by its full path, or checked out elsewhere, keeps its key."""
     digest = hashlib.sha256()
     for folder in dirs:
-        digest.update(f"{folder}\0".encode())
-        root = Path(folder)
-        if any(root == package or package in root.parents for package in installed):
+        root = Path(folder).resolve()
+        package = next((package for package in installed if root == package or package in root.parents), None)
+        if package is not None:
+            digest.update(f"installed:{package.name}/{root.relative_to(package).as_posix()}\0".encode())
             continue
+        digest.update(b"folder\0")
         for path in sorted(root.rglob("*")) if root.is_dir() else ():
             if path.is_file():
                 digest.update(f"{path.relative_to(root).as_posix()}\0".encode())

@@ -71,6 +71,19 @@ def test_template_folders_are_hashed_by_content_and_installed_ones_by_path(tmp_p
     assert templates_digest([str(custom), str(installed)], [installed]) != first
 
 
+def test_a_template_folder_is_keyed_by_its_files_not_by_how_its_path_is_written(tmp_path, monkeypatch):
+    """`mkdocs build` finds mkdocs.yml by its full path, `mkdocs build -f mkdocs.yml` by a relative one."""
+    custom = tmp_path / "overrides"
+    custom.mkdir()
+    (custom / "main.html").write_text("{% extends 'base.html' %}", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert templates_digest(["overrides"], []) == templates_digest([str(custom)], [])
+    moved = tmp_path / "elsewhere"
+    custom.rename(moved)
+    assert templates_digest([str(moved)], []) == templates_digest(["elsewhere"], [])
+    assert templates_digest([str(moved), str(moved)], []) != templates_digest([str(moved)], [])
+
+
 class Template:
     name = "main.html"
 
