@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from ingest.model import Document, Problem, problem_order
 from ingest.output.historyfile import history_text, read_history, write_history
@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 class SyncError(Exception):
     """A problem that stops the sync before anything is written; the message says what to do."""
+
+
+class ExportChanged(Exception):
+    """The export changed while the sync read it (its ``confirm`` said so): nothing was written."""
 
 
 @dataclass
@@ -119,7 +123,8 @@ def same_site(previous: Manifest, documents: list[Document]) -> bool:
 def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = False,
          lock_timeout: float = 10.0, progress: Progress = NoProgress(), jobs: int | None = None,
          settings: SiteSettings = SiteSettings(), history_file: Path | None = None,
-         memory: SyncMemory | None = None, fingerprint: str | None = None) -> SyncResult:
+         memory: SyncMemory | None = None, fingerprint: str | None = None,
+         confirm: Callable[[], bool] | None = None) -> SyncResult:
     """Read ``export_dir``, build the site and bring ``out_dir`` up to date in one atomic step.
 
     Only files that changed are written; with nothing changed in the export,
@@ -133,6 +138,9 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
     when the docs_dir is new), and brought up to date after the docs_dir is written. ``memory`` is what
     this process kept of the last sync (see :class:`SyncMemory`); the result is the same without it.
     ``fingerprint`` is the export's ``export_fingerprint`` if the caller has just worked it out.
+    ``confirm``, when the export may still be changing (`mkdocs serve`), is asked once the new docs_dir is
+    worked out and before anything is written whether the export is still as it was read; if not, the
+    sync raises ExportChanged and writes nothing.
     """
     export_dir = Path(export_dir).resolve()
     out_dir = Path(out_dir).absolute()
@@ -145,7 +153,7 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
             recover(out_dir)
         return _sync_locked(export_dir, out_dir, strict, dry_run, progress, jobs or default_jobs(), settings,
                             Path(history_file).absolute() if history_file is not None else None, memory,
-                            fingerprint)
+                            fingerprint, confirm)
     finally:
         progress.close()
         if lock is not None:
@@ -154,7 +162,8 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
 
 def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, progress: Progress,
                  jobs: int, settings: SiteSettings, history_file: Path | None,
-                 memory: SyncMemory | None = None, fingerprint: str | None = None) -> SyncResult:
+                 memory: SyncMemory | None = None, fingerprint: str | None = None,
+                 confirm: Callable[[], bool] | None = None) -> SyncResult:
     progress.stage("checking the export for changes")
     if fingerprint is None:
         fingerprint = export_fingerprint(export_dir, settings)
@@ -191,6 +200,8 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
                       code=code_stamp(), normalized=normalized)
     files = output_files(site.texts, site.assets, export_dir)
     plan = plan_write(out_dir, files, site.manifest(str(export_dir), fingerprint), previous)
+    if confirm is not None and not confirm():
+        raise ExportChanged(export_dir)
     result = SyncResult.of_site(site, plan.summary(), dry_run)
     result.from_history = previous is None and before is not None
     if strict and site.problems:

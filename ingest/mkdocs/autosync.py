@@ -8,6 +8,7 @@ serving the last good site, and syncs again at the export's next change.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from ingest.commands.sync import SyncError, SyncMemory, SyncResult, sync
+from ingest.commands.sync import ExportChanged, SyncError, SyncMemory, SyncResult, sync
 from ingest.output.manifest import export_fingerprint, export_state
 from ingest.output.report import format_summary
 from ingest.output.write import OutputError
@@ -42,44 +43,55 @@ class ExportSync:
     """What the syncs of a `mkdocs serve` keep from one to the next (None: a one-off build keeps nothing)."""
 
     def run(self, serving: bool, debounce: float) -> SyncResult | None:
-        """Sync now; under `mkdocs serve`, once the export has stopped changing for ``debounce`` seconds.
+        """Sync now; under `mkdocs serve`, writing the docs_dir once the export has stopped changing.
 
-        Returns the result, or None when a sync under `mkdocs serve` failed (logged). Raises
-        PluginError when one under `mkdocs build` failed, so the build stops with its message.
+        After an edit under `mkdocs serve` the sync reads the export and works out the new docs_dir at once,
+        while wikiGDrive may still be writing, and writes it only when nothing in the export has changed for
+        ``debounce`` seconds (counted from its last change) and it is still as it was read. If it changed
+        meanwhile, it is read again (only what changed). Returns the result, or None when a sync under
+        `mkdocs serve` failed (logged). Raises PluginError when one under `mkdocs build` failed, so the
+        build stops with its message.
         """
-        fingerprint = self._wait_until_still(debounce) if serving and self.synced is not None else None
         if serving and self.memory is None:
             self.memory = SyncMemory()
-        if fingerprint is None:
-            fingerprint = export_fingerprint(self.export_dir, self.settings)
-        try:
-            result = sync(self.export_dir, self.docs_dir, settings=self.settings, history_file=self.history_file,
-                          memory=self.memory, fingerprint=fingerprint)
-        except (SyncError, OutputError) as exc:
-            return self._failed(str(exc), serving)
-        except OSError as exc:
-            return self._failed(f"Could not use '{exc.filename}': {exc.strerror}. Nothing was changed in "
-                                f"{self.docs_dir}.", serving)
-        self.synced = fingerprint
-        self._log(result)
-        return result
-
-    def _wait_until_still(self, debounce: float) -> str | None:
-        """Wait while wikiGDrive is still writing: until nothing in the export has changed for ``debounce``
-        seconds, counted from its last change (the files' and folders' change times), and it is the same
-        when looked at again then. Returns the export's fingerprint as last seen (None after waiting
-        the longest it may)."""
         deadline = time.monotonic() + MAX_WAIT
-        seen, changed = export_state(self.export_dir, self.settings)
-        if seen == self.synced:
-            return seen
+        while True:
+            if serving and self.synced is not None:
+                fingerprint, changed = export_state(self.export_dir, self.settings)
+                still = (None if fingerprint == self.synced or time.monotonic() >= deadline
+                         else functools.partial(self._still, (fingerprint, changed), debounce, deadline))
+            else:
+                fingerprint, still = export_fingerprint(self.export_dir, self.settings), None
+            try:
+                result = sync(self.export_dir, self.docs_dir, settings=self.settings, history_file=self.history_file,
+                              memory=self.memory, fingerprint=fingerprint, confirm=still)
+            except ExportChanged:
+                continue
+            except (SyncError, OutputError, OSError) as exc:
+                if still is not None and not still():
+                    continue  # read while wikiGDrive was writing: read again, now that it is done
+                if isinstance(exc, (SyncError, OutputError)):
+                    return self._failed(str(exc), serving)
+                return self._failed(f"Could not use '{exc.filename}': {exc.strerror}. Nothing was changed in "
+                                    f"{self.docs_dir}.", serving)
+            self.synced = fingerprint
+            self._log(result)
+            return result
+
+    def _still(self, seen: tuple[str, int], debounce: float, deadline: float) -> bool:
+        """Wait while wikiGDrive is still writing: until nothing in the export has changed for ``debounce``
+        seconds, counted from its last change (the files' and folders' change times). True if it is then
+        as ``seen`` (its fingerprint and last change), the state the sync read; False if it changed
+        meanwhile (or is still changing when the longest wait is over), and must be read again."""
+        same = True
         while time.monotonic() < deadline:
-            time.sleep(min(debounce, max(0.0, debounce - (time.time_ns() - changed) / 1e9)))
-            now, changed = export_state(self.export_dir, self.settings)
+            elapsed = (time.time_ns() - seen[1]) / 1e9
+            time.sleep(min(debounce, max(0.0, debounce - elapsed)))
+            now = export_state(self.export_dir, self.settings)
             if now == seen:
-                return now
-            seen = now
-        return None
+                return same
+            seen, same = now, False
+        return False
 
     def _failed(self, message: str, serving: bool) -> None:
         if not serving:

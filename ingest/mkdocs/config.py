@@ -77,8 +77,8 @@ class WikiGDriveConfig(base.Config):
     1 to render them all in the build process."""
 
     debounce = c.Type((int, float), default=1.0)
-    """Under `mkdocs serve`, how long (seconds) the export must stay unchanged before it is synced:
-    wikiGDrive writes a folder file by file."""
+    """Under `mkdocs serve`, how long (seconds) the export must stay unchanged before a re-sync writes the
+    docs_dir (it reads the export meanwhile, and again if it changed): wikiGDrive writes a folder file by file."""
 
 
 def history_path(history_file: str, config_file_path: str | None) -> str:

@@ -297,33 +297,119 @@ def test_sync_problems_are_warnings_so_a_strict_build_fails(tmp_path, make_expor
     assert not any("missing.md" in message for message in quiet)
 
 
-def test_serve_waits_until_the_export_stops_changing(monkeypatch, tmp_path):
-    """wikiGDrive writes file by file: a rebuild syncs once the export has not changed for ``debounce``
-    seconds (counted from its last change) and looks the same again then."""
+def test_serve_writes_once_the_export_stops_changing(monkeypatch, tmp_path):
+    """wikiGDrive writes file by file: the sync under serve writes once the export has not changed for
+    ``debounce`` seconds (counted from its last change) and is as the sync read it; if it changed
+    meanwhile, the sync must read it again."""
     now = 1_000 * 10**9
-    looks = iter([("a", now - 2 * 10**8), ("b", now), ("c", now), ("c", now)])  # changed 0.2 s ago, then again
+    looks = iter([("b", now), ("c", now), ("c", now)])  # read at "a", changed 0.2 s before; then again
     monkeypatch.setattr(autosync, "export_state", lambda *args: next(looks))
     monkeypatch.setattr(autosync.time, "time_ns", lambda: now)
     slept = []
     monkeypatch.setattr(autosync.time, "sleep", slept.append)
     export_sync = autosync.ExportSync(tmp_path, tmp_path / "docs", SiteSettings(), None, synced="old")
-    export_sync._wait_until_still(0.5)
+    assert export_sync._still(("a", now - 2 * 10**8), 0.5, deadline=float("inf")) is False
     assert slept == pytest.approx([0.3, 0.5, 0.5]) and next(looks, None) is None
+
+    looks = iter([("a", now - 2 * 10**8)])
+    slept.clear()
+    assert export_sync._still(("a", now - 2 * 10**8), 0.5, deadline=float("inf")) is True
+    assert slept == pytest.approx([0.3])
 
 
 def test_serve_does_not_wait_for_an_export_long_still(monkeypatch, tmp_path):
-    looks = iter([("a", 0), ("a", 0)])  # last changed long ago (a build asked for by an edit to mkdocs.yml)
-    monkeypatch.setattr(autosync, "export_state", lambda *args: next(looks))
+    monkeypatch.setattr(autosync, "export_state", lambda *args: ("a", 0))  # changed long ago (mkdocs.yml edited)
     slept = []
     monkeypatch.setattr(autosync.time, "sleep", slept.append)
-    autosync.ExportSync(tmp_path, tmp_path / "docs", SiteSettings(), None, synced="old")._wait_until_still(1.0)
+    export_sync = autosync.ExportSync(tmp_path, tmp_path / "docs", SiteSettings(), None, synced="old")
+    assert export_sync._still(("a", 0), 1.0, deadline=float("inf")) is True
     assert slept == [0.0]
 
 
 def test_serve_does_not_wait_when_the_export_is_as_last_synced(monkeypatch, tmp_path):
     monkeypatch.setattr(autosync, "export_state", lambda *args: ("same", 0))
     monkeypatch.setattr(autosync.time, "sleep", lambda seconds: pytest.fail("waited"))
-    autosync.ExportSync(tmp_path, tmp_path / "docs", SiteSettings(), None, synced="same")._wait_until_still(1.0)
+    asked = []
+    monkeypatch.setattr(autosync, "sync", lambda *args, **options: asked.append(options) or SimpleNamespace())
+    export_sync = autosync.ExportSync(tmp_path, tmp_path / "docs", SiteSettings(), None, synced="same")
+    monkeypatch.setattr(export_sync, "_log", lambda result: None)
+    export_sync.run(serving=True, debounce=1.0)
+    assert [(options["fingerprint"], options["confirm"]) for options in asked] == [("same", None)]
+
+
+def _serving_sync(make_export, tmp_path) -> tuple[Path, autosync.ExportSync]:
+    """An export synced once by `mkdocs serve`'s first build, so the next sync is one after an edit."""
+    export = make_export(EXPORT)
+    export_sync = autosync.ExportSync(export, tmp_path / "docs", SiteSettings(), None)
+    export_sync.run(serving=True, debounce=0.05)
+    return export, export_sync
+
+
+def test_serve_reads_the_export_again_when_it_changed_while_the_sync_read_it(make_export, tmp_path, monkeypatch):
+    """The sync under serve reads at once, while wikiGDrive may still be writing; it writes only what it read
+    of a still export. An edit made while it read is read too, and no docs_dir in between is written."""
+    export, export_sync = _serving_sync(make_export, tmp_path)
+    doc = export / "guides" / "export.md"
+    doc.write_text(doc.read_text("utf-8").replace("Start.", "First edit."), "utf-8")
+    still = autosync.ExportSync._still
+    asked = []
+
+    def writing_meanwhile(self, seen, debounce, deadline):
+        asked.append(seen)
+        if len(asked) == 1:  # wikiGDrive writes again while the first read is worked out
+            doc.write_text(doc.read_text("utf-8").replace("First edit.", "Second edit."), "utf-8")
+        return still(self, seen, debounce, deadline)
+
+    monkeypatch.setattr(autosync.ExportSync, "_still", writing_meanwhile)
+    written = []
+    monkeypatch.setattr(autosync, "sync", _spy(autosync.sync, written))
+    result = export_sync.run(serving=True, debounce=0.05)
+    assert len(asked) == 2 and asked[0] != asked[1]
+    assert result is not None and not result.up_to_date
+    page = (tmp_path / "docs" / "guides" / "export.md").read_text("utf-8")
+    assert "Second edit." in page and "First edit." not in page
+    assert written == ["changed", "written"]
+
+
+def test_serve_does_not_report_a_failed_read_of_an_export_being_written(make_export, tmp_path, monkeypatch, caplog):
+    """A sync that fails on what it read while wikiGDrive was still writing (here: every doc gone for a
+    moment) is not reported: the export is read again once it is still."""
+    export, export_sync = _serving_sync(make_export, tmp_path)
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    for name in ("index.md", "guides.md", "guides"):
+        (export / name).rename(hidden / name)
+    still = autosync.ExportSync._still
+
+    asked = []
+
+    def back_meanwhile(self, seen, debounce, deadline):
+        asked.append(seen)
+        if len(asked) == 1:
+            for name in ("index.md", "guides.md", "guides"):
+                (hidden / name).rename(export / name)
+            (export / "index.md").write_text((export / "index.md").read_text("utf-8") + "\nBack.\n", "utf-8")
+        return still(self, seen, debounce, deadline)
+
+    monkeypatch.setattr(autosync.ExportSync, "_still", back_meanwhile)
+    with caplog.at_level(logging.ERROR, logger="mkdocs"):
+        result = export_sync.run(serving=True, debounce=0.05)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(asked) == 2  # after the failed read, and before writing what was read again
+    assert result is not None and "Back." in (tmp_path / "docs" / "index.md").read_text("utf-8")
+
+
+def _spy(sync_function, outcomes: list[str]):
+    """``sync`` telling in ``outcomes`` how each call ended: written, or stopped since the export changed."""
+    def spied(*args, **options):
+        try:
+            result = sync_function(*args, **options)
+        except autosync.ExportChanged:
+            outcomes.append("changed")
+            raise
+        outcomes.append("written")
+        return result
+    return spied
 
 
 def test_paths_beside_mkdocs_yml_are_the_same_however_the_config_was_named(tmp_path, monkeypatch):
