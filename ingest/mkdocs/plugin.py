@@ -57,7 +57,8 @@ from ingest.mkdocs.keptsite import KeptSite
 from ingest.mkdocs.markers import render_markers
 from ingest.mkdocs.minify import collapse_whitespace
 from ingest.mkdocs.rendercache import RenderCache, supported
-from ingest.mkdocs.searchcache import CachedIndexing, CompactedEntries, index_through_cache, section_key
+from ingest.mkdocs.searchcache import (CachedIndexing, CompactedEntries, CompactingGenerator, compact_through,
+                                      index_through_cache, section_key)
 from ingest.mkdocs.searchcache import applies as searchcache_applies
 from ingest.mkdocs.searchindex import compact_index
 from ingest.mkdocs.staticfiles import link_static_files
@@ -133,6 +134,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         self.build_page = SkippingBuildPage(self._skip_page)
         self.indexing: CachedIndexing | None = None
         """This build's search indexing through the cache (None: none, or Material indexes itself)."""
+        self.generator: CompactingGenerator | None = None
+        """This build's search index, made light as Material generates it (None: rewritten after it)."""
         self.build_files: Any = None
         self.build_config: Any = None
         """This build's files and config (``on_nav``), for pages rendered late (``incremental``)."""
@@ -360,6 +363,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             self.indexing = None
             if self.render_cache is not None and search is not None:
                 self.indexing = index_through_cache(search, self.render_cache)
+            self.generator = compact_through(search, self._compact_index)
             if self.theme_cache is not None:
                 # Jinja's own cache of compiled templates (keyed by each template's source): half a second
                 # of a build that themes few pages goes to compiling Material's templates.
@@ -505,8 +509,9 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
 
     @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, config: Any) -> None:
-        """Rewrite the search index Material's search plugin wrote with :func:`ingest.mkdocs.searchindex.compact_index`;
-        then, in a site kept from the last build, remove what this build did not write (``keptsite``)."""
+        """Make the search index light (:func:`ingest.mkdocs.searchindex.compact_index`): done as Material
+        generated it where ``searchcache`` applies, else by rewriting the file it wrote; then, in a site kept
+        from the last build, remove what this build did not write (``keptsite``)."""
         if self.config.enabled and self.theme_cache is not None:
             self.theme_cache.finish(keep_unused=self.dirty_build)
             theme = self.theme_cache.stats
@@ -521,10 +526,12 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         if not self.config.enabled:
             return
         path = Path(config.site_dir) / "search" / "search_index.json"
-        if path.is_file():  # else no search plugin, or it is disabled
+        if self.generator is not None and self.generator.used:  # already written light
+            if self.compacted is not None:
+                self.compacted.save()
+        elif path.is_file():  # else no search plugin, or it is disabled
             index = json.loads(path.read_text("utf-8"))
-            memo = self.compacted.for_build() if self.compacted is not None else None
-            light = compact_index(index, keep_sections=self.sectioned_pages, memo=memo)
+            light = self._compact_index(index)
             path.write_text(json.dumps(light, separators=(",", ":"), ensure_ascii=False), "utf-8")
             if self.compacted is not None:
                 self.compacted.save()
@@ -541,6 +548,11 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             log.debug("Unchanged pages: %d not rendered when read, %d of them not built, %d rendered after all.",
                       done.deferred, done.skipped, done.materialized)
         self.build_files = self.build_config = None
+
+    def _compact_index(self, index: dict[str, Any]) -> dict[str, Any]:
+        """The search index made light (``searchindex``), each entry's light form kept for the next build."""
+        memo = self.compacted.for_build() if self.compacted is not None else None
+        return compact_index(index, keep_sections=self.sectioned_pages, memo=memo)
 
     def _build_record(self, config: Any) -> BuildRecord:
         """What this build made of each page, for the next build (``incremental``)."""

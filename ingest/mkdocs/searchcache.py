@@ -5,9 +5,13 @@ build that renders no page). A page's entries depend only on its HTML, its table
 URL, title and front matter (``search``, ``tags``, ``title``) and the plugin's settings, so they
 are kept under a hash of those (:func:`section_key`) and added to the index again as they were.
 
-This reaches into Material: the search plugin's ``SearchIndex.add_entry_from_context`` is
-wrapped on the build's index. So it is used only with the Material version it was read against
-(:data:`SUPPORTED_MATERIAL`); with any other, Material indexes every page itself.
+The index is made light (:func:`ingest.mkdocs.searchindex.compact_index`) as Material generates it
+(:class:`CompactingGenerator`), not read back from the file Material wrote.
+
+This reaches into Material: the search plugin's ``SearchIndex.add_entry_from_context`` and
+``generate_search_index`` are wrapped on the build's index. So it is used only with the Material
+version it was read against (:data:`SUPPORTED_MATERIAL`); with any other, Material indexes every page
+itself, and the plugin rewrites the index it wrote.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import json
 import logging
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ingest.mkdocs.keys import plain_or_repr
 from ingest.mkdocs.rendercache import RenderCache
@@ -57,6 +61,55 @@ def index_through_cache(search_plugin: Any, cache: RenderCache, version: str | N
     if not isinstance(index.add_entry_from_context, CachedIndexing):
         index.add_entry_from_context = CachedIndexing(index, index.add_entry_from_context, cache)
     return index.add_entry_from_context
+
+
+def compact_through(search_plugin: Any, compact: Callable[[dict[str, Any]], dict[str, Any]],
+                    version: str | None = None) -> CompactingGenerator | None:
+    """Have the search plugin's index for this build written as ``compact`` makes it: the generator, or
+    None where it cannot (Material writes its own index, for the plugin to rewrite)."""
+    if not applies(search_plugin, version) or not hasattr(search_plugin.search_index, "generate_search_index"):
+        return None
+    index = search_plugin.search_index
+    if not isinstance(index.generate_search_index, CompactingGenerator):
+        index.generate_search_index = CompactingGenerator(index, compact)
+    return index.generate_search_index
+
+
+class CompactingGenerator:
+    """``SearchIndex.generate_search_index`` of Material 9.8.1 giving the index as ``compact`` makes it:
+    the same entries (after a dirty rebuild, the last build's with this one's), made light before they are
+    written as JSON, instead of Material writing the whole index and the plugin reading it back."""
+
+    def __init__(self, index: Any, compact: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        self.index = index
+        self.compact = compact
+        self.used = False
+        """Whether this build's index was generated here (and is already light)."""
+
+    def __call__(self, prev: Any) -> str:
+        index = self.index
+        config = {key: index.config[key] for key in ["lang", "separator", "pipeline", "fields"]}
+        if prev and index.entries:  # a dirty rebuild: the entries of its pages replace the last build's
+            path = index.entries[0]["location"]
+            index.entries = [entry for entry in prev.entries if not entry["location"].startswith(path)] + index.entries
+        if prev and not index.entries:
+            index.entries = prev.entries
+        data = {"config": config, "docs": index.entries}
+        if not _plain(data):  # as Material writes it: what JSON has no form for, as text
+            data = json.loads(json.dumps(data, default=str))
+        self.used = True
+        return json.dumps(self.compact(data), separators=(",", ":"), ensure_ascii=False)
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is made of what JSON writes as it is (so it reads back the same)."""
+    if isinstance(value, str) or value is None or isinstance(value, (bool, int, float)):
+        return True
+    if isinstance(value, list):
+        return all(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _plain(item) for key, item in value.items())
+    return False
 
 
 def _toc(items: Any) -> list[Any]:

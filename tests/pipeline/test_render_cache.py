@@ -233,11 +233,15 @@ def test_with_another_mkdocs_pages_render_as_mkdocs_renders_them(site, monkeypat
 
 
 def test_with_another_material_search_indexes_every_page_itself(site, monkeypatch):
+    """...and writes its whole index, which the plugin reads back and makes light: the same index as the one
+    made light as Material generates it."""
     plain = site.plain()
-    site.build("first")
+    first = site.build("first")
+    assert first.plugin.generator is not None and first.plugin.generator.used
     monkeypatch.setattr(searchcache, "SUPPORTED_MATERIAL", frozenset({"0.0"}))
     again = site.build("again")
     assert again.stats is not None and again.stats.indexed == 0 and again.stats.reused > 0
+    assert again.plugin.generator is None
     assert_same_site(again, plain)
 
 

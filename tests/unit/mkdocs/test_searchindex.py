@@ -60,3 +60,49 @@ def test_a_memo_gives_the_same_index_and_recompacts_only_what_changed():
     assert second["docs"][0]["text"].startswith("Open the new chart.") and second["docs"][0] is not first["docs"][0]
     assert second["docs"][1] is first["docs"][1]  # the FAQ page did not change: its entry was reused
     assert len(memo) == len(second["docs"])  # the memo holds the last index's entries, no more
+
+
+class _Index:
+    """What CompactingGenerator uses of Material's SearchIndex: its settings and entries."""
+
+    def __init__(self, docs: list[dict]) -> None:
+        self.config = {**CONFIG, "min_search_length": 3}
+        self.entries = [dict(doc) for doc in docs]
+
+
+def _as_material_then_rewritten(index: _Index, prev: _Index | None = None) -> dict:
+    """The old way: Material's generate_search_index (9.8.1) writes JSON, which is read back and made light."""
+    import json
+
+    entries = index.entries
+    if prev and entries:
+        entries = [e for e in prev.entries if not e["location"].startswith(entries[0]["location"])] + entries
+    data = {"config": {key: index.config[key] for key in ["lang", "separator", "pipeline", "fields"]}, "docs": entries}
+    return compact_index(json.loads(json.dumps(data, separators=(",", ":"), default=str)), keep_sections={"faq/"})
+
+
+def test_the_index_made_light_as_material_generates_it_is_the_one_read_back_from_its_file():
+    import json
+
+    from ingest.mkdocs.searchcache import CompactingGenerator
+
+    def compact(index: dict) -> dict:
+        return compact_index(index, keep_sections={"faq/"})
+
+    odd = [{**INDEX["docs"][0], "tags": [_Tag("A")]}, *INDEX["docs"][1:]]  # not JSON: written as its text
+    for docs in (INDEX["docs"], odd):
+        generator = CompactingGenerator(_Index(docs), compact)
+        assert json.loads(generator(None)) == _as_material_then_rewritten(_Index(docs)) and generator.used
+    # a `mkdocs serve --dirty` rebuild: this build's entries (one page) replace that page's in the last build's
+    prev, page = _Index(INDEX["docs"]), _Index([{"location": "guide/", "title": "Guide", "text": "<p>New.</p>"}])
+    expected = _as_material_then_rewritten(_Index(page.entries), prev)
+    assert json.loads(CompactingGenerator(page, compact)(prev)) == expected
+    assert [doc["location"] for doc in expected["docs"]] == ["faq/", "faq/#how-do-i-print", "guide/"]
+
+
+class _Tag:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __str__(self) -> str:
+        return self.name
