@@ -170,14 +170,17 @@ def _installed_theme_folders() -> list[Path]:
 
 
 def _nav_item(item: Any) -> Any:
-    """One nav entry as the templates can see it: kind, title, URL, meta, children, and this plugin's marks."""
-    part: dict[str, Any] = {"kind": type(item).__name__, "title": plain_or_repr(item.title)}
-    if getattr(item, "url", None) is not None:
-        part["url"] = item.url
-    if getattr(item, "is_page", False):
-        part["meta"] = plain_or_repr(item.meta)
+    """One nav entry as the templates can see it: kind, title, URL, children, and this plugin's marks; a page
+    by its file (its URL, title and meta are in the digest's list of pages, worked out once)."""
+    part: dict[str, Any] = {"kind": type(item).__name__}
+    if getattr(item, "is_page", False) and getattr(item, "file", None) is not None:
+        part["page"] = item.file.src_uri
         part["nav_link"] = getattr(item, "ingest_nav_link", None)
         part["is_index"] = bool(getattr(item, "is_index", False))
+    else:
+        part["title"] = plain_or_repr(item.title)
+        if getattr(item, "url", None) is not None:
+            part["url"] = item.url
     pruned = getattr(item, "ingest_pruned_link", None)
     if pruned is not None:
         part["pruned_link"] = pruned.url
