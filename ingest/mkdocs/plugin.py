@@ -17,7 +17,8 @@ What it does, by MkDocs event:
 - ``on_pre_build``/``on_files``: keeps the last build's site in place through MkDocs' clean
   (``keptsite``), so a rebuild writes the pages again but not the folders and images it has; and
   takes the record of the last build, whose unchanged pages are not made again (``incremental``).
-- ``on_serve``: watches the export folder instead of the docs_dir the sync writes.
+- ``on_serve``: watches the export folder instead of the docs_dir the sync writes, with inotify too
+  where there is one (``watch``).
 - ``on_nav``: renders ahead, on every core, the pages the render cache lacks (``rendercache``).
 - ``on_env``: has the docs_dir's images and attachments hard-linked into the site
   (``staticfiles``), Material's search index take each page's entries from the cache
@@ -63,6 +64,7 @@ from ingest.mkdocs.searchcache import applies as searchcache_applies
 from ingest.mkdocs.searchindex import compact_index
 from ingest.mkdocs.staticfiles import link_static_files
 from ingest.mkdocs.themecache import ThemeCache
+from ingest.mkdocs.watch import ExportWatcher
 from ingest.output.manifest import MANIFEST, read_manifest
 from ingest.settings import SettingsError, SiteSettings, resolve_settings
 from ingest.transform.policy import clean_html
@@ -115,6 +117,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         self.settings = SiteSettings()
         self.card = CardTemplate()
         self.export_sync: ExportSync | None = None
+        self.export_watcher = ExportWatcher()
+        """The export's native watch under `mkdocs serve` (``ingest.mkdocs.watch``)."""
         self.sectioned_pages: set[str] = set()
         """URLs of the pages whose search sections stay separate results (FAQ pages); kept across
         `mkdocs serve --dirty` rebuilds, which see only the pages that changed."""
@@ -278,11 +282,16 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         """Watch the export, which wikiGDrive writes, instead of the docs_dir, which the sync writes
-        (a sync during a rebuild would otherwise ask for another rebuild)."""
+        (a sync during a rebuild would otherwise ask for another rebuild): with inotify where the kernel
+        reports its changes, so an edit is heard at once (``watch``), else by MkDocs' polling."""
         if self.config.enabled and self.config.export_dir:
-            server.watch(self.config.export_dir)
             server.unwatch(config.docs_dir)
+            if not self.export_watcher.start(server, Path(self.config.export_dir)):
+                server.watch(self.config.export_dir)
         return server
+
+    def on_shutdown(self) -> None:
+        self.export_watcher.stop()
 
     @event_priority(-100)  # the last: the pages are rendered ahead with the nav and files as final
     def on_nav(self, nav: Any, config: Any, files: Any) -> None:
