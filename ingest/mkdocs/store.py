@@ -26,6 +26,11 @@ FORMAT = 1
 #: Entries held in memory before they are written (their size, in characters).
 BATCH_CHARS = 16 * 2**20
 
+#: The file gives its free space back when more than 1/VACUUM_WHEN_FREE of it is free: a change to the
+#: nav makes every page's entries new, and giving back their old space only for the next build to take
+#: it again was a tenth of such a build; the file stays under twice the size of what it holds.
+VACUUM_WHEN_FREE = 2
+
 #: Seconds a writer waits for another process's transaction (a worker's, or another build's).
 LOCK_TIMEOUT = 60.0
 
@@ -128,7 +133,9 @@ class EntryStore:
                 db.executemany("INSERT OR IGNORE INTO kept (name) VALUES (?)", ((name,) for name in names))
                 db.execute("DELETE FROM entries WHERE name NOT IN (SELECT name FROM kept)")
                 db.execute("DELETE FROM kept")
-            db.execute("PRAGMA incremental_vacuum")
+            free, pages = (db.execute(f"PRAGMA {name}").fetchall()[0][0] for name in ("freelist_count", "page_count"))
+            if free * VACUUM_WHEN_FREE > pages:  # else the next build's entries take the free pages again
+                db.executescript("PRAGMA incremental_vacuum;")  # run to its end (execute() frees one page)
         except sqlite3.Error as exc:
             self._failed("prune", exc)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 
@@ -22,6 +23,31 @@ def test_entries_round_trip_and_only_the_kept_ones_stay(tmp_path):
     later.keep_only({"a.html"})
     assert EntryStore(tmp_path / "cache.sqlite3").names() == {"a.html"}
     assert EntryStore(tmp_path / "cache.sqlite3").get("a.html") == "<p>a again</p>"
+
+
+def test_pruning_gives_space_back_only_when_most_of_the_file_is_free(tmp_path):
+    """A nav change makes every page's entries new: their old space is taken again by the next build's
+    entries, not given back and grown again each time; the file stays under twice what it holds."""
+    import sqlite3
+
+    def size() -> int:  # the database's size as its pages say (the file itself shrinks at a checkpoint)
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            return db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
+
+    path = tmp_path / "cache.sqlite3"
+    store = EntryStore(path)
+    page = "<p>" + "x" * 40_000 + "</p>"
+    for build in range(4):  # each build's entries are all new, as after a title change
+        for n in range(40):
+            store.put(f"{build}-{n}.html", page)
+        store.keep_only({f"{build}-{n}.html" for n in range(40)})
+        assert size() < 2.2 * 40 * len(page), f"build {build}: {size()} bytes"
+        if build:  # the last build's pages are free, for the next build's to take
+            with contextlib.closing(sqlite3.connect(path)) as db:
+                assert db.execute("PRAGMA freelist_count").fetchone()[0] * 4096 > 30 * len(page)
+    store.keep_only({"3-0.html"})  # most of it free now: given back
+    assert size() < 2 * len(page) + 2**16
+    assert EntryStore(path).names() == {"3-0.html"}
 
 
 def test_without_a_file_the_entries_are_kept_in_memory():
