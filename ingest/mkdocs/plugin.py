@@ -58,8 +58,14 @@ from ingest.mkdocs.keptsite import KeptSite
 from ingest.mkdocs.markers import render_markers
 from ingest.mkdocs.minify import collapse_whitespace
 from ingest.mkdocs.rendercache import RenderCache, supported
-from ingest.mkdocs.searchcache import (CachedIndexing, CompactedEntries, CompactingGenerator, compact_through,
-                                      index_through_cache, section_key)
+from ingest.mkdocs.searchcache import (
+    CachedIndexing,
+    CompactedEntries,
+    CompactingGenerator,
+    compact_through,
+    index_through_cache,
+    section_key,
+)
 from ingest.mkdocs.searchcache import applies as searchcache_applies
 from ingest.mkdocs.searchindex import compact_index
 from ingest.mkdocs.staticfiles import link_static_files
