@@ -27,6 +27,8 @@ from typing import Any
 
 import mkdocs
 
+from ingest.utils.filestate import file_identity
+
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
 
 #: The MkDocs versions whose live-reload server this asks for rebuilds.
@@ -80,14 +82,6 @@ def file_system(path: Path, mounts: str | None = None) -> str | None:
     return kind
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return status.st_dev, status.st_ino
-
-
 class ExportWatcher:
     """A native (inotify) watch of the export that asks the server for a rebuild on each change."""
 
@@ -130,7 +124,7 @@ class ExportWatcher:
             log.debug("wikigdrive: %s is watched by MkDocs' polling (inotify: %s).", path, exc)
             return False
         self.observer, self.path, self._server, self._handler = observer, path, server, handler
-        self._identity = _identity(path)
+        self._identity = file_identity(path)
         self._stopped = threading.Event()
         threading.Thread(target=self._watch_root, args=(self._stopped,), name="wikigdrive-export-root",
                          daemon=True).start()
@@ -149,7 +143,7 @@ class ExportWatcher:
             observer, path, server = self.observer, self.path, self._server
             if observer is None or path is None:
                 return
-            now = _identity(path)
+            now = file_identity(path)
             if now == self._identity:
                 continue
             self._identity = now

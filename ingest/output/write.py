@@ -34,6 +34,7 @@ import filelock
 from ingest.model import Asset
 from ingest.output.manifest import MANIFEST, manifest_bytes
 from ingest.site.history import FileRecord, Manifest
+from ingest.utils.filestate import file_identity
 
 __all__ = ["OutputError", "LockedError", "OutputFile", "WritePlan", "check_owned", "docs_dir_lock", "lock_path",
            "plan_write", "recover", "spare_path", "write_plan"]
@@ -375,7 +376,7 @@ def _stage(plan: WritePlan, staging: Path, progress: Callable[[int], None] | Non
             continue
         source, target = os.path.join(old_root, file.dest), os.path.join(new_root, file.dest)
         there = found.get(file.dest)
-        if there is None or there != _identity(source):
+        if there is None or there != file_identity(source, follow_symlinks=False):
             if there is not None:
                 os.unlink(target)
             _link(source, target)
@@ -396,14 +397,6 @@ def _parents(dest: str) -> list[str]:
     """The folders ``dest`` is in, outermost first: ``a/b/c.md`` → ``a``, ``a/b``."""
     parts = dest.split("/")[:-1]
     return ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
-
-
-def _identity(path: str) -> tuple[int, int] | None:
-    try:
-        status = os.lstat(path)
-    except OSError:
-        return None
-    return status.st_dev, status.st_ino
 
 
 def _clear_unwanted(root: str, rel: str, files: set[str], folders: set[str]) -> dict[str, tuple[int, int] | None]:

@@ -26,3 +26,17 @@ def file_state(path: PathLike, changes: bool = False) -> FileState | None:
     if changes:
         return status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns
     return status.st_size, status.st_mtime_ns, status.st_ino
+
+
+def file_identity(path: PathLike, follow_symlinks: bool = True) -> tuple[int, int] | None:
+    """Which file ``path`` is (its device and inode; a link itself, without ``follow_symlinks``), or None
+    where there is none: the same identity is the same file, whatever was written into it.
+
+    >>> file_identity("/no/such/file") is None
+    True
+    """
+    try:
+        status = os.stat(path, follow_symlinks=follow_symlinks)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
