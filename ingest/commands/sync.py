@@ -183,7 +183,12 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
     from ingest.read.export import read_export
     from ingest.site.build import build_site
 
-    export = read_export(export_dir, jobs, memory.documents if memory is not None else None)
+    # What earlier syncs read of each doc: kept in memory by `mkdocs serve`, else in a file beside the docs_dir.
+    from ingest.output.readcache import read_known_documents, write_known_documents
+
+    known = memory.documents if memory is not None else read_known_documents(out_dir)
+    known_before = {source: kept[0] for source, kept in known.items()}
+    export = read_export(export_dir, jobs, known)
     if not export.documents:
         raise SyncError(f"No documents (.md or .txt files) were found in '{export_dir}'. "
                         "Point the sync at the folder wikiGDrive exported to.")
@@ -211,6 +216,8 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
         write_plan(plan, progress.advance)
         if site.normalized.keys() != normalized.keys():
             write_normalized(out_dir, site.normalized)
+        if memory is None and {source: kept[0] for source, kept in known.items()} != known_before:
+            write_known_documents(out_dir, known)
         if memory is not None:
             state = file_state(out_dir / MANIFEST)
             memory.manifest = (state, plan.manifest) if state is not None else None

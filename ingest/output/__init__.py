@@ -3,5 +3,6 @@
 - ``write``: plan what changes, stage the new docs_dir beside the old one, swap it in at once;
 - ``manifest``: the manifest's file, and the fingerprint that tells whether anything changed;
 - ``historyfile``: the URL history's file beside ``mkdocs.yml`` (committed; one doc a line);
-- ``report``: the console summary of a sync.
+- ``report``: the console summary of a sync;
+- ``normalcache``, ``readcache``: what the last syncs normalised and read, kept beside the docs_dir.
 """

@@ -7,7 +7,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, BinaryIO, Callable
 
 
 def write_text_atomically(path: Path, text: str) -> None:
@@ -55,11 +55,17 @@ class RecordFile:
             pass
 
 
-def _write_atomically(path: Path, write: Callable[[TextIO], Any]) -> None:
+def write_binary_atomically(path: Path, write: Callable[[BinaryIO], Any]) -> None:
+    """Write to ``path``, in one step, what ``write`` writes to the binary stream it is given."""
+    _write_atomically(path, write, binary=True)
+
+
+def _write_atomically(path: Path, write: Callable[[Any], Any], binary: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", errors="surrogatepass", newline="\n") as stream:
+        with (os.fdopen(handle, "wb") if binary else
+              os.fdopen(handle, "w", encoding="utf-8", errors="surrogatepass", newline="\n")) as stream:
             write(stream)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)

@@ -32,6 +32,7 @@ from hostile.catalogue import (
 
 from ingest.__main__ import cli
 from ingest.output.normalcache import cache_path
+from ingest.output.readcache import read_cache_path
 from ingest.output.write import lock_path
 
 CASES = load_cases()
@@ -78,8 +79,8 @@ def test_case(case: Case, tmp_path: Path) -> None:
         assert run_sync(export, out, report).exit_code == 0
     before_out = tree(out) if out.exists() else {}
     write_export(export, case.files, tmp_path)
-    # Beside the docs_dir the sync keeps its lock, and, after a sync that wrote, what it normalised.
-    beside = (out, report, lock_path(out)) + ((cache_path(out),) if case.exit_code == 0 else ())
+    # Beside the docs_dir the sync keeps its lock, and, after a sync that wrote, what it normalised and read.
+    beside = (out, report, lock_path(out)) + ((cache_path(out), read_cache_path(out)) if case.exit_code == 0 else ())
     before = tree(tmp_path, skip=beside)
 
     result = run_sync(export, out, report, *case.args)

@@ -220,3 +220,72 @@ def test_a_damaged_normalise_cache_costs_only_time(make_export, tmp_path, normal
     assert len(normalised) == len(ODD) - 1  # every doc (the image is not one), none from the damaged file
     sync(export, tmp_path / "fresh")
     assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+# --- reading is kept too (ingest/output/readcache.py) ---------------------------------------------
+
+@pytest.fixture
+def read_docs(monkeypatch) -> list[str]:
+    """The docs read (and parsed) from the export in each sync since the test began (one process)."""
+    from ingest.read import export as reading
+
+    made: list[str] = []
+    real = reading._read_document
+
+    def counting(context, i):
+        made.append(context[1][i][0])
+        return real(context, i)
+
+    monkeypatch.setattr(reading, "_read_document", counting)
+    return made
+
+
+def test_a_resync_reads_only_the_docs_whose_file_changed(make_export, tmp_path, read_docs):
+    """What the sync read of each doc is kept beside the docs_dir, by the file's size, dates and inode."""
+    out = tmp_path / "docs"
+    export = make_export(EXPORT)
+    sync(export, out, jobs=1)
+    assert sorted(read_docs) == sorted(name for name in EXPORT if name.endswith(".md"))
+    read_docs.clear()
+    edit = export / "guides" / "edit.md"
+    edit.write_text(edit.read_text("utf-8").replace("Text", "Text edited in Drive,"), "utf-8")
+    sync(export, out, jobs=1)
+    assert read_docs == ["guides/edit.md"]
+    assert "edited in Drive" in (out / "guides" / "edit.md").read_text("utf-8")
+    sync(export, tmp_path / "fresh", jobs=1)
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "cut short", "another ingest", "not a dict"])
+def test_a_damaged_read_cache_costs_only_time(make_export, tmp_path, read_docs, damage):
+    import pickle
+
+    from ingest.output.readcache import read_cache_path
+
+    out = tmp_path / "docs"
+    export = make_export(EXPORT)
+    sync(export, out, jobs=1)
+    path = read_cache_path(out)
+    whole = path.read_bytes()
+    header = whole.split(b"\n", 1)[0] + b"\n"
+    path.write_bytes({"garbage": b"\x80\x04not a pickle at all", "cut short": whole[:len(whole) // 2],
+                      "another ingest": b"ingest-read 1 0.0.1:000000000000\n" + whole[len(header):],
+                      "not a dict": header + pickle.dumps(["a list"])}[damage])
+    read_docs.clear()
+    edit = export / "guides" / "edit.md"
+    edit.write_text(edit.read_text("utf-8").replace("Text", "Text edited in Drive,"), "utf-8")
+    sync(export, out, jobs=1)
+    assert sorted(read_docs) == sorted(name for name in EXPORT if name.endswith(".md"))  # all read again
+    sync(export, tmp_path / "fresh", jobs=1)
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+    read_docs.clear()
+    sync(export, tmp_path / "again", jobs=1)  # into another docs_dir: its own cache, nothing kept yet
+    assert sorted(read_docs) == sorted(name for name in EXPORT if name.endswith(".md"))
+
+
+def test_a_dry_run_keeps_no_read_cache(make_export, tmp_path):
+    from ingest.output.readcache import read_cache_path
+
+    out = tmp_path / "docs"
+    sync(make_export(EXPORT), out, dry_run=True, jobs=1)
+    assert not read_cache_path(out).exists()

@@ -1,0 +1,70 @@
+"""The sync's memory of reading: each doc as it was read, kept between syncs.
+
+Reading and parsing every doc of the export is a tenth of a second of each re-sync, though an edit
+changes one doc. What reading made of each doc depends only on its file and its entry in the folder's
+``.wgd-directory.yaml`` (``ingest.read.export.KnownDocuments`` keys it by the file's size, dates and
+inode and by that entry), so it is kept in a file beside the docs_dir, as `mkdocs serve` keeps it in
+memory, and a doc whose file is the same is not read again.
+
+The file is a pickle, as Sphinx keeps its environment between builds: documents hold front matter of
+any YAML type (dates among them). It is read only when its first line names this format and this very
+ingest (``code_stamp``), and only ingest writes it, beside the docs_dir it writes; whoever can write
+there can change ``mkdocs.yml`` as well. It is a cache: a file that is missing, damaged or of another
+ingest costs only time, and deleting it is always safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from ingest.output.manifest import code_stamp
+from ingest.utils.atomicfile import write_binary_atomically
+
+if TYPE_CHECKING:
+    from ingest.read.export import KnownDocuments
+
+log = logging.getLogger(__name__)
+
+#: The file's format; a file of another format (or of another ingest) is not read.
+FORMAT = 1
+
+
+def read_cache_path(out_dir: Path) -> Path:
+    """Where a docs_dir's read cache lives: beside it, hidden (``.docs_src.ingest-read.pickle``)."""
+    out_dir = Path(out_dir).absolute()
+    return out_dir.parent / f".{out_dir.name}.ingest-read.pickle"
+
+
+def _header() -> bytes:
+    return f"ingest-read {FORMAT} {code_stamp()}\n".encode()
+
+
+def read_known_documents(out_dir: Path) -> KnownDocuments:
+    """What earlier syncs into ``out_dir`` read of each doc; empty when there is no usable file."""
+    try:
+        with open(read_cache_path(out_dir), "rb") as stream:
+            if stream.readline() != _header():
+                return {}
+            known = pickle.load(stream)
+    except Exception as exc:  # noqa: BLE001 - missing, cut short, damaged: a cache costs only time
+        if not isinstance(exc, FileNotFoundError):
+            log.debug("The sync's read cache of %s was not used (%s): every doc is read.", out_dir, exc)
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def write_known_documents(out_dir: Path, known: KnownDocuments) -> None:
+    """Keep this sync's reads for the next (whole or not at all; a failure is only logged)."""
+    path = read_cache_path(out_dir)
+
+    def write(stream: BinaryIO) -> None:
+        stream.write(_header())
+        pickle.dump(known, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+    try:
+        write_binary_atomically(path, write)
+    except (OSError, pickle.PicklingError) as exc:
+        log.debug("The sync's read cache %s could not be written (%s); the next sync reads every doc.", path, exc)
