@@ -180,12 +180,11 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
 
     progress.stage("reading the export")
     # The stages are imported only now: a sync with nothing to do never needs them.
+    from ingest.output.readcache import read_known_documents, write_known_documents
     from ingest.read.export import read_export
     from ingest.site.build import build_site
 
     # What earlier syncs read of each doc: kept in memory by `mkdocs serve`, else in a file beside the docs_dir.
-    from ingest.output.readcache import read_known_documents, write_known_documents
-
     known = memory.documents if memory is not None else read_known_documents(out_dir)
     known_before = {source: kept[0] for source, kept in known.items()}
     export = read_export(export_dir, jobs, known)
