@@ -22,7 +22,7 @@ from ingest.utils.parallel import default_jobs
 from ingest.utils.progress import NoProgress, Progress
 
 if TYPE_CHECKING:
-    from ingest.read.export import KnownDocuments
+    from ingest.read.export import KnownFiles
     from ingest.site.build import Site
 
 
@@ -93,11 +93,11 @@ class SyncResult:
 @dataclass
 class SyncMemory:
     """What a long-running process (`mkdocs serve`) keeps from one sync to the next, so a re-sync reads
-    only what changed: each doc as it was read (by its file's size, dates and inode), and the docs_dir's
-    manifest and the normalising cache as this process last wrote them (by their files' state)."""
+    only what changed: each doc and SVG as it was read (by its file's size, dates and inode), and the
+    docs_dir's manifest and the normalising cache as this process last wrote them (by their files' state)."""
 
-    documents: KnownDocuments = field(default_factory=dict)
-    """Each doc as it was read, by its source path."""
+    files: KnownFiles = field(default_factory=dict)
+    """Each doc and SVG as it was read, by its source path."""
     manifest: tuple[FileState, Manifest] | None = None
     normalized: tuple[FileState, dict[str, Any]] | None = None
 
@@ -180,12 +180,12 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
 
     progress.stage("reading the export")
     # The stages are imported only now: a sync with nothing to do never needs them.
-    from ingest.output.readcache import read_known_documents, write_known_documents
+    from ingest.output.readcache import read_known_files, write_known_files
     from ingest.read.export import read_export
     from ingest.site.build import build_site
 
     # What earlier syncs read of each doc: kept in memory by `mkdocs serve`, else in a file beside the docs_dir.
-    known = memory.documents if memory is not None else read_known_documents(out_dir)
+    known = memory.files if memory is not None else read_known_files(out_dir)
     known_before = {source: kept[0] for source, kept in known.items()}
     export = read_export(export_dir, jobs, known)
     if not export.documents:
@@ -216,7 +216,7 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
         if site.normalized.keys() != normalized.keys():
             write_normalized(out_dir, site.normalized)
         if memory is None and {source: kept[0] for source, kept in known.items()} != known_before:
-            write_known_documents(out_dir, known)
+            write_known_files(out_dir, known)
         if memory is not None:
             state = file_state(out_dir / MANIFEST)
             memory.manifest = (state, plan.manifest) if state is not None else None
@@ -236,8 +236,8 @@ def _prime(memory: SyncMemory, export_dir: Path, out_dir: Path, manifest: Manife
     if memory.normalized is None:
         state = file_state(cache_path(out_dir))
         memory.normalized = (state, read_normalized(out_dir)) if state is not None else None
-    if not memory.documents:
-        read_export(export_dir, jobs, memory.documents)
+    if not memory.files:
+        read_export(export_dir, jobs, memory.files)
 
 
 def _keep_history(result: SyncResult, manifest: Manifest, history_file: Path | None, dry_run: bool) -> SyncResult:

@@ -1,10 +1,10 @@
-"""The sync's memory of reading: each doc as it was read, kept between syncs.
+"""The sync's memory of reading: each doc and SVG as it was read, kept between syncs.
 
-Reading and parsing every doc of the export is a tenth of a second of each re-sync, though an edit
-changes one doc. What reading made of each doc depends only on its file and its entry in the folder's
-``.wgd-directory.yaml`` (``ingest.read.export.KnownDocuments`` keys it by the file's size, dates and
-inode and by that entry), so it is kept in a file beside the docs_dir, as `mkdocs serve` keeps it in
-memory, and a doc whose file is the same is not read again.
+Reading and parsing every doc of the export, and every SVG (checked for scripts), is a tenth of a
+second or more of each re-sync, though an edit changes one doc. What reading made of each depends only
+on its file (and a doc's entry in the folder's ``.wgd-directory.yaml``; ``ingest.read.export.KnownFiles``
+keys it by the file's size, dates and inode and by that entry), so it is kept in a file beside the
+docs_dir, as `mkdocs serve` keeps it in memory, and a file that is the same is not read again.
 
 The file is a pickle, as Sphinx keeps its environment between builds: documents hold front matter of
 any YAML type (dates among them). It is read only when its first line names this format and this very
@@ -24,7 +24,7 @@ from ingest.output.manifest import code_stamp
 from ingest.utils.atomicfile import write_binary_atomically
 
 if TYPE_CHECKING:
-    from ingest.read.export import KnownDocuments
+    from ingest.read.export import KnownFiles
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,8 @@ def _header() -> bytes:
     return f"ingest-read {FORMAT} {code_stamp()}\n".encode()
 
 
-def read_known_documents(out_dir: Path) -> KnownDocuments:
-    """What earlier syncs into ``out_dir`` read of each doc; empty when there is no usable file."""
+def read_known_files(out_dir: Path) -> KnownFiles:
+    """What earlier syncs into ``out_dir`` read of each doc and SVG; empty when there is no usable file."""
     try:
         with open(read_cache_path(out_dir), "rb") as stream:
             if stream.readline() != _header():
@@ -56,7 +56,7 @@ def read_known_documents(out_dir: Path) -> KnownDocuments:
     return known if isinstance(known, dict) else {}
 
 
-def write_known_documents(out_dir: Path, known: KnownDocuments) -> None:
+def write_known_files(out_dir: Path, known: KnownFiles) -> None:
     """Keep this sync's reads for the next (whole or not at all; a failure is only logged)."""
     path = read_cache_path(out_dir)
 

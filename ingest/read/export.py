@@ -112,23 +112,26 @@ def read_directory_file(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-#: What a doc was read as, with the state of its file (size, dates, inode) and sidecar entry then.
-KnownDocuments = dict[str, tuple[tuple[Any, ...], Document | None, list[Problem]]]
+#: What reading made of each doc (the document, or None, and its problems) and each SVG (None, and the
+#: problem that keeps it out of the site, if any), by source path, with the state of its file then (size,
+#: dates, inode; for a doc, its sidecar entry too).
+KnownFiles = dict[str, tuple[tuple[Any, ...], Document | None, list[Problem]]]
 
 
-def read_export(root: Path, jobs: int = 1, known: KnownDocuments | None = None) -> Export:
+def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None) -> Export:
     """Read every document, asset and sidecar below ``root``, and nothing outside it.
 
     Links in the export (symlinks) are followed only to files inside it; a linked
     folder is never entered. ``jobs`` > 1 reads and parses a big export's documents
-    on that many processes. ``known`` (kept by a long-running process, and brought up
-    to date here) is what earlier reads made of each doc: one whose file is the same
-    (size, modification and change time, inode) is not read again.
+    on that many processes. ``known`` (kept by a long-running process or beside the docs_dir,
+    and brought up to date here) is what earlier reads made of each doc and SVG: one whose file
+    is the same (size, modification and change time, inode) is not read again.
     """
     export = Export(root=root)
     files: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
+    base = os.fspath(root)  # paths as strings below: 10,000 ``Path`` objects were a tenth of a re-sync
+    for dirpath, dirnames, filenames in os.walk(base):
+        rel_dir = os.path.relpath(dirpath, base).replace(os.sep, "/")
         for name in sorted(d for d in dirnames if os.path.islink(os.path.join(dirpath, d))):
             source = name if rel_dir == "." else f"{rel_dir}/{name}"
             export.problems.append(_link_problem(root, source, folder=True))
@@ -170,14 +173,14 @@ def read_export(root: Path, jobs: int = 1, known: KnownDocuments | None = None) 
     documents: list[tuple[str, dict[str, Any] | None]] = []
     for source in usable:
         kind = kinds[source]
-        path = root / source
+        path = os.path.join(base, source)
         if kind == "document":
             folder, _, name = source.rpartition("/")
             file_map = (directories.get(folder) or {}).get("fileMap")
             entry = file_map.get(name) if isinstance(file_map, dict) else None
             documents.append((source, entry if isinstance(entry, dict) else None))
         elif kind == "asset":
-            asset, problem = _read_asset(path, source)
+            asset, problem = _read_asset(path, source, known)
             if asset is None:
                 export.problems.append(problem)
                 continue
@@ -187,7 +190,7 @@ def read_export(root: Path, jobs: int = 1, known: KnownDocuments | None = None) 
             else:
                 export.assets.append(asset)
         elif kind == "navigation":
-            export.navigation, problem = _read_navigation(path, source)
+            export.navigation, problem = _read_navigation(Path(path), source)
             if problem is not None:
                 export.problems.append(problem)
         elif kind == "unsafe":
@@ -213,7 +216,8 @@ def read_export(root: Path, jobs: int = 1, known: KnownDocuments | None = None) 
         if doc is not None:
             export.documents.append(doc)
     if known is not None:
-        for source in set(known) - {source for source, _ in documents}:
+        for source in set(known) - {source for source, _ in documents} - {asset.source for asset in export.assets} \
+                - export.refused_assets:
             del known[source]
     return export
 
@@ -296,23 +300,31 @@ def _link_problem(root: Path, source: str, folder: bool) -> Problem:
                    "site. Copy what it points to into the export instead.", Severity.ERROR)
 
 
-def _read_asset(path: Path, source: str) -> tuple[Asset | None, Problem | None]:
-    """An asset as it will be copied; an SVG is read first, since a browser runs the scripts in one it opens.
+def _read_asset(path: str, source: str, known: KnownFiles | None = None) -> tuple[Asset | None, Problem | None]:
+    """An asset as it will be copied; an SVG is read first, since a browser runs the scripts in one it opens
+    (not again while its file is the same, with ``known``).
 
     (None, problem) when it cannot be read; (asset, problem) when it must not be copied.
     """
     try:
         status = os.stat(path)
         asset = Asset(source=source, size=status.st_size, mtime_ns=status.st_mtime_ns)
-        data = path.read_bytes() if source.lower().endswith(".svg") else None
+        if not source.lower().endswith(".svg"):
+            return asset, None
+        state = file_state(path, changes=True)
+        kept = known.get(source) if known is not None and state is not None else None
+        if kept is not None and kept[0] == state:
+            return asset, kept[2][0] if kept[2] else None
+        with open(path, "rb") as stream:
+            data = stream.read()
     except OSError as exc:
         return None, Problem(source, None, "unreadable", f"Image '{source}' could not be read ({exc.strerror}); it was "
                                                          "not copied. Check the file's permissions and sync again.")
-    if data is None:
-        return asset, None
     reason = svg_problem(decode_bytes(data)[0])
-    if reason is None:
-        return asset, None
-    return asset, Problem(source, None, "unsafe-svg",
-                          f"Image '{source}' is an SVG with {reason}, which would run in the site's name when the image "
-                          "is opened; it was not copied. Export the drawing again as PNG, or without it.")
+    problem = None if reason is None else Problem(
+        source, None, "unsafe-svg",
+        f"Image '{source}' is an SVG with {reason}, which would run in the site's name when the image "
+        "is opened; it was not copied. Export the drawing again as PNG, or without it.")
+    if known is not None and state is not None:
+        known[source] = (state, None, [problem] if problem is not None else [])
+    return asset, problem

@@ -403,7 +403,7 @@ def test_a_sync_with_the_last_syncs_memory_does_what_one_without_it_does(export,
         assert with_memory.report() == without.report()
         assert without_manifest(out) == without_manifest(plain)
         assert read_manifest(out).to_dict() == read_manifest(plain).to_dict()
-    assert set(memory.documents) == {rel for rel in moved_back if rel.endswith(".md")}
+    assert set(memory.files) == {rel for rel in moved_back if rel.endswith(".md")}
     doc = root / "guides" / "edit.md"
     before, text = doc.stat(), doc.read_text("utf-8")
     time.sleep(0.01)
@@ -423,7 +423,7 @@ def test_a_sync_with_nothing_to_do_fills_the_memory_for_the_next(export, tmp_pat
     sync(root, out)
     memory = SyncMemory()
     assert sync(root, out, memory=memory).up_to_date
-    assert memory.manifest is not None and set(memory.documents) == {rel for rel in BASE if rel.endswith(".md")}
+    assert memory.manifest is not None and set(memory.files) == {rel for rel in BASE if rel.endswith(".md")}
     write_tree(root, {"guides/edit.md": page("1edit", "Edit me", "Rewritten in Drive.")})
     read = []
     real = reading._read_document

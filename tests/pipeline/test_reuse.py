@@ -289,3 +289,36 @@ def test_a_dry_run_keeps_no_read_cache(make_export, tmp_path):
     out = tmp_path / "docs"
     sync(make_export(EXPORT), out, dry_run=True, jobs=1)
     assert not read_cache_path(out).exists()
+
+
+SAFE_SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="4" height="4"/></svg>'
+UNSAFE_SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+def test_an_svg_is_checked_again_only_when_its_file_changed(make_export, tmp_path, monkeypatch):
+    """A browser runs the scripts in an SVG it opens: each is checked when read, and what the check found is
+    kept with the doc reads; an SVG rewritten with a script is refused at the next sync."""
+    from ingest.read import export as reading
+
+    checked: list[str] = []
+    real = reading.svg_problem
+    monkeypatch.setattr(reading, "svg_problem", lambda text: (checked.append(text), real(text))[1])
+    files = {**EXPORT, "guides/edit.md": page("1edit", "Edit me", "![](edit.assets/d.svg)"),
+             "guides/edit.assets/d.svg": SAFE_SVG}
+    out = tmp_path / "docs"
+    export = make_export(files)
+    sync(export, out, jobs=1)
+    assert len(checked) == 1 and (out / "guides" / "edit.assets" / "d.svg").is_file()
+    (export / "index.md").write_text((export / "index.md").read_text("utf-8") + "\nMore.\n", "utf-8")
+    sync(export, out, jobs=1)
+    assert len(checked) == 1  # the SVG's file is the same: not read again
+    (export / "guides" / "edit.assets" / "d.svg").write_bytes(UNSAFE_SVG)
+    result = sync(export, out, jobs=1)
+    assert len(checked) == 2 and not (out / "guides" / "edit.assets" / "d.svg").exists()
+    assert "unsafe-svg" in [problem.kind for problem in result.problems]
+    (export / "index.md").write_text((export / "index.md").read_text("utf-8") + "\nAnd more.\n", "utf-8")
+    result = sync(export, out, jobs=1)  # the kept verdict still refuses it, and still says why
+    assert len(checked) == 2
+    fresh = sync(export, tmp_path / "fresh", jobs=1)  # another docs_dir: nothing kept, the SVG read
+    assert len(checked) == 3 and result.report()["problems"] == fresh.report()["problems"]
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
