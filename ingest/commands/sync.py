@@ -227,8 +227,10 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
 
 def _prime(memory: SyncMemory, export_dir: Path, out_dir: Path, manifest: Manifest, jobs: int) -> None:
     """After a sync with nothing to do, fill the memory of a process that will sync again (`mkdocs serve`):
-    the next sync, after an edit, then reads only what the edit changed."""
+    the next sync, after an edit, then reads only what the edit changed. What the last syncs read, kept
+    beside the docs_dir, is not read again."""
     from ingest.output.normalcache import cache_path, read_normalized
+    from ingest.output.readcache import read_known_files
     from ingest.read.export import read_export
 
     state = file_state(out_dir / MANIFEST)
@@ -237,6 +239,7 @@ def _prime(memory: SyncMemory, export_dir: Path, out_dir: Path, manifest: Manife
         state = file_state(cache_path(out_dir))
         memory.normalized = (state, read_normalized(out_dir)) if state is not None else None
     if not memory.files:
+        memory.files.update(read_known_files(out_dir))
         read_export(export_dir, jobs, memory.files)
 
 

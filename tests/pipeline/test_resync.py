@@ -422,14 +422,15 @@ def test_a_sync_with_nothing_to_do_fills_the_memory_for_the_next(export, tmp_pat
     root, out = export(BASE), tmp_path / "docs"
     sync(root, out)
     memory = SyncMemory()
-    assert sync(root, out, memory=memory).up_to_date
-    assert memory.manifest is not None and set(memory.files) == {rel for rel in BASE if rel.endswith(".md")}
-    write_tree(root, {"guides/edit.md": page("1edit", "Edit me", "Rewritten in Drive.")})
     read = []
     real = reading._read_document
     reading._read_document = lambda context, i: (read.append(context[1][i][0]), real(context, i))[1]
     try:
-        result = sync(root, out, memory=memory)
+        assert sync(root, out, memory=memory, jobs=1).up_to_date
+        assert read == []  # what the last sync read, kept beside the docs_dir, is not read again
+        assert memory.manifest is not None and set(memory.files) == {rel for rel in BASE if rel.endswith(".md")}
+        write_tree(root, {"guides/edit.md": page("1edit", "Edit me", "Rewritten in Drive.")})
+        result = sync(root, out, memory=memory, jobs=1)
     finally:
         reading._read_document = real
     assert read == ["guides/edit.md"] and [change["path"] for change in result.changes["updated"]] == ["guides/edit.md"]
