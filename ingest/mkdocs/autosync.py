@@ -70,10 +70,7 @@ class ExportSync:
             except (SyncError, OutputError, OSError) as exc:
                 if still is not None and not still():
                     continue  # read while wikiGDrive was writing: read again, now that it is done
-                if isinstance(exc, (SyncError, OutputError)):
-                    return self._failed(str(exc), serving)
-                return self._failed(f"Could not use '{exc.filename}': {exc.strerror}. Nothing was changed in "
-                                    f"{self.docs_dir}.", serving)
+                return self._failed(self._message(exc), serving)
             self.synced = fingerprint
             self._log(result)
             return result
@@ -92,6 +89,12 @@ class ExportSync:
                 return same
             seen, same = now, False
         return False
+
+    def _message(self, exc: Exception) -> str:
+        """What a failed sync tells the user: the sync's own message, or which file could not be used."""
+        if isinstance(exc, OSError):
+            return f"Could not use '{exc.filename}': {exc.strerror}. Nothing was changed in {self.docs_dir}."
+        return str(exc)
 
     def _failed(self, message: str, serving: bool) -> None:
         if not serving:

@@ -541,15 +541,12 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         if not self.config.enabled:
             return
         path = Path(config.site_dir) / "search" / "search_index.json"
-        if self.generator is not None and self.generator.used:  # already written light
-            if self.compacted is not None:
-                self.compacted.save()
-        elif path.is_file():  # else no search plugin, or it is disabled
-            index = json.loads(path.read_text("utf-8"))
-            light = self._compact_index(index)
+        written_light = self.generator is not None and self.generator.used
+        if not written_light and path.is_file():  # else no search plugin, or it is disabled
+            light = self._compact_index(json.loads(path.read_text("utf-8")))
             path.write_text(json.dumps(light, separators=(",", ":"), ensure_ascii=False), "utf-8")
-            if self.compacted is not None:
-                self.compacted.save()
+        if self.compacted is not None:
+            self.compacted.save()  # writes nothing where nothing was compacted
         self.build_page.remove()
         if not self.dirty_build:  # a dirty build leaves files it did not write, which are the site's
             self.kept_site.finish()
