@@ -423,3 +423,13 @@ def test_paths_beside_mkdocs_yml_are_the_same_however_the_config_was_named(tmp_p
     assert relative == str(tmp_path / ".cache" / "plugin" / "wikigdrive")
     assert history_path("h.json", "mkdocs.yml") == str(tmp_path / "h.json")
     assert beside_config("/elsewhere/cache", "mkdocs.yml") == "/elsewhere/cache"
+
+
+def test_a_sync_that_cannot_use_a_file_stops_the_build_naming_it(monkeypatch, tmp_path):
+    def refused(*args, **options):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "docs" / "page.md"))
+
+    monkeypatch.setattr(autosync, "sync", refused)
+    export_sync = autosync.ExportSync(tmp_path, tmp_path / "docs", SiteSettings(), None)
+    with pytest.raises(PluginError, match=r"Could not use '.*page\.md': Permission denied\. Nothing was changed"):
+        export_sync.run(serving=False, debounce=1.0)
