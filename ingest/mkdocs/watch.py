@@ -148,9 +148,11 @@ class ExportWatcher:
                 continue
             self._identity = now
             observer.unschedule_all()
-            if now is not None:
-                try:
+            try:
+                if now is not None:
                     observer.schedule(self._handler, str(path), recursive=True)
-                except OSError as exc:
-                    log.warning("wikigdrive: %s can no longer be watched (%s); restart `mkdocs serve`.", path, exc)
+            except OSError as exc:  # e.g. inotify's limit of watches reached: MkDocs' polling watches it now
+                log.debug("wikigdrive: %s is watched by MkDocs' polling from now on (inotify: %s).", path, exc)
+                server.watch(str(path))
+                self.stop()
             ask_for_rebuild(server)

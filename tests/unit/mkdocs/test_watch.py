@@ -36,7 +36,7 @@ def watched(tmp_path):
     server, watcher = Server(), ExportWatcher()
     if not watcher.start(server, export):
         pytest.skip("no native file watcher (inotify) here: MkDocs' polling alone watches the export")
-    yield export, server
+    yield export, server, watcher
     watcher.stop()
 
 
@@ -47,7 +47,7 @@ def settle(server: Server) -> None:
 
 
 def test_a_write_in_the_export_asks_for_a_rebuild_at_once(watched):
-    export, server = watched
+    export, server, _ = watched
     settle(server)
     (export / "guides" / "start.md").write_text("---\ntitle: Start\n---\nEdited.\n", "utf-8")
     assert server.wait_for_rebuild(timeout=2.0)
@@ -55,7 +55,7 @@ def test_a_write_in_the_export_asks_for_a_rebuild_at_once(watched):
 
 @pytest.mark.parametrize("change", ["add", "remove", "move", "touch"])
 def test_a_doc_added_removed_moved_or_touched_asks_for_a_rebuild(watched, change):
-    export, server = watched
+    export, server, _ = watched
     settle(server)
     doc = export / "guides" / "start.md"
     if change == "add":
@@ -71,7 +71,7 @@ def test_a_doc_added_removed_moved_or_touched_asks_for_a_rebuild(watched, change
 
 def test_reading_the_export_asks_for_nothing(watched):
     """The sync reads every doc of the export: that must not ask for another rebuild."""
-    export, server = watched
+    export, server, _ = watched
     settle(server)
     for path in export.rglob("*"):
         if path.is_file():
@@ -124,7 +124,7 @@ def test_on_a_network_mount_mkdocs_polling_watches_the_export(tmp_path, monkeypa
 
 def test_an_export_folder_made_anew_at_its_path_is_watched_in_its_turn(watched, monkeypatch, tmp_path):
     """inotify follows a folder, not a path: a new download put where the export was is watched too."""
-    export, server = watched
+    export, server, _ = watched
     settle(server)
     export.rename(tmp_path / "old-export")
     export.mkdir()
@@ -157,3 +157,19 @@ def test_the_plugin_watches_the_export_under_serve_and_not_the_docs_dir(tmp_path
     assert watched == ([] if native else [str(tmp_path)])  # polling too would ask for each rebuild twice
     plugin.on_shutdown()
     assert plugin.export_watcher.observer is None
+
+
+def test_a_new_export_folder_inotify_cannot_watch_is_left_to_mkdocs_polling(watched, monkeypatch, tmp_path):
+    export, server, watcher = watched
+    polled: list[str] = []
+    server.watch = polled.append
+    monkeypatch.setattr(watcher.observer, "schedule", lambda *args, **options: (_ for _ in ()).throw(
+        OSError(28, "inotify watch limit reached")))
+    settle(server)
+    export.rename(tmp_path / "old-export")
+    export.mkdir()
+    assert server.wait_for_rebuild(timeout=3.0)
+    deadline = time.monotonic() + 3.0
+    while not polled and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert polled == [str(export)] and watcher.observer is None
