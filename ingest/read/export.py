@@ -200,7 +200,7 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None) -> E
                                            "site; it was not copied, and links to it are shown as text. Attach it "
                                            "as a PDF or a zip, or link to where it is published."))
             export.refused_assets.add(source)
-    states = [_state(root, source, entry) if known is not None else None for source, entry in documents]
+    states = [_state(base, source, entry) if known is not None else None for source, entry in documents]
     kept = {i: known[source] for i, (source, _) in enumerate(documents)
             if known is not None and states[i] is not None and known.get(source, (None,))[0] == states[i]}
     fresh = [i for i in range(len(documents)) if i not in kept]
@@ -222,9 +222,9 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None) -> E
     return export
 
 
-def _state(root: Path, source: str, entry: dict[str, Any] | None) -> tuple[Any, ...] | None:
+def _state(base: str, source: str, entry: dict[str, Any] | None) -> tuple[Any, ...] | None:
     """What reading a doc depends on: its file's size, dates and inode, and its sidecar entry."""
-    state = file_state(root / source, changes=True)
+    state = file_state(os.path.join(base, source), changes=True)
     return None if state is None else (*state, repr(entry))
 
 
