@@ -180,6 +180,23 @@ class Asset:
 
 
 @dataclass(frozen=True)
+class NavigationEntry:
+    """One link (or plain label) of the navigation document."""
+
+    depth: int
+    """0 for a top-level item, 1 for an item in its sub-list, and so on."""
+
+    title: str
+    """The label editors gave the entry: what the nav shows for it."""
+
+    target: str | None
+    """Where it links (a path in the export, a Drive URL, ``gdoc:id``), or None for a plain label."""
+
+    line: int
+    """1-based line of the navigation document's body."""
+
+
+@dataclass(frozen=True)
 class NavigationDocument:
     """The navigation document at the export root (``navigation.md``): the nav editors laid out in Drive."""
 
@@ -192,6 +209,9 @@ class NavigationDocument:
 
     first_line: int = 1
     """The file line the body starts on, to report an entry by its line."""
+
+    entries: tuple[NavigationEntry, ...] = ()
+    """The body's entries, in order (``ingest.read.navigation.parse_navigation``)."""
 
 
 @dataclass

@@ -21,7 +21,7 @@ def export_facts(export_dir: Path) -> ExportFacts:
     from ingest.read.export import read_export
     from ingest.read.meta import menu_weight
     from ingest.site.nav import title_from_name
-    from ingest.site.navdoc import entry_doc, parse_navigation
+    from ingest.site.navdoc import entry_doc
     from ingest.site.redirects import stub_targets
 
     export = read_export(Path(export_dir))
@@ -40,7 +40,7 @@ def export_facts(export_dir: Path) -> ExportFacts:
         for doc in pages:
             by_id.setdefault(doc.id, doc)
         redirects = stub_targets(stubs, pages)
-        for entry in parse_navigation(export.navigation.text):
+        for entry in export.navigation.entries:
             doc = entry_doc(entry.target, by_source, by_id, redirects) if entry.target else None
             navigation.append((entry.depth, entry.title, source_url(doc.source) if doc else None))
     folders = {source.rsplit("/", 1)[0] for source in (doc.source for doc in export.documents) if "/" in source}

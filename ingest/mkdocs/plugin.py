@@ -233,8 +233,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         folder = Path(beside_config(self.config.cache_dir, config.config_file_path))
         if self.render_cache is None or self.render_cache.path != folder / "render.sqlite3":
             self.render_cache = RenderCache(folder / "render.sqlite3")
-            if self.serving:
-                self.render_cache.sources = {}  # each rebuild reads only the pages that changed
+            # each build reads only the pages that changed; `mkdocs serve` keeps them in memory once read
+            self.render_cache.open_sources(folder / "sources.pickle", write=not self.serving)
             for old in ("render.json", "render", "pages"):  # the file-a-page caches of earlier versions
                 with contextlib.suppress(OSError):
                     shutil.rmtree(folder / old) if (folder / old).is_dir() else (folder / old).unlink()

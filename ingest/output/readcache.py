@@ -18,10 +18,10 @@ from __future__ import annotations
 import logging
 import pickle
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 from ingest.output.manifest import code_stamp
-from ingest.utils.atomicfile import write_binary_atomically
+from ingest.utils.picklefile import NoCache, read_pickle, write_pickle
 
 if TYPE_CHECKING:
     from ingest.read.export import KnownFiles
@@ -38,19 +38,16 @@ def read_cache_path(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.ingest-read.pickle"
 
 
-def _header() -> bytes:
-    return f"ingest-read {FORMAT} {code_stamp()}\n".encode()
+def _header() -> str:
+    return f"ingest-read {FORMAT} {code_stamp()}"
 
 
 def read_known_files(out_dir: Path) -> KnownFiles:
     """What earlier syncs into ``out_dir`` read of each doc and SVG; empty when there is no usable file."""
     try:
-        with open(read_cache_path(out_dir), "rb") as stream:
-            if stream.readline() != _header():
-                return {}
-            known = pickle.load(stream)
-    except Exception as exc:  # noqa: BLE001 - missing, cut short, damaged: a cache costs only time
-        if not isinstance(exc, FileNotFoundError):
+        known = read_pickle(read_cache_path(out_dir), _header())
+    except NoCache as exc:
+        if not exc.missing:
             log.debug("The sync's read cache of %s was not used (%s): every doc is read.", out_dir, exc)
         return {}
     return known if isinstance(known, dict) else {}
@@ -59,12 +56,7 @@ def read_known_files(out_dir: Path) -> KnownFiles:
 def write_known_files(out_dir: Path, known: KnownFiles) -> None:
     """Keep this sync's reads for the next (whole or not at all; a failure is only logged)."""
     path = read_cache_path(out_dir)
-
-    def write(stream: BinaryIO) -> None:
-        stream.write(_header())
-        pickle.dump(known, stream, protocol=pickle.HIGHEST_PROTOCOL)
-
     try:
-        write_binary_atomically(path, write)
+        write_pickle(path, _header(), known)
     except (OSError, pickle.PicklingError) as exc:
         log.debug("The sync's read cache %s could not be written (%s); the next sync reads every doc.", path, exc)

@@ -19,7 +19,8 @@ from ingest.model import Asset, Document, NavigationDocument, Problem, Severity
 from ingest.read.decode import decode_bytes
 from ingest.read.document import parse_document
 from ingest.read.flatyaml import parse_flat_yaml
-from ingest.read.frontmatter import LOADER, YAML_FAILURES, FrontMatterError, refuse_aliases, split_front_matter
+from ingest.read.frontmatter import LOADER, YAML_FAILURES, refuse_aliases
+from ingest.read.navigation import read_navigation
 from ingest.read.svg import svg_problem
 from ingest.utils.filestate import file_state
 from ingest.utils.parallel import map_items
@@ -112,10 +113,10 @@ def read_directory_file(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-#: What reading made of each doc (the document, or None, and its problems) and each SVG (None, and the
-#: problem that keeps it out of the site, if any), by source path, with the state of its file then (size,
-#: dates, inode; for a doc, its sidecar entry too).
-KnownFiles = dict[str, tuple[tuple[Any, ...], Document | None, list[Problem]]]
+#: What reading made of each doc (the document, or None, and its problems), of the navigation document
+#: (with its entries) and of each SVG (None, and the problem that keeps it out of the site, if any), by
+#: source path, with the state of its file then (size, dates, inode; for a doc, its sidecar entry too).
+KnownFiles = dict[str, tuple[tuple[Any, ...], Document | NavigationDocument | None, list[Problem]]]
 
 
 def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None) -> Export:
@@ -190,7 +191,7 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None) -> E
             else:
                 export.assets.append(asset)
         elif kind == "navigation":
-            export.navigation, problem = _read_navigation(Path(path), source)
+            export.navigation, problem = _read_navigation(path, source, known)
             if problem is not None:
                 export.problems.append(problem)
         elif kind == "unsafe":
@@ -216,8 +217,9 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None) -> E
         if doc is not None:
             export.documents.append(doc)
     if known is not None:
+        navigation = {export.navigation.source} if export.navigation is not None else set()
         for source in set(known) - {source for source, _ in documents} - {asset.source for asset in export.assets} \
-                - export.refused_assets:
+                - export.refused_assets - navigation:
             del known[source]
     return export
 
@@ -240,23 +242,6 @@ def _read_document(context: tuple[Path, list[tuple[str, dict[str, Any] | None]]]
                               f"Doc '{source}' could not be read ({exc.strerror}); it is left out of "
                               "the site. Check the file's permissions and sync again.", Severity.ERROR)]
     return parse_document(source, data, entry)
-
-
-def _read_navigation(path: Path, source: str) -> tuple[NavigationDocument | None, Problem | None]:
-    """The navigation document's body (its front matter is wikiGDrive's list of every path, not the nav)."""
-    try:
-        text = decode_bytes(path.read_bytes())[0]
-    except OSError as exc:
-        return None, Problem(source, None, "unreadable",
-                             f"The navigation document '{source}' could not be read ({exc.strerror}); the nav comes "
-                             "from the docs' menus and folders instead.")
-    try:
-        _, body, body_line = split_front_matter(text)
-    except FrontMatterError as exc:
-        return None, Problem(source, exc.line, "invalid-yaml",
-                             f"The navigation document '{source}': {exc.message}; the nav comes from the docs' menus "
-                             "and folders instead. Fix its front matter, or re-export it.")
-    return NavigationDocument(source, body, body_line), None
 
 
 def _is_name(value: Any) -> bool:
@@ -298,6 +283,20 @@ def _link_problem(root: Path, source: str, folder: bool) -> Problem:
     return Problem(source, None, "symlink-outside-export",
                    f"'{source}' is a link to {what} outside the export; it was not followed, so nothing of it is in the "
                    "site. Copy what it points to into the export instead.", Severity.ERROR)
+
+
+def _read_navigation(path: str, source: str,
+                     known: KnownFiles | None) -> tuple[NavigationDocument | None, Problem | None]:
+    """The navigation document and its entries (``ingest.read.navigation``); not read again while its file
+    is the same, with ``known``."""
+    state = file_state(path, changes=True) if known is not None else None
+    kept = known.get(source) if known is not None and state is not None else None
+    if kept is not None and kept[0] == state and isinstance(kept[1], NavigationDocument):
+        return kept[1], kept[2][0] if kept[2] else None
+    navigation, problem = read_navigation(path, source)
+    if known is not None and state is not None:
+        known[source] = (state, navigation, [problem] if problem is not None else [])
+    return navigation, problem
 
 
 def _read_asset(path: str, source: str, known: KnownFiles | None = None) -> tuple[Asset | None, Problem | None]:

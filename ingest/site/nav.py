@@ -26,7 +26,7 @@ from typing import Any
 from ingest.files import HOME_NAMES, SECTION_NAMES, page_dest, page_url, safe_path, section_dest
 from ingest.model import Document, NavigationDocument, NavNode, Problem, Severity
 from ingest.read.meta import menu_weight
-from ingest.site.navdoc import entry_doc, parse_navigation
+from ingest.site.navdoc import entry_doc
 from ingest.transform.policy import escape_text
 
 
@@ -192,7 +192,7 @@ def _from_navigation(navigation: NavigationDocument, by_source: dict[str, Docume
     placements: dict[NodeKey, _Placement] = {}
     labels: dict[str, str] = {}
     stack: list[tuple[int, NodeKey | None]] = []
-    entries = parse_navigation(navigation.text)
+    entries = navigation.entries
     for position, entry in enumerate(entries):
         while stack and stack[-1][0] >= entry.depth:
             stack.pop()

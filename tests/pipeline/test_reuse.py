@@ -5,6 +5,7 @@ fresh sync of the same export writes."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 
 import pytest
@@ -322,3 +323,36 @@ def test_an_svg_is_checked_again_only_when_its_file_changed(make_export, tmp_pat
     fresh = sync(export, tmp_path / "fresh", jobs=1)  # another docs_dir: nothing kept, the SVG read
     assert len(checked) == 3 and result.report()["problems"] == fresh.report()["problems"]
     assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+def test_the_navigation_document_is_parsed_again_only_when_its_file_changed(make_export, tmp_path, monkeypatch):
+    """A whole wiki's navigation document is a tenth of a second to parse: its entries are kept with the reads,
+    and a navigation document rewritten with another order puts the nav in that order at the next sync."""
+    from ingest.read import navigation as reading
+
+    parsed: list[str] = []
+    real = reading.parse_navigation
+    monkeypatch.setattr(reading, "parse_navigation", lambda text: (parsed.append(text), real(text))[1])
+    order = "* [Home](index.md)\n* [Guides](guides.md)\n   * [Keep](guides/keep.md)\n   * [Edit me](guides/edit.md)\n"
+    out = tmp_path / "docs"
+    export = make_export({**EXPORT, "navigation.md": "---\nlinks: []\n---\n" + order})
+    first = sync(export, out, jobs=1)
+    assert len(parsed) == 1
+    (export / "index.md").write_text((export / "index.md").read_text("utf-8") + "\nMore.\n", "utf-8")
+    sync(export, out, jobs=1)
+    assert len(parsed) == 1  # its file is the same: its entries are the kept ones
+    assert _order(first.manifest.nav, "Keep", "Edit me") == ["Keep", "Edit me"]
+    swapped = order.replace("   * [Keep](guides/keep.md)\n   * [Edit me](guides/edit.md)\n",
+                            "   * [Edit me](guides/edit.md)\n   * [Keep](guides/keep.md)\n")
+    (export / "navigation.md").write_text("---\nlinks: []\n---\n" + swapped, "utf-8")
+    assert _order(sync(export, out, jobs=1).manifest.nav, "Keep", "Edit me") == ["Edit me", "Keep"]
+    assert len(parsed) == 2
+    sync(export, tmp_path / "fresh", jobs=1)
+    assert len(parsed) == 3  # another docs_dir: nothing kept
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+def _order(nav: list, *titles: str) -> list[str]:
+    """``titles`` in the order the nav (MkDocs' ``nav``, as the manifest keeps it) lists them."""
+    text = json.dumps(nav)
+    return sorted(titles, key=lambda title: text.index(json.dumps(title)))

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from ingest.model import Document, NavigationDocument
+from ingest.model import Document
+from ingest.read.navigation import navigation_document
 from ingest.read.export import read_export
 from ingest.site.build import build_site
 from ingest.site.nav import build_navigation
@@ -73,7 +74,7 @@ def test_navigation_document_gives_tree_and_order(make_export, name):
 
 def test_navigation_entry_without_link_is_a_section():
     navigation = build_navigation([HOME, d("a.md", "A"), d("b.md", "B")], {},
-                                  NavigationDocument("navigation.md", "- Reference\n    - [B](b.md)\n    - [A](a.md)\n"))
+                                  navigation_document("navigation.md", "- Reference\n    - [B](b.md)\n    - [A](a.md)\n"))
     (section,) = navigation.root.children
     assert section.title == "Reference"
     assert [child.title for child in section.children] == ["B", "A"]
@@ -81,7 +82,7 @@ def test_navigation_entry_without_link_is_a_section():
 
 
 def test_navigation_entry_to_missing_doc_is_reported():
-    navigation = build_navigation([HOME, d("a.md", "A")], {}, NavigationDocument("navigation.md", "- [A](a.md)\n- [Gone](gone.md)\n"))
+    navigation = build_navigation([HOME, d("a.md", "A")], {}, navigation_document("navigation.md", "- [A](a.md)\n- [Gone](gone.md)\n"))
     assert kinds(navigation) == [("navigation.md", "navigation-entry")]
     assert str(navigation.root) == "A (a.md)"
 
