@@ -593,3 +593,23 @@ def test_a_page_rendered_after_all_without_its_cache_entry_logs_its_warnings_onc
     assert again.plugin.incremental.stats.materialized > 0 and again.stats is not None and again.stats.rendered > 0
     assert len([message for message in again.warnings if "no-such-page.md" in message]) == 1
     assert_same_site(again, site.build("plain", cache=False, workers=1, strict=False))
+
+
+def test_a_build_reads_again_only_the_sources_whose_file_changed(site):
+    """Each page's source (Markdown and front matter) is kept between builds by its file's size, dates and
+    inode: a page edited by hand in the docs_dir is read again, the others are not; a damaged file of kept
+    sources costs only time."""
+    first = site.build("site")
+    assert first.stats is not None and first.stats.sources_kept == 0
+    pages = docs_pages_of(first)
+    page = site.docs / "guides" / "measure-reference.md"
+    page.write_text(page.read_text("utf-8").replace("---\n", "---\ntags:\n  - Reference\n", 1), "utf-8")  # by hand
+    again = site.build("site", fresh=False)
+    assert again.stats is not None and again.stats.sources_kept == pages - 1
+    assert b"Reference" in again.site["tags/index.html"]
+    assert_same_site(again, site.plain())
+    (site.cache_dir / "sources.pickle").write_bytes(b"ingest-page-sources 1 mkdocs\n\x80\x05 cut short")
+    damaged = site.build("site", fresh=False)
+    assert damaged.stats is not None and damaged.stats.sources_kept == 0
+    assert_same_site(damaged, site.plain())
+    assert site.build("site", fresh=False).stats.sources_kept == pages
