@@ -3,58 +3,59 @@
 Normalising (mojibake, invisible characters, spaces, bullets, lists) is a third of a re-sync and
 depends only on a doc's text (``site.build.normalize_key``), so what it made is kept in a file
 beside the docs_dir (like the lock; the docs_dir itself is swapped) and a doc whose text is the
-same is not normalised again. It is a cache: a file that is missing, damaged or of another
-format costs only time, and deleting it is always safe.
+same is not normalised again. It is a pickle, as the read cache is (``readcache``), read back four
+times faster than the JSON it was. It is a cache: a file that is missing, damaged or of another
+format or ingest costs only time, and deleting it is always safe.
 """
 
 from __future__ import annotations
 
-import json
 import logging
+import pickle
 from pathlib import Path
-from typing import Any
 
+from ingest.output.manifest import code_stamp
 from ingest.transform.normalize import Normalized
-from ingest.utils.atomicfile import write_json_atomically
+from ingest.utils.picklefile import NoCache, read_pickle, write_pickle
 
 log = logging.getLogger(__name__)
 
-#: The file's format; a file of another format is not read.
-FORMAT = 1
+#: The file's format; a file of another format (or of another ingest) is not read.
+FORMAT = 2
 
 
 def cache_path(out_dir: Path) -> Path:
-    """Where a docs_dir's cache lives: beside it, hidden (``.docs_src.ingest-cache.json``)."""
+    """Where a docs_dir's cache lives: beside it, hidden (``.docs_src.ingest-normal.pickle``)."""
+    out_dir = Path(out_dir).absolute()
+    return out_dir.parent / f".{out_dir.name}.ingest-normal.pickle"
+
+
+def _old_cache_path(out_dir: Path) -> Path:
+    """Where earlier versions kept it, as JSON: removed when the new file is written."""
     out_dir = Path(out_dir).absolute()
     return out_dir.parent / f".{out_dir.name}.ingest-cache.json"
+
+
+def _header() -> str:
+    return f"ingest-normal {FORMAT} {code_stamp()}"
 
 
 def read_normalized(out_dir: Path) -> dict[str, Normalized | None]:
     """What earlier syncs into ``out_dir`` made of each doc's text; empty when there is no usable file."""
     try:
-        data = json.loads(cache_path(out_dir).read_text("utf-8"))
-    except (OSError, ValueError):
+        known = read_pickle(cache_path(out_dir), _header())
+    except NoCache as exc:
+        if not exc.missing:
+            log.debug("The sync's normalising cache of %s was not used (%s): every doc is normalised.", out_dir, exc)
         return {}
-    entries = data.get("normalized") if isinstance(data, dict) and data.get("format") == FORMAT else None
-    if not isinstance(entries, dict):
-        return {}
-    known: dict[str, Normalized | None] = {}
-    for key, value in entries.items():
-        if value is None:
-            known[key] = None
-        elif (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str) and isinstance(value[1], str)
-              and isinstance(value[2], list) and all(isinstance(fix, str) for fix in value[2])):
-            known[key] = Normalized(value[0], value[1], tuple(value[2]))
-    return known
+    return known if isinstance(known, dict) else {}
 
 
 def write_normalized(out_dir: Path, normalized: dict[str, Normalized | None]) -> None:
     """Keep this sync's ``normalized`` for the next (whole or not at all; a failure is only logged)."""
     path = cache_path(out_dir)
-    data: dict[str, Any] = {"format": FORMAT, "normalized": {
-        key: None if value is None else [value.body, value.title, list(value.fixes)]
-        for key, value in normalized.items()}}
     try:
-        write_json_atomically(path, data)
-    except OSError as exc:
+        write_pickle(path, _header(), dict(normalized))
+        _old_cache_path(out_dir).unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError) as exc:
         log.debug("The sync's cache %s could not be written (%s); the next sync normalises every doc.", path, exc)

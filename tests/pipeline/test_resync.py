@@ -272,7 +272,7 @@ def test_leftovers_of_a_killed_sync_are_cleared(export, tmp_path):
     (tmp_path / ".ingest-staging-docs-abc" / "half.md").write_text("half")
     (tmp_path / ".ingest-staging-docs-manifest.json").write_text("{")
     sync(root, out)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".docs.ingest-cache.json", ".docs.ingest-read.pickle",
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".docs.ingest-normal.pickle", ".docs.ingest-read.pickle",
                                                           ".docs.ingest.lock", "docs", "export"]
     assert snapshot(out) == good
 
@@ -293,7 +293,7 @@ def test_swap_without_atomic_exchange_still_works(export, tmp_path, monkeypatch)
     sync(export(BASE), out)
     sync(export(edited(BASE)), out)
     assert (out / "reference/move.md").is_file() and not (out / "guides/move.md").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".docs.ingest-cache.json", ".docs.ingest-read.pickle",
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".docs.ingest-normal.pickle", ".docs.ingest-read.pickle",
                                                           ".docs.ingest-spare", ".docs.ingest.lock", "docs", "export"]
 
 

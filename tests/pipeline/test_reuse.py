@@ -207,13 +207,19 @@ def test_a_resync_normalises_only_the_docs_whose_text_changed(make_export, tmp_p
     assert snapshot(out) == snapshot(tmp_path / "fresh")
 
 
-@pytest.mark.parametrize("damage", ["{not json", '{"format": 1, "normalized": {"k": [1, 2]}}', '{"format": 99}'])
+@pytest.mark.parametrize("damage", ["garbage", "cut short", "another ingest", "not a dict"])
 def test_a_damaged_normalise_cache_costs_only_time(make_export, tmp_path, normalised, damage):
+    import pickle
+
     from ingest.output.normalcache import cache_path
 
     out = tmp_path / "docs"
     sync(make_export(ODD), out)
-    cache_path(out).write_text(damage, "utf-8")
+    whole = cache_path(out).read_bytes()
+    header = whole.split(b"\n", 1)[0] + b"\n"
+    cache_path(out).write_bytes({"garbage": b"{not a pickle", "cut short": whole[:len(whole) // 2],
+                                 "another ingest": b"ingest-normal 2 0.0.1:000000000000\n" + whole[len(header):],
+                                 "not a dict": header + pickle.dumps(["a list"])}[damage])
     shutil.rmtree(tmp_path / "export")
     normalised.clear()
     export = make_export({**ODD, "guides/edit.md": page("1edit", "Edit me", "Edited in Drive.")})
@@ -221,6 +227,16 @@ def test_a_damaged_normalise_cache_costs_only_time(make_export, tmp_path, normal
     assert len(normalised) == len(ODD) - 1  # every doc (the image is not one), none from the damaged file
     sync(export, tmp_path / "fresh")
     assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+def test_the_json_normalise_cache_of_earlier_versions_is_removed(make_export, tmp_path):
+    from ingest.output.normalcache import cache_path
+
+    out = tmp_path / "docs"
+    old = tmp_path / ".docs.ingest-cache.json"
+    old.write_text('{"format": 1, "normalized": {}}', "utf-8")
+    sync(make_export(ODD), out)
+    assert cache_path(out).is_file() and not old.exists()
 
 
 # --- reading is kept too (ingest/output/readcache.py) ---------------------------------------------
