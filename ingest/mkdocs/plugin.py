@@ -57,6 +57,7 @@ from ingest.mkdocs.incremental import BuildRecord, IncrementalBuild, PageRecord,
 from ingest.mkdocs.keptsite import KeptSite
 from ingest.mkdocs.markers import render_markers
 from ingest.mkdocs.minify import collapse_whitespace
+from ingest.mkdocs.processend import leave_the_rest_to_the_exit
 from ingest.mkdocs.rendercache import RenderCache, supported
 from ingest.mkdocs.searchcache import (
     CachedIndexing,
@@ -297,7 +298,14 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        """Stop watching the export and close the caches' files; at the end of a command-line `mkdocs build`,
+        spare the process the interpreter's teardown of what it built (``processend``)."""
         self.export_watcher.stop()
+        for cache in (self.render_cache, self.theme_cache):
+            if cache is not None:
+                cache.store.close()
+        if not self.serving:
+            leave_the_rest_to_the_exit()
 
     @event_priority(-100)  # the last: the pages are rendered ahead with the nav and files as final
     def on_nav(self, nav: Any, config: Any, files: Any) -> None:

@@ -139,6 +139,16 @@ class EntryStore:
         except sqlite3.Error as exc:
             self._failed("prune", exc)
 
+    def close(self) -> None:
+        """Close this process's connection (entries put and not flushed are dropped); the next use opens it again."""
+        self._pending, self._pending_chars = {}, 0
+        if self._db is not None and self._pid == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        elif self._db is not None:
+            _INHERITED.append(self._db)  # a parent's, in a forked worker: left alone
+        self._db = None
+
     # --- the file -----------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection | None:

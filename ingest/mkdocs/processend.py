@@ -1,0 +1,39 @@
+"""End a `mkdocs build` process without the interpreter's last walk over everything it built.
+
+When the `mkdocs` command returns, Python tears the process down: it collects every reference cycle
+left (MkDocs' files and pages, the nav, the config and its plugins, the caches) and frees it object
+by object. On the whole 2023 export that is 0.15 s, a tenth of a build that changes one page, for
+memory the operating system takes back at once anyway.
+
+So at the very end of a command-line `mkdocs build` (``on_shutdown``), once the build's own garbage
+is collected (its finalisers run as usual), what is still alive is moved out of the collector's
+reach (``gc.freeze``), and the teardown leaves it alone. Python does not promise to finalise objects
+that are alive at exit, so nothing that works correctly relies on it. Only where the process is
+MkDocs' command line: in a process that goes on after the build (a test, a tool that builds through
+MkDocs' API, `mkdocs serve`) objects frozen would never be collected, and nothing is done.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+
+def runs_as_mkdocs_command() -> bool:
+    """Whether this process is MkDocs' command line (the ``mkdocs`` script, or ``python -m mkdocs``)."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is not None and spec.name in ("mkdocs", "mkdocs.__main__"):
+        return True
+    command_line = sys.modules.get("mkdocs.__main__")
+    return command_line is not None and getattr(main, "cli", None) is getattr(command_line, "cli", False)
+
+
+def leave_the_rest_to_the_exit() -> bool:
+    """Collect the garbage there is now, then keep the collector off what is left; returns whether it did
+    (only in MkDocs' command line, whose process ends next)."""
+    if not runs_as_mkdocs_command():
+        return False
+    gc.collect()
+    gc.freeze()
+    return True
