@@ -182,7 +182,12 @@ CLI_GC_THRESHOLD = 200_000
 
 def main() -> None:  # pragma: no cover - entry point
     gc.set_threshold(CLI_GC_THRESHOLD, 30, 30)
-    cli()  # named as it was run: `ingest`, or `python -m ingest`
+    try:
+        cli()  # named as it was run: `ingest`, or `python -m ingest`
+    finally:
+        # The process ends now: what is left is not walked and freed object by object by the interpreter's
+        # teardown (a twentieth of a re-sync), as at the end of `mkdocs build` (ingest.mkdocs.processend).
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover
