@@ -34,7 +34,6 @@ import filelock
 from ingest.model import Asset
 from ingest.output.manifest import MANIFEST, manifest_bytes
 from ingest.site.history import FileRecord, Manifest
-from ingest.utils.filestate import file_identity
 
 __all__ = ["OutputError", "LockedError", "OutputFile", "WritePlan", "check_owned", "docs_dir_lock", "lock_path",
            "plan_write", "recover", "spare_path", "write_plan"]
@@ -97,6 +96,10 @@ class WritePlan:
 
     keep: list[str] = field(default_factory=list)
     """Unchanged files: hard-linked from the old docs_dir, not rewritten."""
+
+    kept_files: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Which file (device, inode) each unchanged one is in the old docs_dir, as the plan found it there:
+    the staging folder may hold that very file already."""
 
     write: list[str] = field(default_factory=list)
     """New or changed files."""
@@ -233,6 +236,7 @@ def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: Manifest,
         written_at = -1
     records: dict[str, FileRecord] = {}
     keep, write = [], []
+    kept_files: dict[str, tuple[int, int]] = {}
     root = os.fspath(out_dir)
     for file in files:
         old = old_files.get(file.dest)
@@ -244,15 +248,18 @@ def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: Manifest,
             same = _file_sha1(file.source) == (old.sha1 or _untouched_sha1(os.path.join(root, file.dest), file.size,
                                                                           written_at))
         records[file.dest] = FileRecord(file.key, file.size, None)
-        if same and written_at >= 0 and _untouched(os.path.join(root, file.dest), file.size, written_at):
+        identity = _untouched_identity(os.path.join(root, file.dest), file.size, written_at) if same else None
+        if identity is not None:
             keep.append(file.dest)
+            kept_files[file.dest] = identity
         else:
             write.append(file.dest)
     new_dests = {file.dest for file in files}
     written = manifest.with_files(records)
     data = manifest_bytes(written)
-    return WritePlan(out_dir, files, written, keep, write, sorted(dest for dest in old_files if dest not in new_dests),
-                     _read_bytes(out_dir / MANIFEST) != data, data)
+    return WritePlan(out_dir, files, written, keep, kept_files, write,
+                     sorted(dest for dest in old_files if dest not in new_dests), _read_bytes(out_dir / MANIFEST) != data,
+                     data)
 
 
 def page_reader(out_dir: Path, manifest: Manifest) -> Callable[[str], str | None]:
@@ -289,10 +296,18 @@ def page_reader(out_dir: Path, manifest: Manifest) -> Callable[[str], str | None
 
 def _untouched(path: str, size: int, written_at: int) -> bool:
     """The file the last sync wrote is still there, as it was written."""
+    return _untouched_identity(path, size, written_at) is not None
+
+
+def _untouched_identity(path: str, size: int, written_at: int) -> tuple[int, int] | None:
+    """Which file (device, inode) the last sync wrote at ``path``, if it is still there as it was written."""
+    if written_at < 0:
+        return None
     try:
-        return _as_written(os.stat(path, follow_symlinks=False), size, written_at)
+        status = os.stat(path, follow_symlinks=False)
     except OSError:
-        return False
+        return None
+    return (status.st_dev, status.st_ino) if _as_written(status, size, written_at) else None
 
 
 def _as_written(stat: os.stat_result, size: int, written_at: int) -> bool:
@@ -376,7 +391,7 @@ def _stage(plan: WritePlan, staging: Path, progress: Callable[[int], None] | Non
             continue
         source, target = os.path.join(old_root, file.dest), os.path.join(new_root, file.dest)
         there = found.get(file.dest)
-        if there is None or there != file_identity(source, follow_symlinks=False):
+        if there is None or there != plan.kept_files.get(file.dest):
             if there is not None:
                 os.unlink(target)
             _link(source, target)
@@ -399,9 +414,13 @@ def _parents(dest: str) -> list[str]:
     return ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
 
 
-def _clear_unwanted(root: str, rel: str, files: set[str], folders: set[str]) -> dict[str, tuple[int, int] | None]:
+def _clear_unwanted(root: str, rel: str, files: set[str], folders: set[str],
+                    device: int | None = None) -> dict[str, tuple[int, int] | None]:
     """Remove from the folder ``rel`` of ``root`` every entry that is not one of ``files`` or ``folders``;
-    returns the ones left (files with their device and inode, folders with None)."""
+    returns the ones left (files with their device and inode, folders with None). The inode is the one the
+    folder lists (no file is stat-ed: 9,000 of them were a tenth of a re-sync); the device is ``root``'s."""
+    if device is None:
+        device = os.stat(root).st_dev
     left: dict[str, tuple[int, int] | None] = {}
     with os.scandir(os.path.join(root, rel)) as scan:
         entries = list(scan)
@@ -409,13 +428,12 @@ def _clear_unwanted(root: str, rel: str, files: set[str], folders: set[str]) -> 
         path = f"{rel}/{entry.name}" if rel else entry.name
         if entry.is_dir(follow_symlinks=False):
             if path in folders:
-                left.update(_clear_unwanted(root, path, files, folders))
+                left.update(_clear_unwanted(root, path, files, folders, device))
                 left[path] = None
             else:
                 shutil.rmtree(entry.path)
         elif path in files and entry.is_file(follow_symlinks=False):
-            status = entry.stat(follow_symlinks=False)
-            left[path] = (status.st_dev, status.st_ino)
+            left[path] = (device, entry.inode())
         else:
             os.unlink(entry.path)
     return left

@@ -142,16 +142,20 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None) -> E
             files.append(name if rel_dir == "." else f"{rel_dir}/{name}")
 
     usable: list[str] = []
+    statuses: dict[str, os.stat_result] = {}  # of each file read: an asset's is all its reading needs
     kinds = {source: classify(source) for source in files}
     for source in files:
         kind = kinds[source]
-        refusal = _refusal(root, source, kind) if kind != "skip" else None
+        if kind == "skip":
+            continue
+        refusal, status = _refusal(root, source, kind)
         if refusal is not None:
             export.problems.append(refusal)
             if kind == "asset":
                 export.refused_assets.add(source)
-        elif kind != "skip":
+        else:
             usable.append(source)
+            statuses[source] = status
 
     directories: dict[str, dict[str, Any]] = {}
     for source in usable:
@@ -181,7 +185,7 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None) -> E
             entry = file_map.get(name) if isinstance(file_map, dict) else None
             documents.append((source, entry if isinstance(entry, dict) else None))
         elif kind == "asset":
-            asset, problem = _read_asset(path, source, known)
+            asset, problem = _read_asset(path, source, known, statuses.get(source))
             if asset is None:
                 export.problems.append(problem)
                 continue
@@ -248,8 +252,9 @@ def _is_name(value: Any) -> bool:
     return isinstance(value, (str, int)) and not isinstance(value, bool) and bool(str(value).strip())
 
 
-def _refusal(root: Path, source: str, kind: str) -> Problem | None:
-    """Why a file must not be read: a link out of the export, not a regular file, or too big."""
+def _refusal(root: Path, source: str, kind: str) -> tuple[Problem | None, os.stat_result | None]:
+    """Why a file must not be read (a link out of the export, not a regular file, or too big), and the file's
+    status (of the file a link inside the export leads to)."""
     path = os.path.join(root, source)
     what = "Doc" if kind == "document" else "File"
     try:
@@ -257,19 +262,20 @@ def _refusal(root: Path, source: str, kind: str) -> Problem | None:
         if stat.S_ISLNK(status.st_mode):
             target = Path(os.path.realpath(path))
             if not target.is_relative_to(Path(os.path.realpath(root))):
-                return _link_problem(root, source, folder=False)
+                return _link_problem(root, source, folder=False), None
             status = os.stat(path)
     except OSError as exc:
         return Problem(source, None, "unreadable", f"{what} '{source}' could not be read ({exc.strerror}); it is left "
-                                                   "out of the site. Check that it exists and sync again.", Severity.ERROR)
+                                                   "out of the site. Check that it exists and sync again.",
+                       Severity.ERROR), None
     if not stat.S_ISREG(status.st_mode):
         return Problem(source, None, "not-a-file", f"'{source}' is not a regular file (a pipe, socket or device); "
-                                                   "it was not read. Remove it from the export.", Severity.ERROR)
+                                                   "it was not read. Remove it from the export.", Severity.ERROR), None
     if kind == "document" and status.st_size > MAX_DOCUMENT_BYTES:
         return Problem(source, None, "doc-too-large",
                        f"Doc '{source}' is {status.st_size // 2**20} MB, more than the {MAX_DOCUMENT_BYTES // 2**20} MB "
-                       "a doc may have; it is left out of the site. Split it into several docs.", Severity.ERROR)
-    return None
+                       "a doc may have; it is left out of the site. Split it into several docs.", Severity.ERROR), None
+    return None, status
 
 
 def _link_problem(root: Path, source: str, folder: bool) -> Problem:
@@ -299,14 +305,15 @@ def _read_navigation(path: str, source: str,
     return navigation, problem
 
 
-def _read_asset(path: str, source: str, known: KnownFiles | None = None) -> tuple[Asset | None, Problem | None]:
+def _read_asset(path: str, source: str, known: KnownFiles | None = None,
+                status: os.stat_result | None = None) -> tuple[Asset | None, Problem | None]:
     """An asset as it will be copied; an SVG is read first, since a browser runs the scripts in one it opens
-    (not again while its file is the same, with ``known``).
+    (not again while its file is the same, with ``known``). ``status`` is its file's, if just stat-ed.
 
     (None, problem) when it cannot be read; (asset, problem) when it must not be copied.
     """
     try:
-        status = os.stat(path)
+        status = status or os.stat(path)
         asset = Asset(source=source, size=status.st_size, mtime_ns=status.st_mtime_ns)
         if not source.lower().endswith(".svg"):
             return asset, None
