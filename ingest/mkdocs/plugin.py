@@ -184,7 +184,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         self._open_render_cache(config)
         synced = self._sync(config) if self.config.export_dir else None
         manifest = synced.manifest if synced is not None and synced.manifest is not None and not synced.dry_run \
-            else read_manifest(Path(config.docs_dir))
+            else read_manifest(Path(config.docs_dir), records=False)
         if manifest is None:
             log.warning("%s was not written by the sync (no %s): run `python -m ingest sync EXPORT_DIR` first, "
                         "or set the wikigdrive plugin's export_dir.", config.docs_dir, MANIFEST)

@@ -24,12 +24,18 @@ MANIFEST = ".ingest/manifest.json"
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the ingest package
 
 
-def read_manifest(out_dir: Path) -> Manifest | None:
-    """The manifest of the last sync into ``out_dir``, or None."""
+def read_manifest(out_dir: Path, records: bool = True) -> Manifest | None:
+    """The manifest of the last sync into ``out_dir``, or None.
+
+    Without ``records``, its docs' and files' records are left out (empty): what the MkDocs plugin
+    reads (the nav, the redirects) without making 10,000 records for nothing on every build.
+    """
     try:
         data = json.loads((Path(out_dir) / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return None
+    if not records and isinstance(data, dict):
+        data = {key: value for key, value in data.items() if key not in ("docs", "files")}
     return Manifest.from_dict(data)
 
 

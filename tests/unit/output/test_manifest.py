@@ -23,3 +23,18 @@ def test_the_last_change_is_the_latest_write_rename_or_removal_and_cannot_be_set
     doc.unlink()  # a removal changes the folder
     _, after_removal = export_state(tmp_path)
     assert after_removal > after_write
+
+
+def test_the_manifest_without_records_has_the_nav_and_redirects_of_the_whole_one(tmp_path):
+    """What the MkDocs plugin reads on every build: the nav and redirects, without the docs' and files' records."""
+    from helpers import SAMPLE_EXPORT
+
+    from ingest.commands.sync import sync
+    from ingest.output.manifest import read_manifest
+
+    sync(SAMPLE_EXPORT, tmp_path / "docs", jobs=1)
+    whole, outline = read_manifest(tmp_path / "docs"), read_manifest(tmp_path / "docs", records=False)
+    assert whole is not None and outline is not None
+    assert whole.docs and whole.files and not outline.docs and not outline.files
+    assert (outline.nav, outline.redirects) == (whole.nav, whole.redirects) and whole.nav
+    assert read_manifest(tmp_path / "nowhere", records=False) is None
