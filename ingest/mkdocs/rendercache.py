@@ -30,7 +30,6 @@ import hashlib
 import json
 import logging
 import multiprocessing
-import pickle
 import sys
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -42,7 +41,7 @@ import mkdocs
 from ingest.mkdocs.keys import plain_or_repr
 from ingest.mkdocs.store import EntryStore
 from ingest.utils.filestate import FileState, file_state
-from ingest.utils.picklefile import NoCache, read_pickle, write_pickle
+from ingest.utils.picklefile import read_cache, write_cache
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
 
@@ -324,18 +323,8 @@ class RenderCache:
         """Keep each page's source from one build to the next: in memory, and from the file ``path``, which is
         read now (and written after each full build, with ``write``). Reading every page's file and front
         matter again is a tenth of a build that renders one page."""
-        self.sources = {}
+        self.sources = read_cache(path, _sources_header(), log, "every page is read") if path is not None else {}
         self.sources_path = path if write else None
-        if path is None:
-            return
-        try:
-            kept = read_pickle(path, _sources_header())
-        except NoCache as exc:
-            if not exc.missing:
-                log.debug("The kept page sources %s were not used (%s): every page is read.", path, exc)
-            return
-        if isinstance(kept, dict):
-            self.sources = kept
 
     def _load(self, name: str) -> Any:
         """The data of one entry of the store, or None (missing, unreadable, of another format)."""
@@ -528,13 +517,8 @@ class RenderCache:
         if len(self.sources) != len(self._sources_used):
             self.sources = {path: self.sources[path] for path in self._sources_used if path in self.sources}
             self._sources_changed = True
-        if self.sources_path is None or not self._sources_changed:
-            return
-        try:
-            write_pickle(self.sources_path, _sources_header(), self.sources)
-        except (OSError, pickle.PicklingError) as exc:
-            log.debug("The page sources could not be kept in %s (%s): the next build reads every page.",
-                      self.sources_path, exc)
+        if self.sources_path is not None and self._sources_changed:
+            write_cache(self.sources_path, _sources_header(), self.sources, log, "the next build reads every page")
 
     def _save(self) -> None:
         for name in sorted(self._unsaved):

@@ -10,13 +10,13 @@ format or ingest costs only time, and deleting it is always safe.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import pickle
 from pathlib import Path
 
 from ingest.output.manifest import code_stamp
 from ingest.transform.normalize import Normalized
-from ingest.utils.picklefile import NoCache, read_pickle, write_pickle
+from ingest.utils.picklefile import read_cache, write_cache
 
 log = logging.getLogger(__name__)
 
@@ -42,20 +42,11 @@ def _header() -> str:
 
 def read_normalized(out_dir: Path) -> dict[str, Normalized | None]:
     """What earlier syncs into ``out_dir`` made of each doc's text; empty when there is no usable file."""
-    try:
-        known = read_pickle(cache_path(out_dir), _header())
-    except NoCache as exc:
-        if not exc.missing:
-            log.debug("The sync's normalising cache of %s was not used (%s): every doc is normalised.", out_dir, exc)
-        return {}
-    return known if isinstance(known, dict) else {}
+    return read_cache(cache_path(out_dir), _header(), log, "every doc is normalised")
 
 
 def write_normalized(out_dir: Path, normalized: dict[str, Normalized | None]) -> None:
     """Keep this sync's ``normalized`` for the next (whole or not at all; a failure is only logged)."""
-    path = cache_path(out_dir)
-    try:
-        write_pickle(path, _header(), dict(normalized))
+    write_cache(cache_path(out_dir), _header(), dict(normalized), log, "the next sync normalises every doc")
+    with contextlib.suppress(OSError):
         _old_cache_path(out_dir).unlink(missing_ok=True)
-    except (OSError, pickle.PicklingError) as exc:
-        log.debug("The sync's cache %s could not be written (%s); the next sync normalises every doc.", path, exc)

@@ -16,12 +16,11 @@ ingest costs only time, and deleting it is always safe.
 from __future__ import annotations
 
 import logging
-import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.output.manifest import code_stamp
-from ingest.utils.picklefile import NoCache, read_pickle, write_pickle
+from ingest.utils.picklefile import read_cache, write_cache
 
 if TYPE_CHECKING:
     from ingest.read.export import KnownFiles
@@ -44,19 +43,9 @@ def _header() -> str:
 
 def read_known_files(out_dir: Path) -> KnownFiles:
     """What earlier syncs into ``out_dir`` read of each doc and SVG; empty when there is no usable file."""
-    try:
-        known = read_pickle(read_cache_path(out_dir), _header())
-    except NoCache as exc:
-        if not exc.missing:
-            log.debug("The sync's read cache of %s was not used (%s): every doc is read.", out_dir, exc)
-        return {}
-    return known if isinstance(known, dict) else {}
+    return read_cache(read_cache_path(out_dir), _header(), log, "every doc is read")
 
 
 def write_known_files(out_dir: Path, known: KnownFiles) -> None:
     """Keep this sync's reads for the next (whole or not at all; a failure is only logged)."""
-    path = read_cache_path(out_dir)
-    try:
-        write_pickle(path, _header(), known)
-    except (OSError, pickle.PicklingError) as exc:
-        log.debug("The sync's read cache %s could not be written (%s); the next sync reads every doc.", path, exc)
+    write_cache(read_cache_path(out_dir), _header(), known, log, "the next sync reads every doc")
