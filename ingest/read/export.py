@@ -22,7 +22,7 @@ from ingest.read.flatyaml import parse_flat_yaml
 from ingest.read.frontmatter import LOADER, YAML_FAILURES, refuse_aliases
 from ingest.read.navigation import read_navigation
 from ingest.read.svg import svg_problem
-from ingest.utils.filestate import file_state
+from ingest.utils.filestate import FileState, file_state, state_of
 from ingest.utils.parallel import map_items
 
 DOCUMENT_SUFFIXES = {".md", ".txt"}
@@ -296,12 +296,11 @@ def _read_navigation(path: str, source: str,
     """The navigation document and its entries (``ingest.read.navigation``); not read again while its file
     is the same, with ``known``."""
     state = file_state(path, changes=True) if known is not None else None
-    kept = known.get(source) if known is not None and state is not None else None
-    if kept is not None and kept[0] == state and isinstance(kept[1], NavigationDocument):
-        return kept[1], kept[2][0] if kept[2] else None
+    kept = _kept(known, source, state)
+    if kept is not None and isinstance(kept[0], NavigationDocument):
+        return kept
     navigation, problem = read_navigation(path, source)
-    if known is not None and state is not None:
-        known[source] = (state, navigation, [problem] if problem is not None else [])
+    _keep(known, source, state, navigation, problem)
     return navigation, problem
 
 
@@ -317,10 +316,10 @@ def _read_asset(path: str, source: str, known: KnownFiles | None = None,
         asset = Asset(source=source, size=status.st_size, mtime_ns=status.st_mtime_ns)
         if not source.lower().endswith(".svg"):
             return asset, None
-        state = file_state(path, changes=True)
-        kept = known.get(source) if known is not None and state is not None else None
-        if kept is not None and kept[0] == state:
-            return asset, kept[2][0] if kept[2] else None
+        state = state_of(status, changes=True)
+        kept = _kept(known, source, state)
+        if kept is not None:
+            return asset, kept[1]
         with open(path, "rb") as stream:
             data = stream.read()
     except OSError as exc:
@@ -331,6 +330,20 @@ def _read_asset(path: str, source: str, known: KnownFiles | None = None,
         source, None, "unsafe-svg",
         f"Image '{source}' is an SVG with {reason}, which would run in the site's name when the image "
         "is opened; it was not copied. Export the drawing again as PNG, or without it.")
-    if known is not None and state is not None:
-        known[source] = (state, None, [problem] if problem is not None else [])
+    _keep(known, source, state, None, problem)
     return asset, problem
+
+
+def _kept(known: KnownFiles | None, source: str, state: FileState | None) -> tuple[Any, Problem | None] | None:
+    """What reading made of a navigation document or an SVG (what it read, and the problem it found), if it
+    was read with its file in ``state``; else None."""
+    kept = known.get(source) if known is not None and state is not None else None
+    if kept is None or kept[0] != state:
+        return None
+    return kept[1], kept[2][0] if kept[2] else None
+
+
+def _keep(known: KnownFiles | None, source: str, state: FileState | None, read: Any, problem: Problem | None) -> None:
+    """Remember in ``known`` what reading a navigation document or an SVG made, with its file's state."""
+    if known is not None and state is not None:
+        known[source] = (state, read, [problem] if problem is not None else [])

@@ -23,6 +23,11 @@ def file_state(path: PathLike, changes: bool = False) -> FileState | None:
         status = os.stat(path)
     except OSError:
         return None
+    return state_of(status, changes)
+
+
+def state_of(status: os.stat_result, changes: bool = False) -> FileState:
+    """:func:`file_state` of a file whose status was just taken."""
     if changes:
         return status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns
     return status.st_size, status.st_mtime_ns, status.st_ino
