@@ -72,6 +72,7 @@ def compact_through(search_plugin: Any, compact: Callable[[dict[str, Any]], dict
     index = search_plugin.search_index
     if not isinstance(index.generate_search_index, CompactingGenerator):
         index.generate_search_index = CompactingGenerator(index, compact)
+    index.generate_search_index.used = False  # this build's to set (the index may be the last build's)
     return index.generate_search_index
 
 

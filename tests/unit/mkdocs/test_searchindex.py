@@ -106,3 +106,22 @@ class _Tag:
 
     def __str__(self) -> str:
         return self.name
+
+
+def test_a_build_that_reuses_the_last_ones_index_starts_with_its_index_not_yet_generated():
+    """Under `mkdocs serve` the search plugin's index may be the last build's: whether this build's index was
+    written light is this build's to say, not a leftover of the last one."""
+    import types
+
+    from ingest.mkdocs.searchcache import compact_through
+
+    index = _Index(INDEX["docs"])
+    index.add_entry_from_context = lambda page: None
+    index.generate_search_index = lambda prev: "{}"  # Material's, replaced by the generator
+    plugin = types.SimpleNamespace(search_index=index)
+    generator = compact_through(plugin, lambda data: data, version="9.8.1")
+    assert generator is not None and not generator.used
+    generator(None)
+    assert generator.used
+    again = compact_through(plugin, lambda data: data, version="9.8.1")
+    assert again is generator and not again.used
