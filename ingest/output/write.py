@@ -75,7 +75,7 @@ class OutputFile:
         return cls(dest, "sha1:" + hashlib.sha1(data).hexdigest(), len(data), text=text)
 
     @classmethod
-    def copied(cls, asset: Asset, export_dir: Path) -> OutputFile:
+    def copied(cls, asset: Asset, export_dir: Path | str) -> OutputFile:
         """An asset, by the size and mtime the export's reader found (stat-ed here if it did not)."""
         source = os.path.join(export_dir, asset.source)
         size, mtime_ns = asset.size, asset.mtime_ns
@@ -215,7 +215,8 @@ def output_files(texts: dict[str, str], assets: Iterable[Asset], export_dir: Pat
     """Every file of the new docs_dir but the manifest, in path order: generated text (and the docs_dir's
     ``.gitignore``), and assets (stat-ed)."""
     files = [OutputFile.generated(dest, text) for dest, text in {**texts, GITIGNORE: GITIGNORE_TEXT}.items()]
-    files += [OutputFile.copied(asset, export_dir) for asset in assets]
+    root = os.fspath(export_dir)  # a string joined 9,000 times, not a ``Path`` turned into one each time
+    files += [OutputFile.copied(asset, root) for asset in assets]
     return sorted(files, key=lambda f: f.dest)
 
 
