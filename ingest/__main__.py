@@ -14,6 +14,7 @@ from ingest.commands.sync import StrictError, SyncError, SyncResult, sync
 from ingest.output.report import format_summary
 from ingest.output.write import OutputError
 from ingest.settings import SettingsError, read_site_config
+from ingest.utils.collector import collect_less
 from ingest.utils.progress import progress_for
 
 
@@ -173,15 +174,8 @@ def check_command(site_dir: Path, export_dir: Path | None, as_json: bool, limit:
         sys.exit(1)
 
 
-#: The garbage collector's first threshold for a run of the CLI (Python's default: 700 new objects).
-#: A sync makes millions of objects it keeps to the end (docs, pages, the manifest), and each
-#: collection of the oldest generation walks them all again: a tenth of a re-sync. As mypy does,
-#: the CLI collects less often; it has no long-lived garbage for it to find sooner.
-CLI_GC_THRESHOLD = 200_000
-
-
 def main() -> None:  # pragma: no cover - entry point
-    gc.set_threshold(CLI_GC_THRESHOLD, 30, 30)
+    collect_less()  # ingest.utils.collector: it keeps what it makes to the end
     try:
         cli()  # named as it was run: `ingest`, or `python -m ingest`
     finally:

@@ -57,7 +57,7 @@ from ingest.mkdocs.incremental import BuildRecord, IncrementalBuild, PageRecord,
 from ingest.mkdocs.keptsite import KeptSite
 from ingest.mkdocs.markers import render_markers
 from ingest.mkdocs.minify import collapse_whitespace
-from ingest.mkdocs.processend import leave_the_rest_to_the_exit
+from ingest.mkdocs.processend import collect_less_while_building, leave_the_rest_to_the_exit
 from ingest.mkdocs.rendercache import RenderCache, supported
 from ingest.mkdocs.searchcache import (
     CachedIndexing,
@@ -167,6 +167,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         self.serving = command == "serve"
         self.dirty = self.serving and dirty
         self.dirty_build = dirty
+        collect_less_while_building(command)
 
     # --- the site ----------------------------------------------------------------------------
 

@@ -13,12 +13,21 @@ import mkdocs.__main__
 import pytest
 
 from ingest.mkdocs import processend
+from ingest.utils.collector import COMMAND_THRESHOLD
 
 
 @pytest.fixture
 def unfrozen():
+    thresholds = gc.get_threshold()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
+
+
+def as_mkdocs_command_line(monkeypatch) -> None:
+    main = types.ModuleType("__main__")
+    main.__spec__ = types.SimpleNamespace(name="mkdocs.__main__")
+    monkeypatch.setitem(sys.modules, "__main__", main)
 
 
 def test_in_another_process_nothing_is_frozen(unfrozen):
@@ -43,6 +52,28 @@ def test_mkdocs_command_line_is_recognised(monkeypatch, unfrozen, how):
     assert processend.leave_the_rest_to_the_exit()
     assert gc.get_freeze_count() > 0
     assert gc.garbage == []
+
+
+def test_a_command_line_build_collects_less_from_its_start(monkeypatch, unfrozen):
+    as_mkdocs_command_line(monkeypatch)
+    assert processend.collect_less_while_building("build")
+    assert gc.get_threshold()[0] == COMMAND_THRESHOLD
+    assert gc.get_freeze_count() > 0  # start-up's objects: out of every collection's walk
+
+
+@pytest.mark.parametrize("command", ["serve", "gh-deploy"])
+def test_the_collector_is_left_alone_in_a_process_that_goes_on(monkeypatch, unfrozen, command):
+    """`mkdocs serve` builds again and again: what it made would never be collected if frozen."""
+    as_mkdocs_command_line(monkeypatch)
+    before = gc.get_threshold(), gc.get_freeze_count()
+    assert not processend.collect_less_while_building(command)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+def test_the_collector_is_left_alone_outside_mkdocs_command_line(unfrozen):
+    before = gc.get_threshold(), gc.get_freeze_count()
+    assert not processend.collect_less_while_building("build")  # pytest's process, building through the API
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
 def test_a_script_of_another_tool_is_not_mkdocs(monkeypatch):
