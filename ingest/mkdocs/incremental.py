@@ -128,9 +128,18 @@ class BuildRecord:
 
 def files_digest(files: Any) -> str:
     """A hash of where every file of the build is and goes: what a page's links resolve against."""
-    lines = sorted(f"{file.src_uri}\0{file.dest_uri}\0{file.url}\0{file.inclusion.name}\0"
+    lines = sorted(f"{file.src_uri}\0{file.dest_uri}\0{_url_part(file)}\0{file.inclusion.name}\0"
                    f"{int(file.is_documentation_page())}\n" for file in files)
     return hashlib.sha256("".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _url_part(file: Any) -> str:
+    """A file's URL where it is known already (a page's, or one a plugin set); else what MkDocs makes it of,
+    ``dest_uri`` (hashed already) and ``use_directory_urls``, without making it: quoting the URLs of a whole
+    export's images, which no page of the build asks for, was a tenth of the plugin's time in a one-page build.
+    (MkDocs 1.6 keeps ``File.url`` in the file's ``__dict__`` once made or set.)"""
+    url = vars(file).get("url")
+    return url if isinstance(url, str) else f"\1{int(bool(file.use_directory_urls))}"
 
 
 def meta_key(meta: Any) -> str:
