@@ -57,7 +57,7 @@ from ingest.mkdocs.incremental import BuildRecord, IncrementalBuild, PageRecord,
 from ingest.mkdocs.keptsite import KeptSite
 from ingest.mkdocs.markers import render_markers
 from ingest.mkdocs.minify import collapse_whitespace
-from ingest.mkdocs.processend import collect_less_while_building, leave_the_rest_to_the_exit
+from ingest.mkdocs.processend import collect_less_while_building, leave_the_rest_to_the_exit, mkdocs_command
 from ingest.mkdocs.rendercache import RenderCache, supported
 from ingest.mkdocs.searchcache import (
     CachedIndexing,
@@ -76,6 +76,7 @@ from ingest.output.manifest import MANIFEST, read_manifest
 from ingest.settings import SettingsError, SiteSettings, resolve_settings
 from ingest.transform.policy import clean_html
 from ingest.transform.shortcodes import MARKER_PREFIX
+from ingest.utils.collector import CollectionBetweenBuilds
 from ingest.utils.filestate import file_state
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
@@ -150,6 +151,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         self.build_files: Any = None
         self.build_config: Any = None
         """This build's files and config (``on_nav``), for pages rendered late (``incremental``)."""
+        self.collection: CollectionBetweenBuilds | None = None
+        """Under `mkdocs serve`, the garbage collection moved from inside each rebuild to after it."""
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):
         self.given = frozenset(options)
@@ -167,13 +170,19 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         self.serving = command == "serve"
         self.dirty = self.serving and dirty
         self.dirty_build = dirty
-        collect_less_while_building(command)
+        collect_less_while_building()
+        if self.collection is not None:
+            self.collection.stop()
+        serving = command == "serve" or mkdocs_command() == "serve"  # `serve --clean` is told "build"
+        self.collection = CollectionBetweenBuilds() if serving else None
 
     # --- the site ----------------------------------------------------------------------------
 
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
             return config
+        if self.collection is not None:
+            self.collection.building()
         try:
             self.settings, deprecations = resolve_settings(self.config, self.given, config.extra or {},
                                                            config.site_name or "", config.config_file_path or "mkdocs.yml")
@@ -278,6 +287,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         """Put the set-aside site back, if the build stopped before it was; MkDocs builds every page again."""
+        if self.collection is not None:
+            self.collection.built()
         if self.config.enabled:
             self.kept_site.failed()
             self.build_page.remove()
@@ -302,6 +313,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         """Stop watching the export and close the caches' files; at the end of a command-line `mkdocs build`,
         spare the process the interpreter's teardown of what it built (``processend``)."""
         self.export_watcher.stop()
+        if self.collection is not None:
+            self.collection.stop()
         for cache in (self.render_cache, self.theme_cache):
             if cache is not None:
                 cache.store.close()
@@ -535,7 +548,15 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
     def on_post_build(self, config: Any) -> None:
         """Make the search index light (:func:`ingest.mkdocs.searchindex.compact_index`): done as Material
         generated it where ``searchcache`` applies, else by rewriting the file it wrote; then, in a site kept
-        from the last build, remove what this build did not write (``keptsite``)."""
+        from the last build, remove what this build did not write (``keptsite``). Under `mkdocs serve`, the
+        garbage is collected a moment later (``ingest.utils.collector``)."""
+        try:
+            self._finish_build(config)
+        finally:
+            if self.collection is not None:
+                self.collection.built()
+
+    def _finish_build(self, config: Any) -> None:
         if self.config.enabled and self.theme_cache is not None:
             self.theme_cache.finish(keep_unused=self.dirty_build)
             theme = self.theme_cache.stats

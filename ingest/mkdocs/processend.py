@@ -49,11 +49,22 @@ def leave_the_rest_to_the_exit() -> bool:
     return True
 
 
-def collect_less_while_building(command: str) -> bool:
-    """At the start of a command-line `mkdocs build` (``command``, as ``on_startup`` is told), freeze what
-    start-up made and collect less often from now on; returns whether it did (nothing is done under
-    `mkdocs serve`, or in a process that is not MkDocs' command line)."""
-    if command != "build" or not runs_as_mkdocs_command():
+def mkdocs_command() -> str | None:
+    """The command of MkDocs' command line this process runs (``build``, ``serve``, ``gh-deploy``); None where
+    the process is not MkDocs' command line. (``on_startup`` is told ``build`` by `mkdocs serve --clean` too.)"""
+    if not runs_as_mkdocs_command():
+        return None
+    import click
+
+    context = click.get_current_context(silent=True)
+    return context.info_name if context is not None else None
+
+
+def collect_less_while_building() -> bool:
+    """At the start of a command-line `mkdocs build`, freeze what start-up made and collect less often from
+    now on; returns whether it did (not under `mkdocs serve`, nor where the process is not MkDocs' command
+    line: what such a process builds may be garbage before it ends)."""
+    if mkdocs_command() != "build":
         return False
     gc.collect()
     gc.freeze()

@@ -244,6 +244,36 @@ def test_a_dirty_serve_rebuild_keeps_the_404_page_and_sitemap_and_updates_the_ed
     assert all((site / name).stat().st_mtime_ns != stamp for name, stamp in stamps.items())
 
 
+def test_under_serve_the_oldest_generation_is_collected_after_each_rebuild_not_in_it(synced, monkeypatch):
+    """``ingest.utils.collector``: the thresholds are as they were once a build ended or failed."""
+    import gc
+
+    thresholds = gc.get_threshold()
+    config = config_for(synced)
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugin = plugin_of(config)
+    assert plugin.collection is not None
+    seen = []
+    monkeypatch.setattr(plugin, "_finish_build", lambda config: seen.append(gc.get_threshold()))
+    try:
+        build(config)
+        assert seen and seen[0][2] >= 2**30  # none inside the build
+        assert gc.get_threshold() == thresholds
+        plugin.collection.building()
+        plugin.on_build_error(RuntimeError("a failed build"))
+        assert gc.get_threshold() == thresholds
+    finally:
+        config.plugins.on_shutdown()
+        gc.set_threshold(*thresholds)
+    assert plugin.collection.timer is None
+
+
+def test_a_build_outside_serve_leaves_the_collector_alone(synced):
+    config = config_for(synced)
+    config.plugins.on_startup(command="build", dirty=False)
+    assert plugin_of(config).collection is None
+
+
 # --- the sync before a build ----------------------------------------------------------------------
 
 def test_mkdocs_build_syncs_the_export_first_and_only_when_it_changed(tmp_path, make_export):

@@ -3,12 +3,14 @@ where MkDocs' command line is the process."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import re
 import subprocess
 import sys
 import types
 
+import click
 import mkdocs.__main__
 import pytest
 
@@ -24,10 +26,14 @@ def unfrozen():
     gc.set_threshold(*thresholds)
 
 
-def as_mkdocs_command_line(monkeypatch) -> None:
+@contextlib.contextmanager
+def mkdocs_command_line(monkeypatch, command: str):
+    """As in `python -m mkdocs COMMAND`, where the plugins' ``on_startup`` runs."""
     main = types.ModuleType("__main__")
     main.__spec__ = types.SimpleNamespace(name="mkdocs.__main__")
     monkeypatch.setitem(sys.modules, "__main__", main)
+    with click.Context(mkdocs.__main__.cli.commands[command], info_name=command):
+        yield
 
 
 def test_in_another_process_nothing_is_frozen(unfrozen):
@@ -55,24 +61,28 @@ def test_mkdocs_command_line_is_recognised(monkeypatch, unfrozen, how):
 
 
 def test_a_command_line_build_collects_less_from_its_start(monkeypatch, unfrozen):
-    as_mkdocs_command_line(monkeypatch)
-    assert processend.collect_less_while_building("build")
+    with mkdocs_command_line(monkeypatch, "build"):
+        assert processend.mkdocs_command() == "build"
+        assert processend.collect_less_while_building()
     assert gc.get_threshold()[0] == COMMAND_THRESHOLD
     assert gc.get_freeze_count() > 0  # start-up's objects: out of every collection's walk
 
 
 @pytest.mark.parametrize("command", ["serve", "gh-deploy"])
-def test_the_collector_is_left_alone_in_a_process_that_goes_on(monkeypatch, unfrozen, command):
-    """`mkdocs serve` builds again and again: what it made would never be collected if frozen."""
-    as_mkdocs_command_line(monkeypatch)
+def test_the_collector_is_left_alone_by_other_commands(monkeypatch, unfrozen, command):
+    """`mkdocs serve` builds again and again (and tells ``on_startup`` "build" with --clean): what it made
+    would never be collected if frozen."""
     before = gc.get_threshold(), gc.get_freeze_count()
-    assert not processend.collect_less_while_building(command)
+    with mkdocs_command_line(monkeypatch, command):
+        assert processend.mkdocs_command() == command
+        assert not processend.collect_less_while_building()
     assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
 def test_the_collector_is_left_alone_outside_mkdocs_command_line(unfrozen):
     before = gc.get_threshold(), gc.get_freeze_count()
-    assert not processend.collect_less_while_building("build")  # pytest's process, building through the API
+    assert processend.mkdocs_command() is None
+    assert not processend.collect_less_while_building()  # pytest's process, building through the API
     assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
