@@ -3,7 +3,7 @@ interpreter's last walk over everything it built spared at its end.
 
 While it builds, a build that changes one page of a whole wiki makes millions of objects it keeps to the
 end (MkDocs' files and pages, the nav, the synced export when the plugin syncs first), and every
-collection of the oldest generation walks them all again: a fifth of such a build. So from the start of
+collection of the oldest generation walks them all again: a tenth of such a build. So from the start of
 a command-line `mkdocs build` (``on_startup``), what start-up made (modules, the config, the plugins,
 alive to the end anyway) is moved out of the collector's reach, and the collector runs less often, as
 the ``ingest`` command line does (``ingest.utils.collector``).

@@ -10,7 +10,7 @@ import threading
 #: The collector's first threshold in such a process (Python's default: 700 new objects). A sync or a
 #: build makes millions of objects it keeps to the end (docs, pages, the manifest; MkDocs' files and
 #: pages), and each collection of the oldest generation walks them all again: a tenth of a re-sync and
-#: a fifth of a one-page build. As mypy does, such a process collects less often; it makes little
+#: a tenth of a one-page build. As mypy does, such a process collects less often; it makes little
 #: garbage that only a collection frees, and the memory of what it keeps is the same.
 COMMAND_THRESHOLD = 200_000
 
