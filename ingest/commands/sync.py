@@ -17,7 +17,7 @@ from ingest.output.manifest import MANIFEST, code_stamp, docs_dir_intact, export
 from ingest.output.write import check_owned, docs_dir_lock, output_files, page_reader, plan_write, recover, write_plan
 from ingest.settings import SiteSettings
 from ingest.site.history import MANIFEST_FORMAT, DocRecord, Manifest, UrlHistory, changes_since, with_history
-from ingest.utils.filestate import FileState, file_state
+from ingest.utils.filestate import FileState, FolderListing, file_state, list_folder
 from ingest.utils.parallel import default_jobs
 from ingest.utils.progress import NoProgress, Progress
 
@@ -124,7 +124,7 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
          lock_timeout: float = 10.0, progress: Progress = NoProgress(), jobs: int | None = None,
          settings: SiteSettings = SiteSettings(), history_file: Path | None = None,
          memory: SyncMemory | None = None, fingerprint: str | None = None,
-         confirm: Callable[[], bool] | None = None) -> SyncResult:
+         confirm: Callable[[], bool] | None = None, listing: FolderListing | None = None) -> SyncResult:
     """Read ``export_dir``, build the site and bring ``out_dir`` up to date in one atomic step.
 
     Only files that changed are written; with nothing changed in the export,
@@ -137,7 +137,8 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
     history committed beside ``mkdocs.yml``: read with the docs_dir's manifest (or instead of it,
     when the docs_dir is new), and brought up to date after the docs_dir is written. ``memory`` is what
     this process kept of the last sync (see :class:`SyncMemory`); the result is the same without it.
-    ``fingerprint`` is the export's ``export_fingerprint`` if the caller has just worked it out.
+    ``fingerprint`` is the export's ``export_fingerprint`` if the caller has just worked it out, and
+    ``listing`` the walk of the export it was worked out from (``utils.filestate.list_folder``), if at hand.
     ``confirm``, when the export may still be changing (`mkdocs serve`), is asked once the new docs_dir is
     worked out and before anything is written whether the export is still as it was read; if not, the
     sync raises ExportChanged and writes nothing.
@@ -153,7 +154,7 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
             recover(out_dir)
         return _sync_locked(export_dir, out_dir, strict, dry_run, progress, jobs or default_jobs(), settings,
                             Path(history_file).absolute() if history_file is not None else None, memory,
-                            fingerprint, confirm)
+                            fingerprint, confirm, listing)
     finally:
         progress.close()
         if lock is not None:
@@ -163,10 +164,11 @@ def sync(export_dir: Path, out_dir: Path, strict: bool = False, dry_run: bool = 
 def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, progress: Progress,
                  jobs: int, settings: SiteSettings, history_file: Path | None,
                  memory: SyncMemory | None = None, fingerprint: str | None = None,
-                 confirm: Callable[[], bool] | None = None) -> SyncResult:
+                 confirm: Callable[[], bool] | None = None, listing: FolderListing | None = None) -> SyncResult:
     progress.stage("checking the export for changes")
-    if fingerprint is None:
-        fingerprint = export_fingerprint(export_dir, settings)
+    if fingerprint is None:  # one walk of the export, for the fingerprint and then the reading
+        listing = list_folder(export_dir, changes=True)
+        fingerprint = export_fingerprint(export_dir, settings, listing)
     previous = _remembered(memory.manifest if memory else None, out_dir / MANIFEST) or read_manifest(out_dir)
     history = read_history(history_file) if history_file is not None else None
     if (previous is not None and _up_to_date(previous, fingerprint, export_dir, out_dir)
@@ -187,7 +189,7 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
     # What earlier syncs read of each doc: kept in memory by `mkdocs serve`, else in a file beside the docs_dir.
     known = memory.files if memory is not None else read_known_files(out_dir)
     known_before = {source: kept[0] for source, kept in known.items()}
-    export = read_export(export_dir, jobs, known)
+    export = read_export(export_dir, jobs, known, listing)
     if not export.documents:
         raise SyncError(f"No documents (.md or .txt files) were found in '{export_dir}'. "
                         "Point the sync at the folder wikiGDrive exported to.")

@@ -21,6 +21,7 @@ from ingest.output.manifest import export_fingerprint, export_state
 from ingest.output.report import format_summary
 from ingest.output.write import OutputError
 from ingest.settings import SiteSettings
+from ingest.utils.filestate import list_folder
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
 
@@ -56,15 +57,16 @@ class ExportSync:
             self.memory = SyncMemory()
         deadline = time.monotonic() + MAX_WAIT
         while True:
+            listing = list_folder(self.export_dir, changes=True)  # one walk: the fingerprint's, then the sync's
             if serving and self.synced is not None:
-                fingerprint, changed = export_state(self.export_dir, self.settings)
+                fingerprint, changed = export_state(self.export_dir, self.settings, listing)
                 still = (None if fingerprint == self.synced or time.monotonic() >= deadline
                          else functools.partial(self._still, (fingerprint, changed), debounce, deadline))
             else:
-                fingerprint, still = export_fingerprint(self.export_dir, self.settings), None
+                fingerprint, still = export_fingerprint(self.export_dir, self.settings, listing), None
             try:
                 result = sync(self.export_dir, self.docs_dir, settings=self.settings, history_file=self.history_file,
-                              memory=self.memory, fingerprint=fingerprint, confirm=still)
+                              memory=self.memory, fingerprint=fingerprint, confirm=still, listing=listing)
             except ExportChanged:
                 continue
             except (SyncError, OutputError, OSError) as exc:

@@ -18,6 +18,7 @@ from typing import Any
 
 from ingest import __version__
 from ingest.site.history import Manifest
+from ingest.utils.filestate import FolderListing, list_folder
 
 MANIFEST = ".ingest/manifest.json"
 
@@ -49,32 +50,14 @@ def manifest_bytes(manifest: Manifest) -> bytes:
             ).encode("utf-8")
 
 
-def _walk_stats(root: Path | str, prefix: str = "", changed: list[int] | None = None) -> list[tuple[str, int, int]]:
-    """(relative path, size, mtime_ns) of every file below ``root``, without following symlinks.
+def _walk_stats(root: Path | str) -> list[tuple[str, int, int]]:
+    """(relative path, size, mtime_ns) of every file below ``root``, without following symlinks (-1 where it
+    could not be stat-ed)."""
+    return [(rel, *_size_and_mtime(status)) for rel, status in list_folder(root).files.items()]
 
-    With ``changed`` (a one-item list), also the latest change time (ctime, ns) of the files and folders
-    seen: a folder's changes when a file in it is added, renamed or removed.
-    """
-    found: list[tuple[str, int, int]] = []
-    try:
-        entries = list(os.scandir(root))
-    except OSError:
-        return found
-    for entry in entries:
-        rel = prefix + entry.name
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                if changed is not None:
-                    changed[0] = max(changed[0], entry.stat(follow_symlinks=False).st_ctime_ns)
-                found.extend(_walk_stats(entry.path, rel + "/", changed))
-            else:
-                stat = entry.stat(follow_symlinks=False)
-                found.append((rel, stat.st_size, stat.st_mtime_ns))
-                if changed is not None:
-                    changed[0] = max(changed[0], stat.st_ctime_ns)
-        except OSError:
-            found.append((rel, -1, -1))
-    return found
+
+def _size_and_mtime(status: os.stat_result | None) -> tuple[int, int]:
+    return (status.st_size, status.st_mtime_ns) if status is not None else (-1, -1)
 
 
 @functools.cache
@@ -86,28 +69,27 @@ def code_stamp() -> str:
     return __version__ + ":" + hashlib.sha1(repr(stats).encode()).hexdigest()[:12]
 
 
-def export_fingerprint(export_dir: Path, settings: Any = None) -> str:
+def export_fingerprint(export_dir: Path, settings: Any = None, listing: FolderListing | None = None) -> str:
     """A digest of every file in the export (path, size, mtime), of ingest itself and of the site's settings.
 
     Cheap (one stat a file, nothing read), and it changes whenever wikiGDrive
     rewrites, adds or removes a file, so an unchanged fingerprint means the last
-    sync's docs_dir is still the right one.
+    sync's docs_dir is still the right one. ``listing`` is the export's, if just taken.
     """
-    return export_state(export_dir, settings)[0]
+    return export_state(export_dir, settings, listing)[0]
 
 
-def export_state(export_dir: Path, settings: Any = None) -> tuple[str, int]:
+def export_state(export_dir: Path, settings: Any = None, listing: FolderListing | None = None) -> tuple[str, int]:
     """The export's :func:`export_fingerprint`, and when it last changed (the file system's clock, ns):
-    the latest change time of its files and folders, which no program can set back."""
-    changed = [0]
-    try:
-        changed[0] = os.stat(export_dir).st_ctime_ns
-    except OSError:
-        pass
+    the latest change time of its files and folders, which no program can set back. ``listing`` is the
+    export's (``list_folder(export_dir, changes=True)``), if just taken."""
+    if listing is None:
+        listing = list_folder(export_dir, changes=True)
     digest = hashlib.sha1((code_stamp() + repr(settings)).encode())
-    for rel, size, mtime in sorted(_walk_stats(Path(export_dir), changed=changed)):
+    for rel, status in sorted(listing.files.items(), key=lambda item: item[0]):
+        size, mtime = _size_and_mtime(status)
         digest.update(f"{rel}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest(), changed[0]
+    return digest.hexdigest(), listing.changed_ns
 
 
 def docs_dir_intact(out_dir: Path, manifest: Manifest) -> bool:

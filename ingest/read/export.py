@@ -22,7 +22,7 @@ from ingest.read.flatyaml import parse_flat_yaml
 from ingest.read.frontmatter import LOADER, YAML_FAILURES, refuse_aliases
 from ingest.read.navigation import read_navigation
 from ingest.read.svg import svg_problem
-from ingest.utils.filestate import FileState, file_state, state_of
+from ingest.utils.filestate import FileState, FolderListing, file_state, list_folder, state_of
 from ingest.utils.parallel import map_items
 
 DOCUMENT_SUFFIXES = {".md", ".txt"}
@@ -119,27 +119,29 @@ def read_directory_file(text: str) -> dict[str, Any]:
 KnownFiles = dict[str, tuple[tuple[Any, ...], Document | NavigationDocument | None, list[Problem]]]
 
 
-def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None) -> Export:
+def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None,
+                listing: FolderListing | None = None) -> Export:
     """Read every document, asset and sidecar below ``root``, and nothing outside it.
 
     Links in the export (symlinks) are followed only to files inside it; a linked
     folder is never entered. ``jobs`` > 1 reads and parses a big export's documents
     on that many processes. ``known`` (kept by a long-running process or beside the docs_dir,
     and brought up to date here) is what earlier reads made of each doc and SVG: one whose file
-    is the same (size, modification and change time, inode) is not read again.
+    is the same (size, modification and change time, inode) is not read again. ``listing`` is
+    ``root``'s (``utils.filestate.list_folder``), if the sync has just taken it for the fingerprint.
     """
     export = Export(root=root)
-    files: list[str] = []
     base = os.fspath(root)  # paths as strings below: 10,000 ``Path`` objects were a tenth of a re-sync
-    for dirpath, dirnames, filenames in os.walk(base):
-        rel_dir = os.path.relpath(dirpath, base).replace(os.sep, "/")
-        for name in sorted(d for d in dirnames if os.path.islink(os.path.join(dirpath, d))):
-            source = name if rel_dir == "." else f"{rel_dir}/{name}"
+    if listing is None:
+        listing = list_folder(base)
+    files: list[str] = []
+    for source, status in listing.files.items():
+        if ".git" in source and any(part.startswith(".git") for part in source.split("/")[:-1]):
+            continue  # git's own folders are not read
+        if status is not None and stat.S_ISLNK(status.st_mode) and os.path.isdir(os.path.join(base, source)):
             export.problems.append(_link_problem(root, source, folder=True))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".git")
-                             and not os.path.islink(os.path.join(dirpath, d)))
-        for name in sorted(filenames):
-            files.append(name if rel_dir == "." else f"{rel_dir}/{name}")
+            continue
+        files.append(source)
 
     usable: list[str] = []
     statuses: dict[str, os.stat_result] = {}  # of each file read: an asset's is all its reading needs
@@ -148,7 +150,7 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None) -> E
         kind = kinds[source]
         if kind == "skip":
             continue
-        refusal, status = _refusal(base, source, kind)
+        refusal, status = _refusal(base, source, kind, listing.files[source])
         if refusal is not None:
             export.problems.append(refusal)
             if kind == "asset":
@@ -252,14 +254,15 @@ def _is_name(value: Any) -> bool:
     return isinstance(value, (str, int)) and not isinstance(value, bool) and bool(str(value).strip())
 
 
-def _refusal(root: str, source: str, kind: str) -> tuple[Problem | None, os.stat_result | None]:
+def _refusal(root: str, source: str, kind: str,
+             listed: os.stat_result | None = None) -> tuple[Problem | None, os.stat_result | None]:
     """Why a file must not be read (a link out of the export, not a regular file, or too big), and the file's
-    status (of the file a link inside the export leads to). ``root`` is a string: a ``Path`` joined 9,000
-    times doubled the time of this check."""
+    status (of the file a link inside the export leads to). ``listed`` is its ``lstat``, if just taken.
+    ``root`` is a string: a ``Path`` joined 9,000 times doubled the time of this check."""
     path = os.path.join(root, source)
     what = "Doc" if kind == "document" else "File"
     try:
-        status = os.lstat(path)
+        status = listed if listed is not None else os.lstat(path)
         if stat.S_ISLNK(status.st_mode):
             target = Path(os.path.realpath(path))
             if not target.is_relative_to(Path(os.path.realpath(root))):

@@ -398,3 +398,48 @@ def test_fast_front_matter_reader_reads_every_real_export_like_pyyaml(shared_dir
             continue
         assert fast == yaml.load(raw, Loader=_LOADER), path
     assert len(slow) <= len(blocks) // 100, slow
+
+
+# --- one walk for the fingerprint and the reading -------------------------------------------
+
+def test_reading_from_the_fingerprints_walk_reads_what_a_walk_of_its_own_reads(make_export, tmp_path):
+    """The sync walks the export once (``list_folder``) for its fingerprint and hands that walk to the reading:
+    the same docs, assets and problems in the same order, links and git's folders included."""
+    import os
+
+    from ingest.utils.filestate import list_folder
+
+    root = make_export({
+        "b.md": DOC, "a.md": DOC, "z/c.md": DOC, "a.assets/x.png": PNG, "a/d.md": DOC,
+        "a/deeper/e.md": DOC, ".git/config.md": DOC, "sub/.github/f.md": DOC, ".gitignore": "x\n",
+    })
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("---\ntitle: Secret\n---\nSecret.\n", "utf-8")
+    os.symlink(outside, root / "linked-out")
+    os.symlink(root / "z", root / "linked-in")
+    os.symlink(outside / "secret.md", root / "leak.md")
+    os.symlink(root / "missing.md", root / "broken.md")
+
+    own, shared = read_export(root), read_export(root, listing=list_folder(root, changes=True))
+    assert sources(shared) == sources(own) == ["a.md", "b.md", "a/d.md", "a/deeper/e.md", "z/c.md"]
+    assert [a.source for a in shared.assets] == [a.source for a in own.assets] == ["a.assets/x.png"]
+    assert shared.problems == own.problems
+    assert {p.kind for p in own.problems} >= {"symlinked-folder", "symlink-outside-export", "unreadable"}
+
+
+def test_a_folder_is_listed_files_first_each_folder_sorted_links_not_followed(tmp_path):
+    import os
+    import stat
+
+    from ingest.utils.filestate import list_folder
+
+    for path in ("b/x.md", "a.md", "c.md", "b/a/y.md", "B/z.md"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(path, "utf-8")
+    os.symlink(tmp_path / "b", tmp_path / "link")
+    listing = list_folder(tmp_path, changes=True)
+    assert list(listing.files) == ["a.md", "c.md", "link", "B/z.md", "b/x.md", "b/a/y.md"]
+    assert stat.S_ISLNK(listing.files["link"].st_mode)  # the link itself: the folder it leads to is not walked
+    assert listing.changed_ns >= max(os.stat(tmp_path / p).st_ctime_ns for p in ("a.md", "b/a/y.md"))
+    assert list_folder(tmp_path).changed_ns == 0
