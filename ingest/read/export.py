@@ -22,7 +22,13 @@ from ingest.read.flatyaml import parse_flat_yaml
 from ingest.read.frontmatter import LOADER, YAML_FAILURES, refuse_aliases
 from ingest.read.navigation import read_navigation
 from ingest.read.svg import svg_problem
-from ingest.utils.filestate import FileState, FolderListing, file_state, list_folder, state_of
+from ingest.utils.filestate import (
+    FileState,
+    FolderListing,
+    file_state,
+    list_folder,
+    state_of,
+)
 from ingest.utils.parallel import map_items
 
 DOCUMENT_SUFFIXES = {".md", ".txt"}

@@ -9,7 +9,11 @@ import threading
 import pytest
 
 from ingest.utils import collector
-from ingest.utils.collector import COMMAND_THRESHOLD, CollectionBetweenBuilds, collect_less
+from ingest.utils.collector import (
+    COMMAND_THRESHOLD,
+    CollectionBetweenBuilds,
+    collect_less,
+)
 
 
 @pytest.fixture(autouse=True)
