@@ -613,3 +613,20 @@ def test_a_build_reads_again_only_the_sources_whose_file_changed(site):
     assert damaged.stats is not None and damaged.stats.sources_kept == 0
     assert_same_site(damaged, site.plain())
     assert site.build("site", fresh=False).stats.sources_kept == pages
+
+
+def test_under_mkdocs_serve_the_caches_housekeeping_waits_for_the_next_build_and_the_stop(site):
+    """Under serve, entries no page uses stay until a command-line build removes them, and the search
+    entries' compact forms are written when serve stops, not at every rebuild."""
+    site.build("site", command="serve")
+    store = EntryStore(site.cache_dir / "pages.sqlite3")
+    memo = site.cache_dir / "search.json"
+    before = store.names()
+    add_a_sentence(site)
+    again = site.build("site", command="serve", fresh=False)
+    assert before < store.names()  # the edited page's old HTML is still there, beside its new one
+    assert not memo.exists()
+    again.plugin.on_shutdown()
+    assert memo.is_file()
+    site.build("site", fresh=False)
+    assert len(store.names()) == len(before)  # a command-line build removes what no page uses
