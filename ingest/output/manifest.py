@@ -86,7 +86,7 @@ def export_state(export_dir: Path, settings: Any = None, listing: FolderListing 
     if listing is None:
         listing = list_folder(export_dir, changes=True)
     digest = hashlib.sha1((code_stamp() + repr(settings)).encode())
-    for rel, status in sorted(listing.files.items(), key=lambda item: item[0]):
+    for rel, status in listing.files.items():  # in the listing's order, which is the same for the same files
         size, mtime = _size_and_mtime(status)
         digest.update(f"{rel}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest(), listing.changed_ns

@@ -25,7 +25,6 @@ from ingest.read.svg import svg_problem
 from ingest.utils.filestate import (
     FileState,
     FolderListing,
-    file_state,
     list_folder,
     state_of,
 )
@@ -193,7 +192,7 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None,
             entry = file_map.get(name) if isinstance(file_map, dict) else None
             documents.append((source, entry if isinstance(entry, dict) else None))
         elif kind == "asset":
-            asset, problem = _read_asset(path, source, known, statuses.get(source))
+            asset, problem = _read_asset(path, source, known, statuses[source])
             if asset is None:
                 export.problems.append(problem)
                 continue
@@ -203,7 +202,7 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None,
             else:
                 export.assets.append(asset)
         elif kind == "navigation":
-            export.navigation, problem = _read_navigation(path, source, known)
+            export.navigation, problem = _read_navigation(path, source, known, statuses[source])
             if problem is not None:
                 export.problems.append(problem)
         elif kind == "unsafe":
@@ -213,7 +212,7 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None,
                                            "site; it was not copied, and links to it are shown as text. Attach it "
                                            "as a PDF or a zip, or link to where it is published."))
             export.refused_assets.add(source)
-    states = [_state(base, source, entry) if known is not None else None for source, entry in documents]
+    states = [_state(statuses[source], entry) if known is not None else None for source, entry in documents]
     kept = {i: known[source] for i, (source, _) in enumerate(documents)
             if known is not None and states[i] is not None and known.get(source, (None,))[0] == states[i]}
     fresh = [i for i in range(len(documents)) if i not in kept]
@@ -236,10 +235,10 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None,
     return export
 
 
-def _state(base: str, source: str, entry: dict[str, Any] | None) -> tuple[Any, ...] | None:
-    """What reading a doc depends on: its file's size, dates and inode, and its sidecar entry."""
-    state = file_state(os.path.join(base, source), changes=True)
-    return None if state is None else (*state, repr(entry))
+def _state(status: os.stat_result, entry: dict[str, Any] | None) -> tuple[Any, ...]:
+    """What reading a doc depends on: its file's size, dates and inode (as the export's walk found them), and
+    its sidecar entry."""
+    return (*state_of(status, changes=True), repr(entry))
 
 
 def _read_document(context: tuple[Path, list[tuple[str, dict[str, Any] | None]]],
@@ -301,11 +300,11 @@ def _link_problem(root: Path, source: str, folder: bool) -> Problem:
                    "site. Copy what it points to into the export instead.", Severity.ERROR)
 
 
-def _read_navigation(path: str, source: str,
-                     known: KnownFiles | None) -> tuple[NavigationDocument | None, Problem | None]:
+def _read_navigation(path: str, source: str, known: KnownFiles | None,
+                     status: os.stat_result) -> tuple[NavigationDocument | None, Problem | None]:
     """The navigation document and its entries (``ingest.read.navigation``); not read again while its file
-    is the same, with ``known``."""
-    state = file_state(path, changes=True) if known is not None else None
+    is the same (``status``, as the export's walk found it), with ``known``."""
+    state = state_of(status, changes=True) if known is not None else None
     kept = _kept(known, source, state)
     if kept is not None and isinstance(kept[0], NavigationDocument):
         return kept
@@ -314,15 +313,15 @@ def _read_navigation(path: str, source: str,
     return navigation, problem
 
 
-def _read_asset(path: str, source: str, known: KnownFiles | None = None,
-                status: os.stat_result | None = None) -> tuple[Asset | None, Problem | None]:
+def _read_asset(path: str, source: str, known: KnownFiles | None,
+                status: os.stat_result) -> tuple[Asset | None, Problem | None]:
     """An asset as it will be copied; an SVG is read first, since a browser runs the scripts in one it opens
-    (not again while its file is the same, with ``known``). ``status`` is its file's, if just stat-ed.
+    (not again while its file is the same, with ``known``). ``status`` is its file's, as the export's walk
+    found it.
 
     (None, problem) when it cannot be read; (asset, problem) when it must not be copied.
     """
     try:
-        status = status or os.stat(path)
         asset = Asset(source=source, size=status.st_size, mtime_ns=status.st_mtime_ns)
         if not source.lower().endswith(".svg"):
             return asset, None
