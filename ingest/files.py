@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 #: Names of the export's home page, at its root.
 HOME_NAMES = ("index.md", "_index.md", "index.txt", "_index.txt")
@@ -142,3 +143,14 @@ def encode_path(path: str) -> str:
     'c%23/100%25.assets/a%3F.png'
     """
     return path.replace("%", "%25").replace("#", "%23").replace("?", "%3F")
+
+
+def beside_docs_dir(out_dir: Path | str, suffix: str) -> Path:
+    """A hidden file or folder the sync keeps beside a docs_dir, not in it (the docs_dir is swapped as a
+    whole): ``.<docs_dir's name><suffix>``, e.g. ``.docs_src.ingest.lock``.
+
+    >>> beside_docs_dir("/site/docs_src", ".ingest.lock").as_posix()
+    '/site/.docs_src.ingest.lock'
+    """
+    out_dir = Path(out_dir).absolute()
+    return out_dir.parent / f".{out_dir.name}{suffix}"

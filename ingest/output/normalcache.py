@@ -14,6 +14,7 @@ import contextlib
 import logging
 from pathlib import Path
 
+from ingest.files import beside_docs_dir
 from ingest.output.manifest import code_stamp
 from ingest.transform.normalize import Normalized
 from ingest.utils.picklefile import read_cache, write_cache
@@ -26,14 +27,12 @@ FORMAT = 2
 
 def cache_path(out_dir: Path) -> Path:
     """Where a docs_dir's cache lives: beside it, hidden (``.docs_src.ingest-normal.pickle``)."""
-    out_dir = Path(out_dir).absolute()
-    return out_dir.parent / f".{out_dir.name}.ingest-normal.pickle"
+    return beside_docs_dir(out_dir, ".ingest-normal.pickle")
 
 
 def _old_cache_path(out_dir: Path) -> Path:
     """Where earlier versions kept it, as JSON: removed when the new file is written."""
-    out_dir = Path(out_dir).absolute()
-    return out_dir.parent / f".{out_dir.name}.ingest-cache.json"
+    return beside_docs_dir(out_dir, ".ingest-cache.json")
 
 
 def _header() -> str:

@@ -19,6 +19,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingest.files import beside_docs_dir
 from ingest.output.manifest import code_stamp
 from ingest.utils.picklefile import read_cache, write_cache
 
@@ -33,8 +34,7 @@ FORMAT = 1
 
 def read_cache_path(out_dir: Path) -> Path:
     """Where a docs_dir's read cache lives: beside it, hidden (``.docs_src.ingest-read.pickle``)."""
-    out_dir = Path(out_dir).absolute()
-    return out_dir.parent / f".{out_dir.name}.ingest-read.pickle"
+    return beside_docs_dir(out_dir, ".ingest-read.pickle")
 
 
 def _header() -> str:

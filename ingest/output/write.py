@@ -31,6 +31,7 @@ from typing import Callable, Iterable
 
 import filelock
 
+from ingest.files import beside_docs_dir
 from ingest.model import Asset
 from ingest.output.manifest import MANIFEST, manifest_bytes
 from ingest.site.history import FileRecord, Manifest
@@ -154,14 +155,12 @@ def _fresh(out_dir: Path) -> bool:
 
 def lock_path(out_dir: Path) -> Path:
     """The lock file of a docs_dir: beside it, since the docs_dir itself is swapped."""
-    out_dir = Path(out_dir).absolute()
-    return out_dir.parent / f".{out_dir.name}.ingest.lock"
+    return beside_docs_dir(out_dir, ".ingest.lock")
 
 
 def spare_path(out_dir: Path) -> Path:
     """The staging folder a docs_dir keeps beside it: the docs_dir before the last swap, made into the next."""
-    out_dir = Path(out_dir).absolute()
-    return out_dir.parent / f".{out_dir.name}{SPARE_SUFFIX}"
+    return beside_docs_dir(out_dir, SPARE_SUFFIX)
 
 
 def docs_dir_lock(out_dir: Path, timeout: float) -> filelock.BaseFileLock:
