@@ -181,6 +181,8 @@ def main() -> None:  # pragma: no cover - entry point
     finally:
         # The process ends now: what is left is not walked and freed object by object by the interpreter's
         # teardown (a twentieth of a re-sync), as at the end of `mkdocs build` (ingest.mkdocs.processend).
+        # Unlike a build, which runs other plugins' code and so collects its garbage first, this process
+        # runs only ingest, which writes every file in a `with` block: no garbage is left to finalise.
         gc.freeze()
 
 
