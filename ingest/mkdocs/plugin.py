@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import logging
 import os
 import shutil
@@ -76,6 +75,7 @@ from ingest.output.manifest import MANIFEST, read_manifest
 from ingest.settings import SettingsError, SiteSettings, resolve_settings
 from ingest.transform.policy import clean_html
 from ingest.transform.shortcodes import MARKER_PREFIX
+from ingest.utils import jsoncodec
 from ingest.utils.collector import CollectionBetweenBuilds
 from ingest.utils.filestate import file_state
 
@@ -581,8 +581,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         path = Path(config.site_dir) / "search" / "search_index.json"
         written_light = self.generator is not None and self.generator.used
         if not written_light and path.is_file():  # else no search plugin, or it is disabled
-            light = self._compact_index(json.loads(path.read_text("utf-8")))
-            path.write_text(json.dumps(light, separators=(",", ":"), ensure_ascii=False), "utf-8")
+            light = self._compact_index(jsoncodec.loads(path.read_bytes()))
+            path.write_bytes(jsoncodec.dumps(light))
         if self.compacted is not None and not self.serving:
             self.compacted.save()  # writes nothing where nothing was compacted
         self.build_page.remove()

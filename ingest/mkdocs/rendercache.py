@@ -40,6 +40,7 @@ import mkdocs
 
 from ingest.mkdocs.keys import plain_or_repr
 from ingest.mkdocs.store import EntryStore
+from ingest.utils import jsoncodec
 from ingest.utils.filestate import FileState, file_state
 from ingest.utils.picklefile import read_cache, write_cache
 
@@ -332,7 +333,7 @@ class RenderCache:
         if text is None:
             return None
         try:
-            data = json.loads(text)
+            data = jsoncodec.loads(text)
         except ValueError as exc:
             log.debug("The render cache's %s could not be read (%s): its page is rendered again.", name, exc)
             return None
@@ -567,7 +568,7 @@ SECTIONS_SUFFIX = ".search.json"
 
 def _entry_text(data: Any) -> str:
     """An entry as the store keeps it: JSON, with the format it was written in."""
-    return json.dumps({"format": FORMAT, "entry": data}, ensure_ascii=False, separators=(",", ":"))
+    return jsoncodec.dumps({"format": FORMAT, "entry": data}).decode("utf-8")
 
 
 def _copy_entry(entry: dict[str, Any]) -> dict[str, Any]:

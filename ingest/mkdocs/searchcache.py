@@ -25,6 +25,7 @@ from typing import Any, Callable
 
 from ingest.mkdocs.keys import plain_or_repr
 from ingest.mkdocs.rendercache import RenderCache
+from ingest.utils import jsoncodec
 from ingest.utils.atomicfile import write_json_atomically
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
@@ -99,7 +100,7 @@ class CompactingGenerator:
         if not _plain(data):  # as Material writes it: what JSON has no form for, as text
             data = json.loads(json.dumps(data, default=str))
         self.used = True
-        return json.dumps(self.compact(data), separators=(",", ":"), ensure_ascii=False)
+        return jsoncodec.dumps(self.compact(data)).decode("utf-8")
 
 
 def _plain(value: Any) -> bool:
@@ -171,7 +172,7 @@ class CompactedEntries:
         if self.memo is None:
             self.memo = {}
             try:
-                data = json.loads(self.path.read_text("utf-8")) if self.path is not None else None
+                data = jsoncodec.loads(self.path.read_bytes()) if self.path is not None else None
             except (OSError, ValueError):
                 data = None
             if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("entries"), dict):

@@ -27,9 +27,10 @@ the page.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from typing import Any, Iterable
+
+from ingest.utils import jsoncodec
 
 #: lunr's English stop words, as Material's search worker filters them from indexes and queries.
 STOP_WORDS = frozenset("""
@@ -169,8 +170,7 @@ def compact_index(index: dict[str, Any], keep_sections: Iterable[str] = (), limi
     compacted, known = [], dict(memo)
     memo.clear()
     for doc in docs:
-        key = hashlib.sha256(json.dumps([separator.pattern, limit, doc], sort_keys=True, ensure_ascii=False)
-                             .encode("utf-8", "surrogatepass")).hexdigest()
+        key = hashlib.sha256(jsoncodec.dumps([separator.pattern, limit, doc], sort_keys=True)).hexdigest()
         entry = known.get(key) or compact_entry(doc, separator, limit)
         memo[key] = entry
         compacted.append(entry)

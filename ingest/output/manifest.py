@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any
 
 from ingest import __version__
 from ingest.site.history import Manifest
+from ingest.utils import jsoncodec
 from ingest.utils.filestate import FolderListing, list_folder
 
 MANIFEST = ".ingest/manifest.json"
@@ -32,7 +32,7 @@ def read_manifest(out_dir: Path, records: bool = True) -> Manifest | None:
     reads (the nav, the redirects) without making 10,000 records for nothing on every build.
     """
     try:
-        data = json.loads((Path(out_dir) / MANIFEST).read_text("utf-8"))
+        data = jsoncodec.loads((Path(out_dir) / MANIFEST).read_bytes())
     except (OSError, ValueError):
         return None
     if not records and isinstance(data, dict):
@@ -43,11 +43,10 @@ def read_manifest(out_dir: Path, records: bool = True) -> Manifest | None:
 def manifest_bytes(manifest: Manifest) -> bytes:
     """The manifest as written: stable key order, so equal manifests are equal files.
 
-    Compact, one line: json's C encoder is used only without ``indent``, and is ten
-    times faster on a big export's manifest (``python -m json.tool`` shows it indented).
+    Compact, one line (``python -m json.tool`` shows it indented): a big export's manifest is megabytes,
+    written at every sync (``utils.jsoncodec``).
     """
-    return (json.dumps(manifest.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-            ).encode("utf-8")
+    return jsoncodec.dumps(manifest.to_dict(), sort_keys=True) + b"\n"
 
 
 def _walk_stats(root: Path | str) -> list[tuple[str, int, int]]:

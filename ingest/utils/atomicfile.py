@@ -3,11 +3,12 @@ process killed midway leaves the old file (or none), never a torn one."""
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, TextIO
+from typing import Any, BinaryIO, Callable
+
+from ingest.utils import jsoncodec
 
 
 def write_text_atomically(path: Path, text: str) -> None:
@@ -16,31 +17,10 @@ def write_text_atomically(path: Path, text: str) -> None:
 
 
 def write_json_atomically(path: Path, data: Any) -> None:
-    """The same, of ``data`` as compact JSON (written a part at a time: a cache may be tens of MB)."""
-    _write_atomically(path, lambda stream: write_json(stream, data))
-
-
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def write_json(stream: TextIO, data: Any, depth: int = 2) -> None:
-    """Write what ``json.dump(data, stream, ensure_ascii=False, separators=(",", ":"))`` writes, with json's C
-    encoder (``json.dump`` encodes in Python, ten times slower: a tenth of a one-page build went to it).
-
-    The mappings of the top ``depth`` levels are written item by item, so a big cache (pages → records) is
-    never one string in memory.
-
-    >>> import io; out = io.StringIO(); write_json(out, {"a": {"b": [1, "é"]}, "c": None}); out.getvalue()
-    '{"a":{"b":[1,"é"]},"c":null}'
-    """
-    if depth <= 0 or not isinstance(data, dict) or not all(type(key) is str for key in data):
-        stream.write(_encode(data))
-        return
-    stream.write("{")
-    for n, (key, value) in enumerate(data.items()):
-        stream.write(("," if n else "") + _encode(key) + ":")
-        write_json(stream, value, depth - 1)
-    stream.write("}")
+    """The same, of ``data`` as compact JSON (``utils.jsoncodec``); raises TypeError, writing nothing, where
+    ``data`` has no JSON form."""
+    data = jsoncodec.dumps(data)
+    write_binary_atomically(path, lambda stream: stream.write(data))
 
 
 class RecordFile:
@@ -57,7 +37,7 @@ class RecordFile:
         data = None
         if not os.path.lexists(self.marker):
             try:
-                data = json.loads(self.path.read_text("utf-8"))
+                data = jsoncodec.loads(self.path.read_bytes())
             except (OSError, ValueError):
                 data = None
         try:
