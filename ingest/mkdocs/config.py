@@ -76,9 +76,11 @@ class WikiGDriveConfig(base.Config):
     """Processes that render pages ahead on a `mkdocs build` with pages to render: 0 for one per CPU,
     1 to render them all in the build process."""
 
-    debounce = c.Type((int, float), default=1.0)
+    debounce = c.Type((int, float), default=0.5)
     """Under `mkdocs serve`, how long (seconds) the export must stay unchanged before a re-sync writes the
-    docs_dir (it reads the export meanwhile, and again if it changed): wikiGDrive writes a folder file by file."""
+    docs_dir (it reads the export meanwhile, and again if it changed): wikiGDrive writes a doc and its images
+    file by file, within milliseconds of each other. Longer waits a pull's pauses out (docs are downloaded
+    one by one), at the cost of every edit's wait; MkDocs waits 0.1 s after a change to the docs_dir."""
 
 
 def history_path(history_file: str, config_file_path: str | None) -> str:
