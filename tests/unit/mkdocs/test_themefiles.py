@@ -1,0 +1,114 @@
+"""The theme's static files are listed as MkDocs lists them, without walking the hidden folders it drops."""
+
+from __future__ import annotations
+
+import os
+
+import jinja2
+import mkdocs
+import pytest
+from mkdocs.config import load_config
+from mkdocs.structure.files import Files
+
+from ingest.mkdocs.plugin import TEMPLATES_DIR
+from ingest.mkdocs.themefiles import ThemeListing, list_visible_templates
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+
+def _hidden(path: str) -> bool:
+    return any(part.startswith(".") for part in path.split("/"))
+
+
+def test_the_listing_is_jinjas_but_the_hidden_paths(tmp_path):
+    theme, extra = tmp_path / "theme", tmp_path / "extra"
+    for rel in ["main.html", "README.md", "assets/app.js", "assets/.cache/x.js", ".icons/a/b.svg", ".hidden.css",
+                "assets/.dotfile", "deep/er/style.css", "deep/.er/style.css"]:
+        (theme / rel).parent.mkdir(parents=True, exist_ok=True)
+        (theme / rel).write_text("x")
+    (extra / "assets").mkdir(parents=True)
+    (extra / "assets" / "app.js").write_text("override")  # listed once
+    (extra / "only-here.png").write_text("png")
+    (theme / "linked-folder").symlink_to(extra / "assets")  # not walked, as Jinja does not follow links
+    (theme / "linked.css").symlink_to(extra / "only-here.png")
+    searchpath = [str(theme), str(extra)]
+    expected = [name for name in jinja2.FileSystemLoader(searchpath).list_templates() if not _hidden(name)]
+    assert list_visible_templates(searchpath) == expected
+    assert "linked.css" in expected and "deep/er/style.css" in expected and "assets/app.js" in expected
+
+
+def _theme_files(config) -> list[tuple[str, str]]:
+    files = Files([])
+    files.add_files_from_theme(config.theme.get_env(), config)
+    return [(file.src_uri, file.abs_src_path) for file in files]
+
+
+def test_the_files_added_are_mkdocs_own_for_materials_theme_and_ours(tmp_path):
+    (tmp_path / "docs").mkdir()
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(f"site_name: T\ntheme:\n  name: material\n  custom_dir: {os.path.join(REPO, 'overrides')}\n")
+    config = load_config(str(config_file))
+    config.theme.dirs.insert(1, TEMPLATES_DIR)  # as the plugin adds its templates
+    own = _theme_files(config)
+    listing = ThemeListing()
+    listing.install()
+    try:
+        listed = _theme_files(config)
+    finally:
+        listing.remove()
+    assert listed == own
+    assert len(own) > 20 and not any(_hidden(src) for src, _ in own)
+    assert any(src.startswith("assets/javascripts/") for src, _ in own)
+
+
+def test_install_and_remove_put_mkdocs_own_method_back():
+    own = Files.add_files_from_theme
+    listing = ThemeListing()
+    listing.install()
+    listing.install()  # once only
+    assert Files.add_files_from_theme is not own
+    listing.remove()
+    listing.remove()
+    assert Files.add_files_from_theme is own
+
+
+def test_another_mkdocs_version_lists_the_files_itself(monkeypatch):
+    monkeypatch.setattr(mkdocs, "__version__", "1.7.0")
+    own = Files.add_files_from_theme
+    listing = ThemeListing()
+    listing.install()
+    assert Files.add_files_from_theme is own
+
+
+def test_another_loader_is_asked_itself():
+    asked = []
+
+    class Env:
+        loader = jinja2.DictLoader({"a.css": "x", ".b/c.css": "y"})
+
+        def list_templates(self, extensions=None, filter_func=None):
+            asked.append(filter_func)
+            return []
+
+    class Config:
+        class theme:  # noqa: N801 - what MkDocs' config has
+            static_templates: list[str] = []
+            dirs: list[str] = []
+
+    listing = ThemeListing()
+    listing.install()
+    try:
+        Files([]).add_files_from_theme(Env(), Config())
+    finally:
+        listing.remove()
+    assert len(asked) == 1 and asked[0] is not None
+
+
+@pytest.mark.parametrize("name", ["x.html", ".x.css", "a/.b/c.js", "README.md", "assets/app.js"])
+def test_hidden_paths_are_what_mkdocs_filter_drops(name):
+    """The premise: MkDocs' patterns ``.*`` and ``*/.*`` drop exactly the paths with a part that starts with a dot
+    (of the others, only its own patterns decide)."""
+    import fnmatch
+
+    dropped_as_hidden = fnmatch.fnmatch(name.lower(), ".*") or fnmatch.fnmatch(name.lower(), "*/.*")
+    assert dropped_as_hidden == _hidden(name)
