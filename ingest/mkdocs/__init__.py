@@ -9,7 +9,7 @@
 - ``rendercache``: each page's rendering kept between builds, and rendered ahead on every core;
 - ``searchcache``: each page's search entries kept with it;
 - ``staticfiles``: the docs_dir's images and attachments hard-linked into the site;
-- ``themefiles``: the theme's static files listed without walking the hidden folders MkDocs drops;
+- ``listing``: MkDocs' listing of the docs_dir's and the theme's files, made quicker;
 - ``searchindex``: makes the search index Material writes light;
 - ``minify``: drops the templates' indentation from each page;
 - ``templates/``: the partials, CSS and JavaScript the plugin adds to the theme.

@@ -70,7 +70,7 @@ from ingest.mkdocs.searchcache import applies as searchcache_applies
 from ingest.mkdocs.searchindex import compact_index
 from ingest.mkdocs.staticfiles import link_static_files
 from ingest.mkdocs.themecache import ThemeCache
-from ingest.mkdocs.themefiles import ThemeListing
+from ingest.mkdocs.listing import FilesListing
 from ingest.mkdocs.watch import ExportWatcher
 from ingest.output.manifest import MANIFEST, read_manifest
 from ingest.settings import SettingsError, SiteSettings, resolve_settings
@@ -145,8 +145,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         self.incremental = IncrementalBuild(None)
         """The pages a build need not make again (``ingest.mkdocs.incremental``)."""
         self.build_page = SkippingBuildPage(self._skip_page)
-        self.theme_listing = ThemeListing()
-        """MkDocs' listing of the theme's files, without walking its hidden folders (``on_config`` to ``on_files``)."""
+        self.files_listing = FilesListing()
+        """MkDocs' listing of the docs_dir's and the theme's files, made quicker (``on_config`` to ``on_files``)."""
         self.indexing: CachedIndexing | None = None
         """This build's search indexing through the cache (None: none, or Material indexes itself)."""
         self.generator: CompactingGenerator | None = None
@@ -194,7 +194,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         for message in deprecations:
             log.warning(message)
         self._add_theme(config)
-        self.theme_listing.install()  # for MkDocs' get_files, next; removed in on_files
+        self.files_listing.install()  # for MkDocs' get_files, next; removed in on_files
         self._open_render_cache(config)
         synced = self._sync(config) if self.config.export_dir else None
         manifest = synced.manifest if synced is not None and synced.manifest is not None and not synced.dry_run \
@@ -285,7 +285,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
     @event_priority(100)  # the first: nothing is written yet
     def on_files(self, files: Any, config: Any) -> Any:
         """Put the set-aside site back, now that MkDocs has emptied the folder."""
-        self.theme_listing.remove()
+        self.files_listing.remove()
         if self.config.enabled:
             self.kept_site.restore()
         return files
@@ -294,7 +294,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         """Put the set-aside site back, if the build stopped before it was; MkDocs builds every page again."""
         if self.collection is not None:
             self.collection.built()
-        self.theme_listing.remove()
+        self.files_listing.remove()
         if self.config.enabled:
             self.kept_site.failed()
             self.build_page.remove()
@@ -320,7 +320,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         at the end of a command-line `mkdocs build`, spare the process the interpreter's teardown of what it
         built (``processend``)."""
         self.export_watcher.stop()
-        self.theme_listing.remove()
+        self.files_listing.remove()
         if self.collection is not None:
             self.collection.stop()
         if self.compacted is not None and self.serving:
