@@ -182,12 +182,13 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
 
     progress.stage("reading the export")
     # The stages are imported only now: a sync with nothing to do never needs them.
-    from ingest.output.readcache import read_known_files, write_known_files
+    from ingest.output.readcache import known_files_cache
     from ingest.read.export import read_export
     from ingest.site.build import build_site
 
     # What earlier syncs read of each doc: kept in memory by `mkdocs serve`, else in a file beside the docs_dir.
-    known = memory.files if memory is not None else read_known_files(out_dir)
+    known_cache = known_files_cache(out_dir) if memory is None else None
+    known = memory.files if memory is not None else known_cache.read()  # type: ignore[union-attr]
     known_before = {source: kept[0] for source, kept in known.items()}
     export = read_export(export_dir, jobs, known, listing)
     if not export.documents:
@@ -197,11 +198,12 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
     before = before if before is not None and same_site(before, export.documents) else None
     # Without history (first sync, or another Drive folder) moves and redirects start afresh.
     reader = page_reader(out_dir, previous) if previous is not None and _same_format(previous) else None
-    from ingest.output.normalcache import cache_path, read_normalized, write_normalized
+    from ingest.output.normalcache import cache_path, normalized_cache, write_normalized
 
+    normal_cache = normalized_cache(out_dir)
     normalized = _remembered(memory.normalized if memory else None, cache_path(out_dir))
     if normalized is None:
-        normalized = read_normalized(out_dir)
+        normalized = normal_cache.read()
     site = build_site(export, before, progress=progress, jobs=jobs, previous_page=reader, settings=settings,
                       code=code_stamp(), normalized=normalized)
     files = output_files(site.texts, site.assets, export_dir)
@@ -216,9 +218,9 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
         progress.stage("writing the docs_dir", len(plan.files) if plan.changes_files else 0)
         write_plan(plan, progress.advance)
         if site.normalized.keys() != normalized.keys():
-            write_normalized(out_dir, site.normalized)
-        if memory is None and {source: kept[0] for source, kept in known.items()} != known_before:
-            write_known_files(out_dir, known)
+            write_normalized(normal_cache, out_dir, site.normalized)
+        if known_cache is not None and {source: kept[0] for source, kept in known.items()} != known_before:
+            known_cache.write(known)
         if memory is not None:
             state = file_state(out_dir / MANIFEST)
             memory.manifest = (state, plan.manifest) if state is not None else None
@@ -231,17 +233,17 @@ def _prime(memory: SyncMemory, export_dir: Path, out_dir: Path, manifest: Manife
     """After a sync with nothing to do, fill the memory of a process that will sync again (`mkdocs serve`):
     the next sync, after an edit, then reads only what the edit changed. What the last syncs read, kept
     beside the docs_dir, is not read again."""
-    from ingest.output.normalcache import cache_path, read_normalized
-    from ingest.output.readcache import read_known_files
+    from ingest.output.normalcache import cache_path, normalized_cache
+    from ingest.output.readcache import known_files_cache
     from ingest.read.export import read_export
 
     state = file_state(out_dir / MANIFEST)
     memory.manifest = (state, manifest) if state is not None else None
     if memory.normalized is None:
         state = file_state(cache_path(out_dir))
-        memory.normalized = (state, read_normalized(out_dir)) if state is not None else None
+        memory.normalized = (state, normalized_cache(out_dir).read()) if state is not None else None
     if not memory.files:
-        memory.files.update(read_known_files(out_dir))
+        memory.files.update(known_files_cache(out_dir).read())
         read_export(export_dir, jobs, memory.files)
 
 

@@ -42,7 +42,7 @@ from ingest.mkdocs.keys import plain_or_repr
 from ingest.mkdocs.store import EntryStore
 from ingest.utils import jsoncodec
 from ingest.utils.filestate import FileState, file_state
-from ingest.utils.picklefile import read_cache, write_cache
+from ingest.utils.picklefile import PickleCache
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
 
@@ -303,6 +303,7 @@ class RenderCache:
         see :meth:`open_sources`)."""
         self.sources_path: Path | None = None
         """The file ``sources`` is kept in between builds, if it is written."""
+        self.sources_file: PickleCache | None = None
         self._sources_used: set[str] = set()
         self._sources_changed = False
 
@@ -324,7 +325,9 @@ class RenderCache:
         """Keep each page's source from one build to the next: in memory, and from the file ``path``, which is
         read now (and written after each full build, with ``write``). Reading every page's file and front
         matter again is a tenth of a build that renders one page."""
-        self.sources = read_cache(path, _sources_header(), log, "every page is read") if path is not None else {}
+        self.sources_file = None if path is None else PickleCache(path, _sources_header(), log, "every page is read",
+                                                                  "the next build reads every page")
+        self.sources = self.sources_file.read() if self.sources_file is not None else {}
         self.sources_path = path if write else None
 
     def _load(self, name: str) -> Any:
@@ -518,8 +521,8 @@ class RenderCache:
         if len(self.sources) != len(self._sources_used):
             self.sources = {path: self.sources[path] for path in self._sources_used if path in self.sources}
             self._sources_changed = True
-        if self.sources_path is not None and self._sources_changed:
-            write_cache(self.sources_path, _sources_header(), self.sources, log, "the next build reads every page")
+        if self.sources_path is not None and self.sources_file is not None and self._sources_changed:
+            self.sources_file.write(self.sources)
 
     def _save(self) -> None:
         for name in sorted(self._unsaved):

@@ -17,7 +17,7 @@ from pathlib import Path
 from ingest.files import beside_docs_dir
 from ingest.output.manifest import code_stamp
 from ingest.transform.normalize import Normalized
-from ingest.utils.picklefile import read_cache, write_cache
+from ingest.utils.picklefile import PickleCache
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +39,15 @@ def _header() -> str:
     return f"ingest-normal {FORMAT} {code_stamp()}"
 
 
-def read_normalized(out_dir: Path) -> dict[str, Normalized | None]:
-    """What earlier syncs into ``out_dir`` made of each doc's text; empty when there is no usable file."""
-    return read_cache(cache_path(out_dir), _header(), log, "every doc is normalised")
+def normalized_cache(out_dir: Path) -> PickleCache:
+    """The cache of ``out_dir``: its ``read()`` is what earlier syncs made of each doc's text (empty when there
+    is no usable file); :func:`write_normalized` keeps this sync's."""
+    return PickleCache(cache_path(out_dir), _header(), log, "every doc is normalised",
+                       "the next sync normalises every doc")
 
 
-def write_normalized(out_dir: Path, normalized: dict[str, Normalized | None]) -> None:
-    """Keep this sync's ``normalized`` for the next (whole or not at all; a failure is only logged)."""
-    write_cache(cache_path(out_dir), _header(), dict(normalized), log, "the next sync normalises every doc")
+def write_normalized(cache: PickleCache, out_dir: Path, normalized: dict[str, Normalized | None]) -> None:
+    """Keep this sync's ``normalized`` for the next (a failure is only logged), and drop an earlier version's file."""
+    cache.write(dict(normalized))
     with contextlib.suppress(OSError):
         _old_cache_path(out_dir).unlink(missing_ok=True)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ingest.files import beside_docs_dir
 from ingest.output.manifest import code_stamp
-from ingest.utils.picklefile import read_cache, write_cache
+from ingest.utils.picklefile import PickleCache
 
 if TYPE_CHECKING:
     from ingest.read.export import KnownFiles
@@ -41,11 +41,8 @@ def _header() -> str:
     return f"ingest-read {FORMAT} {code_stamp()}"
 
 
-def read_known_files(out_dir: Path) -> KnownFiles:
-    """What earlier syncs into ``out_dir`` read of each doc and SVG; empty when there is no usable file."""
-    return read_cache(read_cache_path(out_dir), _header(), log, "every doc is read")
-
-
-def write_known_files(out_dir: Path, known: KnownFiles) -> None:
-    """Keep this sync's reads for the next (whole or not at all; a failure is only logged)."""
-    write_cache(read_cache_path(out_dir), _header(), known, log, "the next sync reads every doc")
+def known_files_cache(out_dir: Path) -> PickleCache:
+    """The read cache of ``out_dir``: its ``read()`` is what earlier syncs read of each doc and SVG
+    (``KnownFiles``; empty when there is no usable file), and ``write(known)`` keeps this sync's reads for the
+    next (a failure is only logged)."""
+    return PickleCache(read_cache_path(out_dir), _header(), log, "every doc is read", "the next sync reads every doc")
