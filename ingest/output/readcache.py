@@ -17,14 +17,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ingest.files import beside_docs_dir
 from ingest.output.manifest import code_stamp
 from ingest.utils.picklefile import PickleCache
-
-if TYPE_CHECKING:
-    from ingest.read.export import KnownFiles
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +39,6 @@ def _header() -> str:
 
 def known_files_cache(out_dir: Path) -> PickleCache:
     """The read cache of ``out_dir``: its ``read()`` is what earlier syncs read of each doc and SVG
-    (``KnownFiles``; empty when there is no usable file), and ``write(known)`` keeps this sync's reads for the
+    (``ingest.read.export.KnownFiles``; empty when there is no usable file), and ``write(known)`` keeps this sync's reads for the
     next (a failure is only logged)."""
     return PickleCache(read_cache_path(out_dir), _header(), log, "every doc is read", "the next sync reads every doc")

@@ -23,7 +23,6 @@ from typing import Any
 
 from ingest.utils.atomicfile import write_binary_atomically
 
-
 #: Changes appended after the whole dict at most, and their bytes at most as a share of it: past either,
 #: the next write is of the whole dict again (reading many small changes costs more than one pickle).
 MAX_CHANGES = 64

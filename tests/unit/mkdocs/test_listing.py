@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-
 from pathlib import PurePath
 
 import jinja2
@@ -128,10 +127,12 @@ def test_another_loader_is_asked_itself():
             asked.append(filter_func)
             return []
 
+    class Theme:
+        static_templates = ()
+        dirs = ()
+
     class Config:
-        class theme:  # noqa: N801 - what MkDocs' config has
-            static_templates: list[str] = []
-            dirs: list[str] = []
+        theme = Theme
 
     listing = FilesListing()
     listing.install()

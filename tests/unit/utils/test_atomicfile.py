@@ -8,6 +8,7 @@ import pytest
 
 from ingest.utils.atomicfile import write_json_atomically
 
+
 def test_write_json_atomically_leaves_the_old_file_when_the_data_is_no_json(tmp_path) -> None:
     path = tmp_path / "record.json"
     write_json_atomically(path, {"pages": {"a/": [1]}})
