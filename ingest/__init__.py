@@ -12,12 +12,11 @@ step; ``build_site`` does the same in memory for a ``read_export`` result.
 
 __version__ = "0.1.0"
 
-from ingest.commands.sync import SyncError, sync  # noqa: E402
-from ingest.model import Document, Problem, Severity  # noqa: E402
-
-#: The pipeline's stages, imported on first use: ``python -m ingest`` starts quickly,
-#: and a sync with nothing to do never loads them.
-_LAZY = {"read_export": "ingest.read.export", "Site": "ingest.site.build", "build_site": "ingest.site.build"}
+#: The API, imported on first use: ``python -m ingest`` starts quickly, a sync with nothing to do never loads the
+#: pipeline's stages, and the MkDocs plugin, which imports ``ingest.mkdocs``, loads the sync only where it syncs.
+_LAZY = {"sync": "ingest.commands.sync", "SyncError": "ingest.commands.sync", "Document": "ingest.model",
+         "Problem": "ingest.model", "Severity": "ingest.model", "read_export": "ingest.read.export",
+         "Site": "ingest.site.build", "build_site": "ingest.site.build"}
 
 __all__ = ["Document", "Problem", "Severity", "Site", "SyncError", "build_site", "read_export", "sync", "__version__"]
 

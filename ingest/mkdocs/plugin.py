@@ -43,14 +43,12 @@ import logging
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from ingest.commands.sync import SyncResult
-from ingest.mkdocs.autosync import ExportSync
 from ingest.mkdocs.config import WikiGDriveConfig, beside_config, history_path
 from ingest.mkdocs.incremental import BuildRecord, IncrementalBuild, PageRecord, SkippingBuildPage
 from ingest.mkdocs.keptsite import KeptSite
@@ -79,6 +77,10 @@ from ingest.transform.shortcodes import MARKER_PREFIX
 from ingest.utils import jsoncodec
 from ingest.utils.collector import CollectionBetweenBuilds
 from ingest.utils.filestate import file_state
+
+if TYPE_CHECKING:
+    from ingest.commands.sync import SyncResult
+    from ingest.mkdocs.autosync import ExportSync
 
 log = logging.getLogger("mkdocs.plugins.wikigdrive")
 
@@ -264,6 +266,8 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
     def _sync(self, config: Any) -> SyncResult | None:
         history = history_path(self.config.history_file, config.config_file_path)
         target = (Path(self.config.export_dir), Path(config.docs_dir), self.settings, Path(history))
+        from ingest.mkdocs.autosync import ExportSync  # only where the plugin syncs: the sync's stages are many imports
+
         current = self.export_sync
         if current is None or (current.export_dir, current.docs_dir, current.settings, current.history_file) != target:
             current = self.export_sync = ExportSync(*target)
