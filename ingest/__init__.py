@@ -18,7 +18,7 @@ _LAZY = {"sync": "ingest.commands.sync", "SyncError": "ingest.commands.sync", "D
          "Problem": "ingest.model", "Severity": "ingest.model", "read_export": "ingest.read.export",
          "Site": "ingest.site.build", "build_site": "ingest.site.build"}
 
-__all__ = ["Document", "Problem", "Severity", "Site", "SyncError", "build_site", "read_export", "sync", "__version__"]
+__all__ = ["Document", "Problem", "Severity", "Site", "SyncError", "__version__", "build_site", "read_export", "sync"]
 
 
 def __getattr__(name: str) -> object:  # PEP 562

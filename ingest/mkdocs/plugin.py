@@ -52,6 +52,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from ingest.mkdocs.config import WikiGDriveConfig, beside_config, history_path
 from ingest.mkdocs.incremental import BuildRecord, IncrementalBuild, PageRecord, SkippingBuildPage
 from ingest.mkdocs.keptsite import KeptSite
+from ingest.mkdocs.listing import FilesListing
 from ingest.mkdocs.markers import render_markers
 from ingest.mkdocs.minify import collapse_whitespace
 from ingest.mkdocs.processend import collect_less_while_building, leave_the_rest_to_the_exit, mkdocs_command
@@ -68,7 +69,6 @@ from ingest.mkdocs.searchcache import applies as searchcache_applies
 from ingest.mkdocs.searchindex import compact_index
 from ingest.mkdocs.staticfiles import link_static_files
 from ingest.mkdocs.themecache import ThemeCache
-from ingest.mkdocs.listing import FilesListing
 from ingest.mkdocs.watch import ExportWatcher
 from ingest.output.manifest import MANIFEST, read_manifest
 from ingest.settings import SettingsError, SiteSettings, resolve_settings
