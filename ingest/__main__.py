@@ -13,7 +13,7 @@ from ingest import __version__
 from ingest.commands.sync import StrictError, SyncError, SyncResult, sync
 from ingest.output.report import format_summary
 from ingest.output.write import OutputError
-from ingest.settings import SettingsError, read_site_config
+from ingest.settings import SettingsError, remembered_site_config
 from ingest.utils.collector import collect_less
 from ingest.utils.progress import progress_for
 
@@ -78,7 +78,7 @@ def sync_command(export_dir: Path | None, out_dir: Path | None, report_path: Pat
     holding the folder, or --strict with problems), 2 for a usage error.
     """
     try:
-        site = read_site_config(config_file)
+        site = remembered_site_config(config_file)
     except SettingsError as exc:
         raise click.ClickException(str(exc))
     for message in site.deprecations:

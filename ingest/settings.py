@@ -144,8 +144,65 @@ def read_site_config(config_file: Path) -> SiteConfig:
     A missing file gives the defaults (a sync needs no site to run); one that is not YAML, or
     an option of the wrong shape, raises SettingsError naming the file and the option.
     """
+    return _read_site_config(config_file)[0]
+
+
+#: Where the plugin's caches live by default, beside ``mkdocs.yml`` (with Material's own plugin caches).
+DEFAULT_CACHE_DIR = ".cache/plugin/wikigdrive"
+
+#: Where the command line keeps what it read of a ``mkdocs.yml``: in the plugin's default cache folder beside it.
+REMEMBERED_CONFIG = DEFAULT_CACHE_DIR + "/site-config.pickle"
+
+
+def remembered_site_config(config_file: Path) -> SiteConfig:
+    """:func:`read_site_config`, kept from one run of the command line to the next.
+
+    Checking the plugin's options as MkDocs does imports MkDocs' config options (Jinja, Markdown, Babel):
+    a tenth of a second of every sync. So what was read is kept in the plugin's cache folder beside
+    ``config_file`` (only where that is the plugin's default ``cache_dir`` and its ``cache`` is on), keyed by the
+    file's path and bytes, ingest itself and the MkDocs version, and used while the export folder it names
+    is still there (the one option checked against the disk). A file with ``!ENV`` or ``INHERIT`` depends
+    on more than its bytes and is read every time. The kept file is a pickle, as the sync's other caches
+    (``utils.picklefile``): a missing or unreadable one costs only time.
+    """
+    try:
+        data = config_file.read_bytes()
+    except OSError:
+        return read_site_config(config_file)  # missing: the defaults; unreadable: its error
+    if b"!ENV" in data or b"INHERIT" in data:
+        return read_site_config(config_file)
+    import hashlib
+    import pickle
+
+    import mkdocs
+
+    from ingest.output.manifest import code_stamp
+
+    path = config_file.absolute()
+    key = hashlib.sha256(repr((str(path), data, code_stamp(), mkdocs.__version__)).encode()).hexdigest()
+    kept = path.parent / REMEMBERED_CONFIG
+    try:
+        with open(kept, "rb") as stream:
+            found_key, site = pickle.load(stream)
+        if found_key == key and isinstance(site, SiteConfig) and (site.export_dir is None or site.export_dir.is_dir()):
+            return site
+    except Exception:  # noqa: BLE001 - none kept, another's, damaged: read the file
+        pass
+    site, plugin = _read_site_config(config_file)
+    if plugin is not None and plugin.cache and plugin.cache_dir == DEFAULT_CACHE_DIR:
+        from ingest.utils.atomicfile import write_binary_atomically
+
+        try:
+            write_binary_atomically(kept, lambda stream: pickle.dump((key, site), stream, pickle.HIGHEST_PROTOCOL))
+        except (OSError, pickle.PicklingError):
+            pass  # not kept: the next sync reads the file again
+    return site
+
+
+def _read_site_config(config_file: Path) -> tuple[SiteConfig, Any]:
+    """What ``config_file`` says, and the plugin's checked options (None without a file)."""
     if not config_file.is_file():
-        return SiteConfig()
+        return SiteConfig(), None
     from mkdocs.utils import yaml_load  # reads MkDocs' !ENV and !relative tags
 
     where = str(config_file)
@@ -173,4 +230,4 @@ def read_site_config(config_file: Path) -> SiteConfig:
     docs_dir = config.get("docs_dir") if isinstance(config.get("docs_dir"), str) else "docs"
     return SiteConfig(settings, (config_file.parent / docs_dir).absolute(),
                       Path(plugin.export_dir) if plugin.export_dir else None,
-                      Path(history_path(plugin.history_file, str(config_file.absolute()))), deprecations)
+                      Path(history_path(plugin.history_file, str(config_file.absolute()))), deprecations), plugin

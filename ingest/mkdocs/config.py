@@ -21,14 +21,13 @@ import os
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from ingest.settings import DEFAULT_CACHE_DIR  # where the plugin's caches live by default (the sync's too)
+
 #: The plugin's name in ``mkdocs.yml`` and its entry point.
 PLUGIN_NAME = "wikigdrive"
 
 #: Where the URL history lives by default: beside ``mkdocs.yml``.
 DEFAULT_HISTORY_FILE = "wikigdrive-history.json"
-
-#: Where the render cache lives by default (beside Material's own plugin caches).
-DEFAULT_CACHE_DIR = ".cache/plugin/wikigdrive"
 
 
 class WikiGDriveConfig(base.Config):

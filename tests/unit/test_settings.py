@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from helpers import REPO
 
 from ingest.__main__ import cli
+from ingest import settings
 from ingest.model import Document
 from ingest.settings import SettingsError, SiteConfig, SiteSettings, read_site_config
 from ingest.transform.shortcodes.brands import brand_problems
@@ -104,3 +105,62 @@ def test_a_brand_no_block_names_is_reported_with_the_brands_found():
 @pytest.mark.parametrize("brand", ["", "wc", "WC"])
 def test_a_brand_the_export_names_or_none_is_fine(brand):
     assert brand_problems([only_doc("eh", "wc")], brand) == []
+
+
+def _site_with_export(tmp_path, extra_options: str = "") -> tuple:
+    (tmp_path / "export").mkdir(exist_ok=True)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Help\nplugins:\n  - wikigdrive:\n      export_dir: export\n      brand: wc\n"
+                      + extra_options, "utf-8")
+    return config, tmp_path / ".cache" / "plugin" / "wikigdrive" / "site-config.pickle"
+
+
+def test_the_command_line_remembers_what_it_read_of_mkdocs_yml(tmp_path, monkeypatch):
+    config, kept = _site_with_export(tmp_path)
+    site = settings.remembered_site_config(config)
+    assert site == read_site_config(config) and kept.is_file()
+
+    def not_again(config_file):
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(settings, "_read_site_config", not_again)
+    assert settings.remembered_site_config(config) == site
+
+
+def test_a_changed_file_is_read_again(tmp_path):
+    config, kept = _site_with_export(tmp_path)
+    assert settings.remembered_site_config(config).settings.brand == "wc"
+    config.write_text(config.read_text("utf-8").replace("brand: wc", "brand: ent"), "utf-8")
+    assert settings.remembered_site_config(config).settings.brand == "ent"
+
+
+def test_an_export_folder_gone_is_checked_again_and_named(tmp_path):
+    config, kept = _site_with_export(tmp_path)
+    settings.remembered_site_config(config)
+    (tmp_path / "export").rmdir()
+    with pytest.raises(SettingsError, match="export_dir"):
+        settings.remembered_site_config(config)
+
+
+@pytest.mark.parametrize("extra", ["      cache_dir: elsewhere\n", "      cache: false\n"])
+def test_nothing_is_kept_where_the_plugins_cache_is_elsewhere_or_off(tmp_path, extra):
+    config, kept = _site_with_export(tmp_path, extra)
+    assert settings.remembered_site_config(config) == read_site_config(config)
+    assert not kept.exists()
+
+
+def test_a_file_that_depends_on_the_environment_is_read_every_time(tmp_path, monkeypatch):
+    config, kept = _site_with_export(tmp_path, "      system_name: !ENV [SYSTEM, 'Acme']\n")
+    monkeypatch.setenv("SYSTEM", "First")
+    assert settings.remembered_site_config(config).settings.system_name == "First"
+    monkeypatch.setenv("SYSTEM", "Second")
+    assert settings.remembered_site_config(config).settings.system_name == "Second"
+    assert not kept.exists()
+
+
+def test_a_damaged_kept_file_costs_only_time(tmp_path):
+    config, kept = _site_with_export(tmp_path)
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"not a pickle")
+    assert settings.remembered_site_config(config) == read_site_config(config)
+    assert settings.remembered_site_config(tmp_path / "missing.yml") == SiteConfig()
