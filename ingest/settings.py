@@ -8,6 +8,8 @@ wikigdrive plugin's options (``ingest.mkdocs.config``), or, for one more release
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Collection, Mapping
@@ -160,16 +162,18 @@ def remembered_site_config(config_file: Path) -> SiteConfig:
     Checking the plugin's options as MkDocs does imports MkDocs' config options (Jinja, Markdown, Babel):
     a tenth of a second of every sync. So what was read is kept in the plugin's cache folder beside
     ``config_file`` (only where that is the plugin's default ``cache_dir`` and its ``cache`` is on), keyed by the
-    file's path and bytes, ingest itself and the MkDocs version, and used while the export folder it names
-    is still there (the one option checked against the disk). A file with ``!ENV`` or ``INHERIT`` depends
-    on more than its bytes and is read every time. The kept file is a pickle, as the sync's other caches
+    file's path and bytes, the environment variables its ``!ENV`` tags may read, ingest itself and the MkDocs
+    version, and used while the export folder it names is still there (the one option checked against the
+    disk). A file with an ``!ENV`` tag this cannot read on one line, or with ``INHERIT``, depends on more
+    than that and is read every time. The kept file is a pickle, as the sync's other caches
     (``utils.picklefile``): a missing or unreadable one costs only time.
     """
     try:
         data = config_file.read_bytes()
     except OSError:
         return read_site_config(config_file)  # missing: the defaults; unreadable: its error
-    if b"!ENV" in data or b"INHERIT" in data:
+    variables = _env_variables(data)
+    if variables is None or b"INHERIT" in data:
         return read_site_config(config_file)
     import hashlib
     import pickle
@@ -179,7 +183,8 @@ def remembered_site_config(config_file: Path) -> SiteConfig:
     from ingest.output.manifest import code_stamp
 
     path = config_file.absolute()
-    key = hashlib.sha256(repr((str(path), data, code_stamp(), mkdocs.__version__)).encode()).hexdigest()
+    environment = [(name, os.environ.get(name)) for name in variables]
+    key = hashlib.sha256(repr((str(path), data, environment, code_stamp(), mkdocs.__version__)).encode()).hexdigest()
     kept = path.parent / REMEMBERED_CONFIG
     try:
         with open(kept, "rb") as stream:
@@ -197,6 +202,24 @@ def remembered_site_config(config_file: Path) -> SiteConfig:
         except (OSError, pickle.PicklingError):
             pass  # not kept: the next sync reads the file again
     return site
+
+
+_ENV_TAG = re.compile(rb"!ENV[ \t]+(\[[^\]\n]*\]|[A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _env_variables(data: bytes) -> list[str] | None:
+    """Every name an ``!ENV`` tag of ``data`` may read (a superset: every word of its list); None where a tag
+    is not on one line (``!ENV NAME`` or ``!ENV [NAME, ..., default]``), so what it reads is not known here.
+
+    >>> _env_variables(b"site_url: !ENV [SITE_URL, 'http://x/']\\ndir: !ENV CACHE\\n")
+    ['CACHE', 'SITE_URL', 'http', 'x']
+    >>> _env_variables(b"names: !ENV\\n  - A\\n") is None
+    True
+    """
+    found = list(_ENV_TAG.finditer(data))
+    if len(found) != data.count(b"!ENV"):
+        return None
+    return sorted({word.decode() for match in found for word in re.findall(rb"[A-Za-z_][A-Za-z0-9_]*", match[1])})
 
 
 def _read_site_config(config_file: Path) -> tuple[SiteConfig, Any]:

@@ -149,13 +149,41 @@ def test_nothing_is_kept_where_the_plugins_cache_is_elsewhere_or_off(tmp_path, e
     assert not kept.exists()
 
 
-def test_a_file_that_depends_on_the_environment_is_read_every_time(tmp_path, monkeypatch):
-    config, kept = _site_with_export(tmp_path, "      system_name: !ENV [SYSTEM, 'Acme']\n")
+def test_the_environment_an_env_tag_reads_is_part_of_what_is_remembered(tmp_path, monkeypatch):
+    config, kept = _site_with_export(tmp_path, "      system_name: !ENV [SYSTEM, OTHER, 'Acme']\n")
+    monkeypatch.setenv("SYSTEM", "First")
+    assert settings.remembered_site_config(config).settings.system_name == "First"
+    monkeypatch.setenv("SYSTEM", "Second")
+    assert settings.remembered_site_config(config).settings.system_name == "Second"
+    monkeypatch.delenv("SYSTEM")
+    monkeypatch.setenv("OTHER", "Third")
+    assert settings.remembered_site_config(config).settings.system_name == "Third"
+    monkeypatch.delenv("OTHER")
+    assert settings.remembered_site_config(config).settings.system_name == "Acme"
+    assert kept.is_file()
+
+
+@pytest.mark.parametrize("text", ["      system_name: !ENV\n        - SYSTEM\n",
+                                  "      system_name: !ENV [SYSTEM,\n        'Acme']\n"])
+def test_an_env_tag_over_several_lines_is_read_every_time(tmp_path, monkeypatch, text):
+    config, kept = _site_with_export(tmp_path, text)
     monkeypatch.setenv("SYSTEM", "First")
     assert settings.remembered_site_config(config).settings.system_name == "First"
     monkeypatch.setenv("SYSTEM", "Second")
     assert settings.remembered_site_config(config).settings.system_name == "Second"
     assert not kept.exists()
+
+
+def test_the_shipped_mkdocs_yml_is_remembered_with_its_env_tags(tmp_path, monkeypatch):
+    """The config teams copy reads SITE_URL, WIKIGDRIVE_EXPORT and WIKIGDRIVE_CACHE_DIR from the environment."""
+    config = tmp_path / "mkdocs.yml"
+    config.write_bytes((REPO / "mkdocs.yml").read_bytes())
+    (tmp_path / "overrides").mkdir()
+    monkeypatch.delenv("WIKIGDRIVE_CACHE_DIR", raising=False)
+    monkeypatch.delenv("WIKIGDRIVE_EXPORT", raising=False)
+    site = settings.remembered_site_config(config)
+    assert site == read_site_config(config)
+    assert (tmp_path / ".cache" / "plugin" / "wikigdrive" / "site-config.pickle").is_file()
 
 
 def test_a_damaged_kept_file_costs_only_time(tmp_path):
