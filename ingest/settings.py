@@ -8,12 +8,15 @@ wikigdrive plugin's options (``ingest.mkdocs.config``), or, for one more release
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Collection, Mapping
 
+
+log = logging.getLogger(__name__)
 
 class SettingsError(ValueError):
     """``mkdocs.yml`` cannot be read, or a setting has the wrong shape; the message says which and what to do."""
@@ -165,8 +168,8 @@ def remembered_site_config(config_file: Path) -> SiteConfig:
     file's path and bytes, the environment variables its ``!ENV`` tags may read, ingest itself and the MkDocs
     version, and used while the export folder it names is still there (the one option checked against the
     disk). A file with an ``!ENV`` tag this cannot read on one line, or with ``INHERIT``, depends on more
-    than that and is read every time. The kept file is a pickle, as the sync's other caches
-    (``utils.picklefile``): a missing or unreadable one costs only time.
+    than that and is read every time. The kept file is one of the sync's pickle caches (``utils.picklefile``),
+    whose first line is the key: a missing, unreadable or other one costs only time.
     """
     try:
         data = config_file.read_bytes()
@@ -176,31 +179,23 @@ def remembered_site_config(config_file: Path) -> SiteConfig:
     if variables is None or b"INHERIT" in data:
         return read_site_config(config_file)
     import hashlib
-    import pickle
 
     import mkdocs
 
     from ingest.output.manifest import code_stamp
+    from ingest.utils.picklefile import PickleCache
 
     path = config_file.absolute()
     environment = [(name, os.environ.get(name)) for name in variables]
     key = hashlib.sha256(repr((str(path), data, environment, code_stamp(), mkdocs.__version__)).encode()).hexdigest()
-    kept = path.parent / REMEMBERED_CONFIG
-    try:
-        with open(kept, "rb") as stream:
-            found_key, site = pickle.load(stream)
-        if found_key == key and isinstance(site, SiteConfig) and (site.export_dir is None or site.export_dir.is_dir()):
-            return site
-    except Exception:  # noqa: BLE001 - none kept, another's, damaged: read the file
-        pass
+    kept = PickleCache(path.parent / REMEMBERED_CONFIG, f"ingest-site-config {key}", log, "it is read",
+                       "the next sync reads it")
+    site = kept.read().get("site")
+    if isinstance(site, SiteConfig) and (site.export_dir is None or site.export_dir.is_dir()):
+        return site
     site, plugin = _read_site_config(config_file)
     if plugin is not None and plugin.cache and plugin.cache_dir == DEFAULT_CACHE_DIR:
-        from ingest.utils.atomicfile import write_binary_atomically
-
-        try:
-            write_binary_atomically(kept, lambda stream: pickle.dump((key, site), stream, pickle.HIGHEST_PROTOCOL))
-        except (OSError, pickle.PicklingError):
-            pass  # not kept: the next sync reads the file again
+        kept.write({"site": site})
     return site
 
 
