@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Collection, Mapping
 
-
 log = logging.getLogger(__name__)
+
 
 class SettingsError(ValueError):
     """``mkdocs.yml`` cannot be read, or a setting has the wrong shape; the message says which and what to do."""

@@ -29,8 +29,7 @@ def link_static_files(files: Any, docs_dir: str, linked: Callable[[str], None] =
     for file in files:
         if file.is_documentation_page() or file._content is not None or not file.abs_src_path:
             continue
-        path = file.abs_src_path  # absolute and normal where src_dir is (MkDocs' docs_dir is): no abspath
-        if not (path if os.path.isabs(path) else os.path.abspath(path)).startswith(root):
+        if not os.path.abspath(file.abs_src_path).startswith(root):
             continue
         file.copy_file = _LinkingCopy(file, folders, linked)
         targets.append(file.abs_dest_path)

@@ -22,12 +22,7 @@ from ingest.read.flatyaml import parse_flat_yaml
 from ingest.read.frontmatter import LOADER, YAML_FAILURES, refuse_aliases
 from ingest.read.navigation import read_navigation
 from ingest.read.svg import svg_problem
-from ingest.utils.filestate import (
-    FileState,
-    FolderListing,
-    list_folder,
-    state_of,
-)
+from ingest.utils.filestate import FileState, FolderListing, list_folder, state_of
 from ingest.utils.parallel import map_items
 
 DOCUMENT_SUFFIXES = {".md", ".txt"}
