@@ -189,7 +189,6 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
     # What earlier syncs read of each doc: kept in memory by `mkdocs serve`, else in a file beside the docs_dir.
     known_cache = known_files_cache(out_dir) if memory is None else None
     known = memory.files if memory is not None else known_cache.read()  # type: ignore[union-attr]
-    known_before = {source: kept[0] for source, kept in known.items()}
     export = read_export(export_dir, jobs, known, listing)
     if not export.documents:
         raise SyncError(f"No documents (.md or .txt files) were found in '{export_dir}'. "
@@ -219,8 +218,8 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
         write_plan(plan, progress.advance)
         if site.normalized.keys() != normalized.keys():
             write_normalized(normal_cache, out_dir, site.normalized)
-        if known_cache is not None and {source: kept[0] for source, kept in known.items()} != known_before:
-            known_cache.write(known)
+        if known_cache is not None:
+            known_cache.write(known)  # the entries read again only, if any (``utils.picklefile``)
         if memory is not None:
             state = file_state(out_dir / MANIFEST)
             memory.manifest = (state, plan.manifest) if state is not None else None
