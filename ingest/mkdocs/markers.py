@@ -10,7 +10,7 @@ import html
 import re
 
 from ingest.settings import SiteSettings
-from ingest.transform.shortcodes import MARKER_PREFIX
+from ingest.transform.shortcodes.syntax import MARKER_PREFIX
 
 _SYSTEM_NAME_RE = re.compile(re.escape(MARKER_PREFIX) + r"system-name-->")
 _SYS_NAME_RE = re.compile(re.escape(MARKER_PREFIX) + r"sys-name-->")

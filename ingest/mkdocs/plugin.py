@@ -73,7 +73,7 @@ from ingest.mkdocs.watch import ExportWatcher
 from ingest.output.manifest import MANIFEST, read_manifest
 from ingest.settings import SettingsError, SiteSettings, resolve_settings
 from ingest.transform.policy import clean_html
-from ingest.transform.shortcodes import MARKER_PREFIX
+from ingest.transform.shortcodes.syntax import MARKER_PREFIX
 from ingest.utils import jsoncodec
 from ingest.utils.collector import CollectionBetweenBuilds
 from ingest.utils.filestate import file_state

@@ -14,11 +14,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from ingest.features.activities import Activity
-from ingest.features.catalog import CatalogEntry
 from ingest.model import Document, Problem
+
+if TYPE_CHECKING:  # imported where a page's record is read: the MkDocs plugin reads the manifest without them
+    from ingest.features.catalog import CatalogEntry
 
 #: Bumped when the manifest's layout changes; an older manifest is treated as a first sync's.
 MANIFEST_FORMAT = 2
@@ -44,6 +45,9 @@ class PageMade:
     @classmethod
     def from_dict(cls, data: Any) -> PageMade:
         """Raises ValueError for a shape this version did not write."""
+        from ingest.features.activities import Activity
+        from ingest.features.catalog import CatalogEntry
+
         try:
             entry = data["activity"]
             activity = None if entry is None else CatalogEntry(Activity(**entry["activity"]), entry["title"],
