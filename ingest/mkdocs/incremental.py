@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ingest.mkdocs.keys import plain_or_repr
-from ingest.mkdocs.rendercache import RenderedPage, apply
+from ingest.mkdocs.rendercache import RenderedPage, apply, copy_meta
 from ingest.utils.atomicfile import RecordFile
 from ingest.utils.filestate import FileState, file_state
 
@@ -184,6 +184,9 @@ class IncrementalBuild:
         """The deferred pages (by ``src_uri``), until they are skipped or rendered."""
         self.meta_keys: dict[str, str] = {}
         """Each page's :func:`meta_key`, as it was when it rendered."""
+        self._meta_seen: dict[str, tuple[Any, str]] = {}
+        """Each page's front matter (a copy) and its key, as :meth:`deferrable` last saw them in this build: it sees
+        a page when rendering ahead and again when the page is built."""
         self.skipped: dict[str, PageRecord] = {}
         self.stats = IncrementalStats()
 
@@ -195,7 +198,7 @@ class IncrementalBuild:
         self.last = record if record is not None and record.site_dir == os.path.abspath(site_dir) else None
         self.render_digest = self.files_digest = ""
         self.rendering_same = self.theming_same = False
-        self.deferred, self.meta_keys, self.skipped = {}, {}, {}
+        self.deferred, self.meta_keys, self.skipped, self._meta_seen = {}, {}, {}, {}
         self.stats = IncrementalStats()
 
     def check_rendering(self, render_digest: str, files: Any, usable: bool) -> None:
@@ -208,7 +211,13 @@ class IncrementalBuild:
     def deferrable(self, page: Any, key: str) -> PageRecord | None:
         """The last build's record of ``page`` if its rendering (``key``) and front matter are what they were."""
         uri = page.file.src_uri
-        meta = self.meta_keys[uri] = meta_key(page.meta)
+        seen = self._meta_seen.get(uri)
+        if seen is not None and type(page.meta) is dict and seen[0] == page.meta:
+            meta = seen[1]
+        else:
+            meta = meta_key(page.meta)
+            self._meta_seen[uri] = (copy_meta(page.meta), meta)
+        self.meta_keys[uri] = meta
         if not self.rendering_same or self.last is None:
             return None
         record = self.last.pages.get(uri)

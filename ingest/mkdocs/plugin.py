@@ -52,7 +52,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from ingest.mkdocs.config import WikiGDriveConfig, beside_config, history_path
 from ingest.mkdocs.incremental import BuildRecord, IncrementalBuild, PageRecord, SkippingBuildPage
 from ingest.mkdocs.keptsite import KeptSite
-from ingest.mkdocs.listing import FilesListing
+from ingest.mkdocs.listing import DocumentationPages, FilesListing
 from ingest.mkdocs.markers import render_markers
 from ingest.mkdocs.minify import collapse_whitespace
 from ingest.mkdocs.processend import collect_less_while_building, leave_the_rest_to_the_exit, mkdocs_command
@@ -148,6 +148,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         """The pages a build need not make again (``ingest.mkdocs.incremental``)."""
         self.build_page = SkippingBuildPage(self._skip_page)
         self.files_listing = FilesListing()
+        self.documentation_pages = DocumentationPages()
         """MkDocs' listing of the docs_dir's and the theme's files, made quicker (``on_config`` to ``on_files``)."""
         self.indexing: CachedIndexing | None = None
         """This build's search indexing through the cache (None: none, or Material indexes itself)."""
@@ -197,6 +198,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             log.warning(message)
         self._add_theme(config)
         self.files_listing.install()  # for MkDocs' get_files, next; removed in on_files
+        self.documentation_pages.install()  # for the build; removed at its end
         self._open_render_cache(config)
         synced = self._sync(config) if self.config.export_dir else None
         manifest = synced.manifest if synced is not None and synced.manifest is not None and not synced.dry_run \
@@ -299,6 +301,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         if self.collection is not None:
             self.collection.built()
         self.files_listing.remove()
+        self.documentation_pages.remove()
         if self.config.enabled:
             self.kept_site.failed()
             self.build_page.remove()
@@ -325,6 +328,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         built (``processend``)."""
         self.export_watcher.stop()
         self.files_listing.remove()
+        self.documentation_pages.remove()
         if self.collection is not None:
             self.collection.stop()
         if self.compacted is not None and self.serving:
@@ -567,6 +571,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         try:
             self._finish_build(config)
         finally:
+            self.documentation_pages.remove()
             if self.collection is not None:
                 self.collection.built()
 

@@ -146,11 +146,21 @@ def config_digest(config: Any, versions: dict[str, str] | None = None, code: str
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def page_key(digest: str, page: Any, markdown: str) -> str:
-    """The cache key of one page's rendering: the build's digest, the page's place, its Markdown."""
+def page_key(digest: str, page: Any, markdown: str, seen: dict[str, tuple[str, str, str]] | None = None) -> str:
+    """The cache key of one page's rendering: the build's digest, the page's place, its Markdown.
+
+    ``seen`` (by ``src_uri``: the place and Markdown last hashed, and the key) spares hashing the same again: a
+    build asks a page's key when rendering ahead and again when it builds the page.
+    """
     file = page.file
-    place = f"{file.src_uri}\0{file.url}\0{int(file.inclusion.is_excluded())}\0{int(_collects_anchor_links())}\0"
-    return hashlib.sha256(f"{digest}\0{place}".encode() + markdown.encode("utf-8", "surrogatepass")).hexdigest()
+    place = f"{digest}\0{file.src_uri}\0{file.url}\0{int(file.inclusion.is_excluded())}\0{int(_collects_anchor_links())}\0"
+    known = seen.get(file.src_uri) if seen is not None else None
+    if known is not None and known[0] == place and known[1] == markdown:
+        return known[2]
+    key = hashlib.sha256(place.encode() + markdown.encode("utf-8", "surrogatepass")).hexdigest()
+    if seen is not None:
+        seen[file.src_uri] = (place, markdown, key)
+    return key
 
 
 def _collects_anchor_links() -> bool:
@@ -297,6 +307,8 @@ class RenderCache:
         """Names of this build's entries that the store does not hold yet (or holds stale)."""
         self._read_ahead: dict[str, tuple[str | None, str, dict[str, Any]]] = {}
         """What :meth:`render_ahead` read of each page (by ``src_uri``): its file, Markdown and front matter."""
+        self._keys_seen: dict[str, tuple[str, str, str]] = {}
+        """This build's :func:`page_key` of each page, with what it hashed."""
         self.sources: dict[str, tuple[FileState, str, dict[str, Any]]] | None = None
         """Each source file's size, dates and inode when it was last read, with its Markdown and front matter,
         so a build does not read and parse again the pages that did not change (None: every page is read;
@@ -316,7 +328,7 @@ class RenderCache:
         self._known_sections.update(self.sections)
         self.entries, self.sections, self.by_page, self.ahead, self.sections_ahead = {}, {}, {}, set(), set()
         self.section_by_page, self.kept = {}, set()
-        self._unsaved, self._read_ahead = set(), {}
+        self._unsaved, self._read_ahead, self._keys_seen = set(), {}, {}
         self._sources_used, self._sources_changed = set(), False
         self.stats = CacheStats()
         self.store.reset()
@@ -363,7 +375,7 @@ class RenderCache:
         """The key of ``page``'s rendering, of its Markdown as it is now."""
         if page.markdown is None:
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
-        return page_key(self.digest, page, page.markdown)
+        return page_key(self.digest, page, page.markdown, self._keys_seen)
 
     def render(self, page: Any, config: Any, files: Any, key: str | None = None, logged: bool = False) -> None:
         """``Page.render`` through the cache: an entry for the page's Markdown, or a rendering kept for next time.
@@ -469,7 +481,7 @@ class RenderCache:
                 markdown_text = markdown_of(page)
             except Exception:  # noqa: BLE001 - the build reads it again, and reports it there
                 continue
-            key = page_key(self.digest, page, markdown_text)
+            key = page_key(self.digest, page, markdown_text, self._keys_seen)
             if deferred is not None and deferred(page, key):
                 continue
             if self.lookup(key, files) is None:
@@ -534,16 +546,25 @@ class RenderCache:
         self._unsaved = set()
 
 
+#: What YAML's safe loader makes of scalars: shared between a page's front matter and its copy.
+_SHARED_TYPES = frozenset({str, int, float, bool, bytes, type(None), datetime.date, datetime.datetime})
+
+
 def copy_meta(value: Any) -> Any:
     """A copy of a page's front matter that a plugin may change without changing ``value``: its dicts, lists
     and sets are copied, the rest (what YAML's safe loader makes of scalars: strings, numbers, dates) is
-    shared. Ten times ``copy.deepcopy``'s speed, on every page of every build.
+    shared. Ten times ``copy.deepcopy``'s speed, on every page of every build (twice).
 
     >>> meta = {"tags": ["a"], "menu": {"main": {"weight": 1}}, "date": "2023-01-01"}
     >>> copied = copy_meta(meta); copied["tags"].append("b"); copied["menu"]["main"]["weight"] = 2
     >>> meta
     {'tags': ['a'], 'menu': {'main': {'weight': 1}}, 'date': '2023-01-01'}
     """
+    kind = type(value)
+    if kind is dict:  # the common case, its scalars shared without a call each
+        return {key: item if type(item) in _SHARED_TYPES else copy_meta(item) for key, item in value.items()}
+    if kind is list:
+        return [item if type(item) in _SHARED_TYPES else copy_meta(item) for item in value]
     if isinstance(value, dict):
         return {key: copy_meta(item) for key, item in value.items()}
     if isinstance(value, list):

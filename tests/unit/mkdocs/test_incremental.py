@@ -3,9 +3,11 @@ to where a file is or goes makes the pages again, and a URL nothing asked for is
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from mkdocs.structure.files import File, Files
 
-from ingest.mkdocs.incremental import files_digest
+from ingest.mkdocs.incremental import IncrementalBuild, files_digest, meta_key
 
 
 def files(use_directory_urls: bool = True, image: str = "a.assets/x.png") -> Files:
@@ -35,3 +37,20 @@ def test_hashing_makes_no_url() -> None:
     files_digest(built)
     assert all("url" not in vars(file) for file in built)
     assert [file.url for file in built] == ["./", "a/", "a.assets/x.png"]  # MkDocs makes them as before
+
+
+def test_a_pages_front_matter_is_keyed_as_it_is_when_asked_again() -> None:
+    build = IncrementalBuild(None)
+    build.begin("/site")
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="a.md"), meta={"title": "A", "tags": ["x"]})
+    build.deferrable(page, "key")
+    assert build.meta_keys["a.md"] == meta_key({"title": "A", "tags": ["x"]})
+    page.meta["tags"].append("y")  # changed in place after it was keyed: keyed again
+    build.deferrable(page, "key")
+    assert build.meta_keys["a.md"] == meta_key({"title": "A", "tags": ["x", "y"]})
+    page.meta = {"title": "A", "tags": ["x", "y"]}  # another dict, the same front matter
+    build.deferrable(page, "key")
+    assert build.meta_keys["a.md"] == meta_key({"title": "A", "tags": ["x", "y"]})
+    page.meta = {"title": "B", "tags": ["x", "y"]}
+    build.deferrable(page, "key")
+    assert build.meta_keys["a.md"] == meta_key(page.meta)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from mkdocs.config import load_config
 from mkdocs.structure.files import File, Files, get_files
 
-from ingest.mkdocs.listing import FilesListing, list_visible_templates, posix_path
+from ingest.mkdocs.listing import DocumentationPages, FilesListing, list_visible_templates, posix_path
 from ingest.mkdocs.plugin import TEMPLATES_DIR
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -151,3 +151,81 @@ def test_hidden_paths_are_what_mkdocs_filter_drops(name):
 
     dropped_as_hidden = fnmatch.fnmatch(name.lower(), ".*") or fnmatch.fnmatch(name.lower(), "*/.*")
     assert dropped_as_hidden == _hidden(name)
+
+
+def _docs_files(tmp_path) -> tuple[Files, object]:
+    docs = tmp_path / "docs"
+    for rel in ["index.md", "a/b.md", "a/b.assets/p.png", "c.markdown", "draft.md", "hidden/x.md", "s.css"]:
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text("x")
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text("site_name: T\ndraft_docs: draft.md\nexclude_docs: hidden/\n")
+    config = load_config(str(config_file))
+    return get_files(config), config
+
+
+def _answers(files: Files) -> list[list[File]]:
+    from mkdocs.structure.files import InclusionLevel
+
+    return [files.documentation_pages(), files.documentation_pages(inclusion=InclusionLevel.all),
+            files.documentation_pages(inclusion=InclusionLevel.is_in_serve)]
+
+
+def test_the_pages_kept_are_mkdocs_answer_as_the_files_change(tmp_path):
+    from mkdocs.structure.files import InclusionLevel
+
+    files, config = _docs_files(tmp_path)
+    memo = DocumentationPages()
+
+    def both() -> tuple[list[list[File]], list[list[File]]]:
+        own = _answers(files)
+        memo.install()
+        try:
+            kept = [_answers(files), _answers(files)]  # the second from what the first kept
+        finally:
+            memo.remove()
+        return own, kept
+
+    def check() -> None:
+        own, kept = both()
+        for answer in kept:
+            assert [[id(file) for file in pages] for pages in answer] == [[id(file) for file in pages] for pages in own]
+
+    check()
+    assert sorted(file.src_uri for file in files.documentation_pages(inclusion=InclusionLevel.all)) == [
+        "a/b.md", "c.markdown", "draft.md", "hidden/x.md", "index.md"]
+    memo.install()
+    try:
+        _answers(files)  # kept, then each change below is seen
+        files.append(File("new.md", config.docs_dir, config.site_dir, True))
+        assert "new.md" in [file.src_uri for file in files.documentation_pages()]
+        old = files.get_file_from_path("a/b.md")
+        files.remove(old)
+        assert "a/b.md" not in [file.src_uri for file in files.documentation_pages()]
+        replacement = File("a/b.md", config.docs_dir, config.site_dir, True)
+        files.append(replacement)
+        assert any(file is replacement for file in files.documentation_pages())
+        files.remove(replacement)
+        files.append(File("a/b.md", config.docs_dir, config.site_dir, True))  # equal to it, but another object
+        assert not any(file is replacement for file in files.documentation_pages())
+        files.get_file_from_path("index.md").inclusion = InclusionLevel.EXCLUDED
+        assert "index.md" not in [file.src_uri for file in files.documentation_pages()]
+    finally:
+        memo.remove()
+    check()
+
+
+def test_the_kept_pages_are_in_place_from_install_to_remove_only_with_mkdocs_161(monkeypatch):
+    own = Files.documentation_pages
+    memo, other = DocumentationPages(), DocumentationPages()
+    memo.install()
+    memo.install()
+    other.install()  # another build's plugin, while this one's is in place: left alone
+    assert Files.documentation_pages is not own and other.original is None
+    other.remove()
+    assert Files.documentation_pages is not own
+    memo.remove()
+    assert Files.documentation_pages is own
+    monkeypatch.setattr(mkdocs, "__version__", "1.7.0")
+    memo.install()
+    assert Files.documentation_pages is own

@@ -118,6 +118,18 @@ def test_a_page_key_changes_with_the_markdown_and_the_pages_place():
     assert page_key("digest", SimpleNamespace(file=file("a.md", "elsewhere/a/")), "# A") != key
 
 
+def test_a_page_key_asked_again_is_the_one_hashed_unless_its_markdown_or_place_changed():
+    page, seen = SimpleNamespace(file=file("a.md", "a/")), {}
+    key = page_key("digest", page, "# A", seen)
+    assert key == page_key("digest", page, "# A") and "a.md" in seen
+    assert page_key("digest", page, "# A", seen) == key
+    assert page_key("digest", page, "# B", seen) == page_key("digest", page, "# B")
+    assert page_key("digest", page, "# A", seen) == key
+    page.file.url = "moved/"
+    assert page_key("digest", page, "# A", seen) == page_key("digest", page, "# A") != key
+    assert page_key("other", page, "# A", seen) == page_key("other", page, "# A")
+
+
 def test_the_entries_round_trip_and_a_bad_one_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setattr(rendercache, "config_digest", lambda config: "d")
     folder = tmp_path / "render.sqlite3"
