@@ -248,7 +248,7 @@ def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: Manifest,
             same = _file_sha1(file.source) == (old.sha1 or _untouched_sha1(os.path.join(root, file.dest), file.size,
                                                                           written_at))
         records[file.dest] = FileRecord(file.key, file.size, None)
-        identity = _untouched_identity(os.path.join(root, file.dest), file.size, written_at) if same else None
+        identity = _untouched_identity(f"{root}/{file.dest}", file.size, written_at) if same else None
         if identity is not None:
             keep.append(file.dest)
             kept_files[file.dest] = identity
@@ -366,7 +366,7 @@ def _stage(plan: WritePlan, staging: Path, progress: Callable[[int], None] | Non
     old_root, new_root = os.fspath(plan.out_dir), os.fspath(staging)
     keep = set(plan.keep)
     wanted = {file.dest for file in plan.files} | {MANIFEST}
-    folders = {folder for dest in wanted for folder in _parents(dest)}
+    folders = _folders_of(wanted)
     found = _clear_unwanted(new_root, "", wanted, folders)
     for folder in sorted(folders - found.keys()):
         os.mkdir(os.path.join(new_root, folder))
@@ -389,12 +389,12 @@ def _stage(plan: WritePlan, staging: Path, progress: Callable[[int], None] | Non
         if file.dest not in keep:
             fresh.append(file)
             continue
-        source, target = os.path.join(old_root, file.dest), os.path.join(new_root, file.dest)
         there = found.get(file.dest)
         if there is None or there != plan.kept_files.get(file.dest):
+            target = os.path.join(new_root, file.dest)
             if there is not None:
                 os.unlink(target)
-            _link(source, target)
+            _link(os.path.join(old_root, file.dest), target)
         if progress is not None:
             progress(1)
     with ThreadPoolExecutor(WRITE_THREADS) as pool:
@@ -408,10 +408,19 @@ def _stage(plan: WritePlan, staging: Path, progress: Callable[[int], None] | Non
     os.chmod(staging, 0o755)
 
 
-def _parents(dest: str) -> list[str]:
-    """The folders ``dest`` is in, outermost first: ``a/b/c.md`` → ``a``, ``a/b``."""
-    parts = dest.split("/")[:-1]
-    return ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
+def _folders_of(paths: Iterable[str]) -> set[str]:
+    """Every folder the ``/``-separated ``paths`` are in, at any depth: ``a/b/c.md`` → ``a``, ``a/b``.
+
+    >>> sorted(_folders_of(["a/b/c.md", "a/d.md", "e.md"]))
+    ['a', 'a/b']
+    """
+    folders: set[str] = set()
+    for path in paths:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in folders:  # thousands of files share a few hundred folders
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
 
 
 def _clear_unwanted(root: str, rel: str, files: set[str], folders: set[str],

@@ -119,7 +119,9 @@ class FileRecord:
     """An asset's content hash: a fresh download with the same content is the same file."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "size": self.size} | ({"sha1": self.sha1} if self.sha1 else {})
+        if self.sha1:
+            return {"key": self.key, "size": self.size, "sha1": self.sha1}
+        return {"key": self.key, "size": self.size}
 
     @classmethod
     def from_dict(cls, data: Any) -> FileRecord | None:
