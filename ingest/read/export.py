@@ -6,6 +6,7 @@ read and checked before anything is written, like MkDocs' ``build()``.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -77,27 +78,37 @@ def classify(source: str) -> str:
     ['document', 'asset', 'navigation', 'directory', 'skip']
     >>> [classify(p) for p in ["a/x.csv", "a/report.PDF", "a/page.html"]]
     ['asset', 'asset', 'unsafe']
+    >>> [classify(p) for p in ["a/.b/c.md", ".d/e.png", "f.assets/.g.png", ".h.assets/i/j.png", "k.images/l.exe"]]
+    ['skip', 'skip', 'skip', 'asset', 'unsafe']
     """
-    parts = source.split("/")
-    name = parts[-1]
+    folder, _, name = source.rpartition("/")
     if name == DIRECTORY_FILE:
         return "directory"
-    if len(parts) == 1 and name in NAVIGATION_DOCUMENTS:
+    if not folder and name in NAVIGATION_DOCUMENTS:
         return "navigation"
     if _SIDECAR_RE.match(name):
         return "skip"
     suffix = os.path.splitext(name)[1].lower()
-    if any(part.endswith(ASSET_FOLDER_SUFFIXES) for part in parts[:-1]):
+    in_assets, hidden = _folder_kind(folder)
+    if in_assets:
         if name.startswith("."):
             return "skip"
         return "unsafe" if suffix in UNSAFE_ATTACHMENT_SUFFIXES else "asset"
-    if any(part.startswith(".") for part in parts):
+    if hidden or name.startswith("."):
         return "skip"
     if suffix in DOCUMENT_SUFFIXES:
         return "document"
     if suffix in UNSAFE_ATTACHMENT_SUFFIXES:
         return "unsafe"
     return "asset"
+
+
+@functools.lru_cache(maxsize=4096)  # an export's thousands of files are in a few hundred folders
+def _folder_kind(folder: str) -> tuple[bool, bool]:
+    """Whether the folder ``folder`` (``/``-separated, '' for the export's) is in an asset folder
+    (``x.assets/``, ``x.images/``), and whether it is in a hidden one."""
+    parts = folder.split("/") if folder else []
+    return any(part.endswith(ASSET_FOLDER_SUFFIXES) for part in parts), any(part.startswith(".") for part in parts)
 
 
 def read_directory_file(text: str) -> dict[str, Any]:
@@ -180,14 +191,13 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None,
     documents: list[tuple[str, dict[str, Any] | None]] = []
     for source in usable:
         kind = kinds[source]
-        path = os.path.join(base, source)
         if kind == "document":
             folder, _, name = source.rpartition("/")
             file_map = (directories.get(folder) or {}).get("fileMap")
             entry = file_map.get(name) if isinstance(file_map, dict) else None
             documents.append((source, entry if isinstance(entry, dict) else None))
         elif kind == "asset":
-            asset, problem = _read_asset(path, source, known, statuses[source])
+            asset, problem = _read_asset(base, source, known, statuses[source])
             if asset is None:
                 export.problems.append(problem)
                 continue
@@ -197,7 +207,7 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None,
             else:
                 export.assets.append(asset)
         elif kind == "navigation":
-            export.navigation, problem = _read_navigation(path, source, known, statuses[source])
+            export.navigation, problem = _read_navigation(os.path.join(base, source), source, known, statuses[source])
             if problem is not None:
                 export.problems.append(problem)
         elif kind == "unsafe":
@@ -259,16 +269,16 @@ def _refusal(root: str, source: str, kind: str,
     """Why a file must not be read (a link out of the export, not a regular file, or too big), and the file's
     status (of the file a link inside the export leads to). ``listed`` is its ``lstat``, if just taken.
     ``root`` is a string: a ``Path`` joined 9,000 times doubled the time of this check."""
-    path = os.path.join(root, source)
-    what = "Doc" if kind == "document" else "File"
     try:
-        status = listed if listed is not None else os.lstat(path)
+        status = listed if listed is not None else os.lstat(os.path.join(root, source))
         if stat.S_ISLNK(status.st_mode):
+            path = os.path.join(root, source)
             target = Path(os.path.realpath(path))
             if not target.is_relative_to(Path(os.path.realpath(root))):
                 return _link_problem(Path(root), source, folder=False), None
             status = os.stat(path)
     except OSError as exc:
+        what = "Doc" if kind == "document" else "File"
         return Problem(source, None, "unreadable", f"{what} '{source}' could not be read ({exc.strerror}); it is left "
                                                    "out of the site. Check that it exists and sync again.",
                        Severity.ERROR), None
@@ -308,11 +318,11 @@ def _read_navigation(path: str, source: str, known: KnownFiles | None,
     return navigation, problem
 
 
-def _read_asset(path: str, source: str, known: KnownFiles | None,
+def _read_asset(root: str, source: str, known: KnownFiles | None,
                 status: os.stat_result) -> tuple[Asset | None, Problem | None]:
     """An asset as it will be copied; an SVG is read first, since a browser runs the scripts in one it opens
     (not again while its file is the same, with ``known``). ``status`` is its file's, as the export's walk
-    found it.
+    found it; ``root`` the export's folder.
 
     (None, problem) when it cannot be read; (asset, problem) when it must not be copied.
     """
@@ -324,7 +334,7 @@ def _read_asset(path: str, source: str, known: KnownFiles | None,
         kept = _kept(known, source, state)
         if kept is not None:
             return asset, kept[1]
-        with open(path, "rb") as stream:
+        with open(os.path.join(root, source), "rb") as stream:
             data = stream.read()
     except OSError as exc:
         return None, Problem(source, None, "unreadable", f"Image '{source}' could not be read ({exc.strerror}); it was "
