@@ -205,7 +205,7 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
         normalized = normal_cache.read()
     site = build_site(export, before, progress=progress, jobs=jobs, previous_page=reader, settings=settings,
                       code=code_stamp(), normalized=normalized)
-    files = output_files(site.texts, site.assets, export_dir)
+    files = output_files(site.texts, site.assets, export_dir, reader.checked if reader is not None else None)
     plan = plan_write(out_dir, files, site.manifest(str(export_dir), fingerprint), previous)
     if confirm is not None and not confirm():
         raise ExportChanged(export_dir)

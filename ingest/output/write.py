@@ -27,7 +27,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 import filelock
 
@@ -210,10 +210,17 @@ GITIGNORE_TEXT = ("# Written by the wikigdrive sync: this folder is made from th
                   "# committed (MkDocs needs the folder to exist before its plugin can fill it).\n*\n!.gitignore\n")
 
 
-def output_files(texts: dict[str, str], assets: Iterable[Asset], export_dir: Path) -> list[OutputFile]:
+def output_files(texts: dict[str, str], assets: Iterable[Asset], export_dir: Path,
+                 checked: Mapping[str, tuple[str, str, int]] | None = None) -> list[OutputFile]:
     """Every file of the new docs_dir but the manifest, in path order: generated text (and the docs_dir's
-    ``.gitignore``), and assets (stat-ed)."""
-    files = [OutputFile.generated(dest, text) for dest, text in {**texts, GITIGNORE: GITIGNORE_TEXT}.items()]
+    ``.gitignore``), and assets (stat-ed). ``checked`` (``PageReader.checked``) gives the key and size of
+    texts read back from the docs_dir: the very text read there is not hashed again."""
+    checked = checked or {}
+    files = []
+    for dest, text in {**texts, GITIGNORE: GITIGNORE_TEXT}.items():
+        known = checked.get(dest)
+        files.append(OutputFile(dest, known[1], known[2], text=text) if known is not None and known[0] is text
+                     else OutputFile.generated(dest, text))
     root = os.fspath(export_dir)  # a string joined 9,000 times, not a ``Path`` turned into one each time
     files += [OutputFile.copied(asset, root) for asset in assets]
     return sorted(files, key=lambda f: f.dest)
@@ -262,36 +269,45 @@ def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: Manifest,
                      data)
 
 
-def page_reader(out_dir: Path, manifest: Manifest) -> Callable[[str], str | None]:
+class PageReader:
     """``dest`` → the text the last sync wrote there, or None if the file is gone or not as written.
 
     The build reuses such a page when it would come out the same (see ``ingest.site.build``); its
-    content key is checked too, so a page edited by hand is always made again.
+    content key is checked too, so a page edited by hand is always made again. Each text it gives is
+    kept with that key (``checked``), so the docs_dir's plan does not hash the page again.
     """
-    files = manifest.files
-    try:
-        written_at = os.stat(Path(out_dir) / MANIFEST).st_mtime_ns
-    except OSError:
-        return lambda dest: None
 
-    root = os.fspath(out_dir)
+    def __init__(self, out_dir: Path, manifest: Manifest) -> None:
+        self.files = manifest.files
+        self.root = os.fspath(out_dir)
+        try:
+            self.written_at: int | None = os.stat(Path(out_dir) / MANIFEST).st_mtime_ns
+        except OSError:
+            self.written_at = None
+        self.checked: dict[str, tuple[str, str, int]] = {}
+        """Each page given, by its path: (its text, its content key, its size)."""
 
-    def read(dest: str) -> str | None:
-        entry = files.get(dest)
-        if entry is None:
+    def __call__(self, dest: str) -> str | None:
+        entry = self.files.get(dest)
+        if entry is None or self.written_at is None:
             return None
         try:
-            with open(os.path.join(root, dest), "rb") as handle:
-                if not _as_written(os.fstat(handle.fileno()), entry.size, written_at):
+            with open(os.path.join(self.root, dest), "rb") as handle:
+                if not _as_written(os.fstat(handle.fileno()), entry.size, self.written_at):
                     return None
                 data = handle.read()
             if "sha1:" + hashlib.sha1(data).hexdigest() != entry.key:
                 return None
-            return data.decode("utf-8")
+            text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
+        self.checked[dest] = (text, entry.key, len(data))
+        return text
 
-    return read
+
+def page_reader(out_dir: Path, manifest: Manifest) -> PageReader:
+    """The :class:`PageReader` of the docs_dir ``out_dir``, whose last sync left ``manifest``."""
+    return PageReader(out_dir, manifest)
 
 
 def _untouched(path: str, size: int, written_at: int) -> bool:

@@ -133,7 +133,9 @@ def build_site(export: Export, previous: Manifest | None = None,
     text is the same is not normalised again.
     """
     site = Site(assets=list(export.assets), problems=list(export.problems), documents_read=len(export.documents))
-    docs = _normalize_all(export.documents, normalize_config, code, normalized or {}, site.normalized, jobs, progress)
+    text_keys: dict[str, str] = {}
+    docs = _normalize_all(export.documents, normalize_config, code, normalized or {}, site.normalized, jobs, progress,
+                          text_keys)
     site.problems.extend(brand_problems(docs, settings.brand))
     stubs = [doc for doc in docs if doc.is_redirect_stub]
     page_docs = [as_faq_page(doc) if is_faq(doc.title, doc.source, doc.meta) else doc
@@ -162,7 +164,7 @@ def build_site(export: Export, previous: Manifest | None = None,
     labelled = _labelled_pages(page_docs, index)
     context_key = _context_digest(index, navigation, normalize_config, settings, code)
     titles_key = _titles_digest(context_key, navigation, labelled)
-    inputs = [input_key(_doc_context(doc, navigation, context_key, titles_key), doc, originals[doc.source],
+    inputs = [input_key(_doc_context(doc, navigation, context_key, titles_key), doc, text_keys[doc.source],
                         index.by_source[doc.source]) for doc in placed]
     context = _PageContext(placed, originals, index, navigation, labelled, _assets_by_folder(export.assets), inputs,
                            _diagrams(index.assets), settings.system_name)
@@ -247,10 +249,12 @@ def normalize_key(doc: Document, config: NormalizeConfig, code: str) -> str:
 
 def _normalize_all(documents: list[Document], config: NormalizeConfig, code: str,
                    known: Mapping[str, Normalized | None], made: dict[str, Normalized | None], jobs: int,
-                   progress: Progress) -> list[Document]:
+                   progress: Progress, text_keys: dict[str, str]) -> list[Document]:
     """Every doc normalised: from ``known`` where its text was normalised before, the rest on ``jobs``
-    processes. ``made`` gets each doc's outcome by key (what the next sync will know)."""
+    processes. ``made`` gets each doc's outcome by key (what the next sync will know), and ``text_keys``
+    each doc's key by its source path (the page's input key takes it for the doc's text)."""
     keys = [normalize_key(doc, config, code) for doc in documents]
+    text_keys.update(zip((doc.source for doc in documents), keys))
     todo = [i for i, key in enumerate(keys) if key not in known]
     progress.stage("normalising docs", len(todo))
     # A worker sends back only what the fixes changed: a doc they leave alone stays the same

@@ -280,11 +280,12 @@ def digest(*parts: Any) -> str:
     return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def input_key(context: str, doc: Document, original: str, dest: str) -> str:
-    """What a doc's page is made from: the context digest, the doc as normalised, its body as exported
-    (problems are reported by its lines) and the page's path. Equal keys make equal pages."""
+def input_key(context: str, doc: Document, text_key: str, dest: str) -> str:
+    """What a doc's page is made from: the context digest, the doc as normalised, the key of its text as
+    exported (``text_key``: of its title and body, which also stands for its body as normalised, and by
+    whose lines problems are reported) and the page's path. Equal keys make equal pages."""
     fields = repr((doc.source, doc.meta, doc.body_line, doc.fixes, doc.dest, doc.encoding, doc.meta_lines))
-    data = "\0".join((context, fields, doc.body, original, dest))  # every field of Document (a test checks)
+    data = "\0".join((context, fields, text_key, dest))  # every field of Document but the body (a test checks)
     return hashlib.sha1(data.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 

@@ -14,7 +14,9 @@ from helpers import page, snapshot
 from ingest.commands.sync import sync
 from ingest.model import Document
 from ingest.site import build
+from ingest.site.build import normalize_key
 from ingest.site.history import input_key
+from ingest.transform.normalize import NormalizeConfig
 
 EXPORT = {
     "index.md": page("1home", "Home", "See [the guide](guides/edit.md)."),
@@ -137,18 +139,23 @@ def test_a_page_edited_by_hand_is_made_again(make_export, tmp_path, rendered):
 
 
 def test_the_input_key_covers_every_field_of_a_document():
-    """A field added to Document must be part of the key, or a page could be kept when it changed."""
+    """A field added to Document must be part of the key, or a page could be kept when it changed. The body is
+    a function of the text key (the doc's title and body as exported, the fixes chosen and the code)."""
     doc = Document(source="a.md", meta={"id": "1a", "title": "A"}, body="Body", body_line=3, fixes=("nbsp",),
                    dest="a.md", encoding="utf-8", meta_lines={"id": 2})
-    key = input_key("digest", doc, "Body", "a.md")
-    changed = {"source": "b.md", "meta": {"id": "1a", "title": "B"}, "body": "Other", "body_line": 4,
+    text_key = normalize_key(doc, NormalizeConfig(), "code")
+    key = input_key("digest", doc, text_key, "a.md")
+    changed = {"source": "b.md", "meta": {"id": "1a", "title": "B"}, "body_line": 4,
                "fixes": (), "dest": "b.md", "encoding": "cp1252", "meta_lines": {"id": 3}}
-    assert {field.name for field in dataclasses.fields(Document)} == set(changed)
+    assert {field.name for field in dataclasses.fields(Document)} == set(changed) | {"body"}
     for name, value in changed.items():
-        assert input_key("digest", dataclasses.replace(doc, **{name: value}), "Body", "a.md") != key, name
-    assert input_key("other", doc, "Body", "a.md") != key
-    assert input_key("digest", doc, "Body as exported", "a.md") != key
-    assert input_key("digest", doc, "Body", "b/a.md") != key
+        assert input_key("digest", dataclasses.replace(doc, **{name: value}), text_key, "a.md") != key, name
+    assert input_key("other", doc, text_key, "a.md") != key
+    assert input_key("digest", doc, text_key, "b/a.md") != key
+    for other in (dataclasses.replace(doc, body="Body as exported"), dataclasses.replace(doc, meta={"title": "B"})):
+        assert input_key("digest", doc, normalize_key(other, NormalizeConfig(), "code"), "a.md") != key
+    assert input_key("digest", doc, normalize_key(doc, NormalizeConfig(), "other code"), "a.md") != key
+    assert input_key("digest", doc, normalize_key(doc, NormalizeConfig(bullets=False), "code"), "a.md") != key
 
 
 @pytest.mark.parametrize("made", [None, "x", {"problems": ["x"], "fixes": [], "activity": None},

@@ -38,3 +38,16 @@ def test_the_manifest_without_records_has_the_nav_and_redirects_of_the_whole_one
     assert whole.docs and whole.files and not outline.docs and not outline.files
     assert (outline.nav, outline.redirects) == (whole.nav, whole.redirects) and whole.nav
     assert read_manifest(tmp_path / "nowhere", records=False) is None
+
+
+def test_a_page_read_back_from_the_docs_dir_is_not_hashed_again(tmp_path):
+    from ingest.output.write import OutputFile, output_files
+
+    text = "# Kept\n" * 3
+    fresh = OutputFile.generated("a.md", text)
+    checked = {"a.md": (text, fresh.key, fresh.size), "b.md": ("# Other", "sha1:stale", 7)}
+    files = {file.dest: file for file in output_files({"a.md": text, "b.md": "# Bb"}, [], tmp_path, checked)}
+    assert (files["a.md"].key, files["a.md"].size) == (fresh.key, fresh.size)
+    assert files["b.md"] == OutputFile.generated("b.md", "# Bb")  # another text than the one read: hashed
+    copy = "".join(["# Kept\n"] * 3)  # equal, but not the text read back
+    assert output_files({"a.md": copy}, [], tmp_path, {"a.md": (text, "sha1:x", 1)})[1].key == fresh.key
