@@ -63,10 +63,10 @@ def mkdocs_command() -> str | None:
 def collect_less_while_building() -> bool:
     """At the start of a command-line `mkdocs build`, freeze what start-up made and collect less often from
     now on; returns whether it did (not under `mkdocs serve`, nor where the process is not MkDocs' command
-    line: what such a process builds may be garbage before it ends)."""
+    line: what such a process builds may be garbage before it ends). The little garbage start-up left is
+    frozen with the rest, not collected first: a collection of everything imported is 20 ms of a build."""
     if mkdocs_command() != "build":
         return False
-    gc.collect()
     gc.freeze()
     collect_less()
     return True
