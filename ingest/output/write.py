@@ -255,7 +255,8 @@ def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: Manifest,
             same = _file_sha1(file.source) == (old.sha1 or _untouched_sha1(os.path.join(root, file.dest), file.size,
                                                                           written_at))
         records[file.dest] = FileRecord(file.key, file.size, None)
-        identity = _untouched_identity(f"{root}/{file.dest}", file.size, written_at) if same else None
+        identity = _untouched_identity(f"{root}/{file.dest}", file.size, written_at,
+                                       changed=file.text is not None) if same else None
         if identity is not None:
             keep.append(file.dest)
             kept_files[file.dest] = identity
@@ -272,8 +273,9 @@ def plan_write(out_dir: Path, files: Iterable[OutputFile], manifest: Manifest,
 class PageReader:
     """``dest`` → the text the last sync wrote there, or None if the file is gone or not as written.
 
-    The build reuses such a page when it would come out the same (see ``ingest.site.build``); its
-    content key is checked too, so a page edited by hand is always made again. Each text it gives is
+    The build reuses such a page when it would come out the same (see ``ingest.site.build``); a file
+    changed since (by its change time) has its content key checked too, so a page edited by hand is always
+    made again, whatever dates it was given. Each text it gives is
     kept with that key (``checked``), so the docs_dir's plan does not hash the page again.
     """
 
@@ -293,10 +295,13 @@ class PageReader:
             return None
         try:
             with open(os.path.join(self.root, dest), "rb") as handle:
-                if not _as_written(os.fstat(handle.fileno()), entry.size, self.written_at):
+                status = os.fstat(handle.fileno())
+                if not _as_written(status, entry.size, self.written_at):
                     return None
                 data = handle.read()
-            if "sha1:" + hashlib.sha1(data).hexdigest() != entry.key:
+            # Unchanged since the manifest was written, by its change time (which no program can set back):
+            # the content the manifest names. Otherwise (a date set back by hand) it is hashed to tell.
+            if status.st_ctime_ns > self.written_at and "sha1:" + hashlib.sha1(data).hexdigest() != entry.key:
                 return None
             text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
@@ -315,13 +320,20 @@ def _untouched(path: str, size: int, written_at: int) -> bool:
     return _untouched_identity(path, size, written_at) is not None
 
 
-def _untouched_identity(path: str, size: int, written_at: int) -> tuple[int, int] | None:
-    """Which file (device, inode) the last sync wrote at ``path``, if it is still there as it was written."""
+def _untouched_identity(path: str, size: int, written_at: int, changed: bool = False) -> tuple[int, int] | None:
+    """Which file (device, inode) the last sync wrote at ``path``, if it is still there as it was written.
+
+    With ``changed``, by its change time too (which no program can set back): for the pages, which nothing
+    links to (an image's links into the site change its change time), so a page edited by hand is written
+    again whatever dates it was given.
+    """
     if written_at < 0:
         return None
     try:
         status = os.stat(path, follow_symlinks=False)
     except OSError:
+        return None
+    if changed and status.st_ctime_ns > written_at:
         return None
     return (status.st_dev, status.st_ino) if _as_written(status, size, written_at) else None
 

@@ -126,6 +126,26 @@ def test_a_new_label_makes_the_pages_listing_that_label_again(make_export, tmp_p
     assert "[Keep](guides/keep.md)" in (out / "labels.md").read_text("utf-8")
 
 
+def test_a_page_edited_by_hand_and_dated_back_is_made_again(make_export, tmp_path, rendered):
+    """Its size and dates as the sync left them: its change time tells, and then its content."""
+    import os
+
+    out = tmp_path / "docs"
+    export = make_export(EXPORT)
+    sync(export, out)
+    fresh = snapshot(out)
+    target = out / "guides" / "keep.md"
+    before = target.stat()
+    target.write_bytes(target.read_bytes().replace(b"keep", b"KEEP"))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    edited = export / "guides" / "edit.md"  # and the export changed, so the sync looks at every page
+    edited.write_bytes(edited.read_bytes() + b"\nMore.\n")
+    rendered.clear()
+    sync(export, out)
+    assert sorted(rendered) == ["guides/edit.md", "guides/keep.md"]
+    assert (out / "guides" / "keep.md").read_bytes() == fresh["guides/keep.md"]
+
+
 def test_a_page_edited_by_hand_is_made_again(make_export, tmp_path, rendered):
     out = tmp_path / "docs"
     export = make_export(EXPORT)
