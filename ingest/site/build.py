@@ -410,14 +410,24 @@ def _stub_redirects(stubs: list[Document], index: LinkIndex, problems: list[Prob
 
 
 def _assets_by_folder(assets: list[Asset]) -> dict[str, list[str]]:
-    """Asset paths by their top ``*.assets``/``*.images`` folder: a doc ``x.md`` owns ``x.assets/`` and ``x.images/``."""
+    """Asset paths by their top ``*.assets``/``*.images`` folder: a doc ``x.md`` owns ``x.assets/`` and ``x.images/``.
+
+    >>> _assets_by_folder([Asset("a/x.assets/b/2.png"), Asset("a/x.assets/1.png"), Asset("y.images/3.gif"),
+    ...                    Asset("z/4.png")])
+    {'a/x.assets': ['a/x.assets/1.png', 'a/x.assets/b/2.png'], 'y.images': ['y.images/3.gif']}
+    """
     by_folder: dict[str, list[str]] = {}
-    for asset in sorted(assets, key=lambda a: a.source):
-        parts = asset.source.split("/")
-        for depth, part in enumerate(parts[:-1]):
-            if part.endswith((".assets", ".images")):
-                by_folder.setdefault("/".join(parts[:depth + 1]), []).append(asset.source)
-                break
+    owner_of: dict[str, str | None] = {}  # each folder's top asset folder (thousands of images, a few hundred folders)
+    for source in sorted(asset.source for asset in assets):
+        folder = source.rpartition("/")[0]
+        owner = owner_of.get(folder, "")
+        if owner == "":
+            parts = folder.split("/")
+            owner = next(("/".join(parts[:depth + 1]) for depth, part in enumerate(parts)
+                          if part.endswith((".assets", ".images"))), None)
+            owner_of[folder] = owner
+        if owner is not None:
+            by_folder.setdefault(owner, []).append(source)
     return by_folder
 
 

@@ -1,5 +1,5 @@
-"""What the caches key on (ingest/mkdocs/keys.py): the quick way through plain dicts and lists keys a value as the
-general way through any mapping and sequence does."""
+"""What the caches key on (ingest/mkdocs/keys.py), and which search entries are plain JSON (searchcache): the quick
+way through plain dicts and lists tells a value as the general way through any mapping and sequence does."""
 
 from __future__ import annotations
 
@@ -43,3 +43,21 @@ def test_keys_are_sorted_as_text_and_dates_are_iso():
     assert plain({"b": 1, "a": [datetime.date(2024, 1, 2)], 2: None, 10: True}) == {
         "10": True, "2": None, "a": ["2024-01-02"], "b": 1}
     assert list(plain({"b": 1, "a": 2})) == ["a", "b"]
+
+
+class _Text(str):
+    pass
+
+
+@given(_values)
+def test_a_search_entry_is_told_plain_the_same_whichever_way_it_goes(value):
+    from ingest.mkdocs.searchcache import _plain
+
+    assert _plain(value) == _plain(_the_general_way(value))
+
+
+def test_a_search_entry_is_plain_json_only():
+    from ingest.mkdocs.searchcache import _plain
+
+    assert _plain({"location": "a/", "tags": ["x", 1, 2.5, None, True], _Text("boost"): 2})
+    assert not _plain({"date": datetime.date(2024, 1, 2)}) and not _plain({1: "a"}) and not _plain([("a",)])
