@@ -67,7 +67,7 @@ def _normal_uri(uri: str) -> bool:
 class _LinkingCopy:
     """``File.copy_file`` that makes a hard link (or, where it cannot, a copy, as MkDocs does)."""
 
-    __slots__ = ("file", "source", "target", "folders", "linked")
+    __slots__ = ("file", "folders", "linked", "source", "target")
 
     def __init__(self, file: Any, source: str, target: str, folders: set[str], linked: Callable[[str], None]) -> None:
         self.file = file
