@@ -7,6 +7,7 @@ previous site as it was.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -22,6 +23,7 @@ from ingest.utils.parallel import default_jobs
 from ingest.utils.progress import NoProgress, Progress
 
 if TYPE_CHECKING:
+    from ingest.output.precopy import AssetCopy
     from ingest.read.export import KnownFiles
     from ingest.site.build import Site
 
@@ -193,39 +195,55 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
     if not export.documents:
         raise SyncError(f"No documents (.md or .txt files) were found in '{export_dir}'. "
                         "Point the sync at the folder wikiGDrive exported to.")
-    before = with_history(previous, history)
-    before = before if before is not None and same_site(before, export.documents) else None
-    # Without history (first sync, or another Drive folder) moves and redirects start afresh.
-    reader = page_reader(out_dir, previous) if previous is not None and _same_format(previous) else None
-    from ingest.output.normalcache import cache_path, normalized_cache, write_normalized
+    # A sync that writes every file copies the images ahead, while the pages are made (``output.precopy``).
+    ahead = _copy_ahead(export, export_dir, out_dir) if not dry_run and memory is None and previous is None else None
+    try:
+        before = with_history(previous, history)
+        before = before if before is not None and same_site(before, export.documents) else None
+        # Without history (first sync, or another Drive folder) moves and redirects start afresh.
+        reader = page_reader(out_dir, previous) if previous is not None and _same_format(previous) else None
+        from ingest.output.normalcache import cache_path, normalized_cache, write_normalized
 
-    normal_cache = normalized_cache(out_dir)
-    normalized = _remembered(memory.normalized if memory else None, cache_path(out_dir))
-    if normalized is None:
-        normalized = normal_cache.read()
-    site = build_site(export, before, progress=progress, jobs=jobs, previous_page=reader, settings=settings,
-                      code=code_stamp(), normalized=normalized)
-    files = output_files(site.texts, site.assets, export_dir, reader.checked if reader is not None else None)
-    plan = plan_write(out_dir, files, site.manifest(str(export_dir), fingerprint), previous)
-    if confirm is not None and not confirm():
-        raise ExportChanged(export_dir)
-    result = SyncResult.of_site(site, plan.summary(), dry_run)
-    result.from_history = previous is None and before is not None
-    if strict and site.problems:
-        raise StrictError(result)
-    if not dry_run:
-        progress.stage("writing the docs_dir", len(plan.files) if plan.changes_files else 0)
-        write_plan(plan, progress.advance)
-        if site.normalized.keys() != normalized.keys():
-            write_normalized(normal_cache, out_dir, site.normalized)
-        if known_cache is not None:
-            known_cache.write(known)  # the entries read again only, if any (``utils.picklefile``)
-        if memory is not None:
-            state = file_state(out_dir / MANIFEST)
-            memory.manifest = (state, plan.manifest) if state is not None else None
-            state = file_state(cache_path(out_dir))
-            memory.normalized = (state, site.normalized) if state is not None else None
-    return _keep_history(result, plan.manifest, history_file, dry_run)
+        normal_cache = normalized_cache(out_dir)
+        normalized = _remembered(memory.normalized if memory else None, cache_path(out_dir))
+        if normalized is None:
+            normalized = normal_cache.read()
+        site = build_site(export, before, progress=progress, jobs=jobs, previous_page=reader, settings=settings,
+                          code=code_stamp(), normalized=normalized)
+        files = output_files(site.texts, site.assets, export_dir, reader.checked if reader is not None else None)
+        plan = plan_write(out_dir, files, site.manifest(str(export_dir), fingerprint), previous)
+        if confirm is not None and not confirm():
+            raise ExportChanged(export_dir)
+        result = SyncResult.of_site(site, plan.summary(), dry_run)
+        result.from_history = previous is None and before is not None
+        if strict and site.problems:
+            raise StrictError(result)
+        if not dry_run:
+            progress.stage("writing the docs_dir", len(plan.files) if plan.changes_files else 0)
+            write_plan(plan, progress.advance, ahead.finish() if ahead is not None else None)
+            if site.normalized.keys() != normalized.keys():
+                write_normalized(normal_cache, out_dir, site.normalized)
+            if known_cache is not None:
+                known_cache.write(known)  # the entries read again only, if any (``utils.picklefile``)
+            if memory is not None:
+                state = file_state(out_dir / MANIFEST)
+                memory.manifest = (state, plan.manifest) if state is not None else None
+                state = file_state(cache_path(out_dir))
+                memory.normalized = (state, site.normalized) if state is not None else None
+        return _keep_history(result, plan.manifest, history_file, dry_run)
+    finally:
+        if ahead is not None:
+            ahead.cancel()  # ended early (an error, strict mode): what it made, the next sync reconciles
+
+
+def _copy_ahead(export: Any, export_dir: Path, out_dir: Path) -> AssetCopy | None:
+    """Start copying the export's assets into the staging folder (``output.precopy``), if worth it."""
+    from ingest.output.precopy import copy_assets_ahead
+    from ingest.output.write import OutputFile, spare_path
+
+    root = os.fspath(export_dir)
+    return copy_assets_ahead(spare_path(out_dir), export.assets, export_dir,
+                             [OutputFile.copied(asset, root).key for asset in export.assets])
 
 
 def _prime(memory: SyncMemory, export_dir: Path, out_dir: Path, manifest: Manifest, jobs: int) -> None:

@@ -369,8 +369,10 @@ def _read_bytes(path: Path) -> bytes | None:
 WRITE_THREADS = 4
 
 
-def write_plan(plan: WritePlan, progress: Callable[[int], None] | None = None) -> None:
-    """Carry out a plan: nothing, the manifest alone, or a whole new docs_dir swapped in."""
+def write_plan(plan: WritePlan, progress: Callable[[int], None] | None = None,
+               made_ahead: Mapping[str, tuple[str, tuple[int, int]]] | None = None) -> None:
+    """Carry out a plan: nothing, the manifest alone, or a whole new docs_dir swapped in. ``made_ahead``: the
+    files copied into the staging folder ahead (``ingest.output.precopy``), by path: content key, (device, inode)."""
     out_dir = plan.out_dir
     if not plan.changes_anything:
         return
@@ -383,14 +385,16 @@ def write_plan(plan: WritePlan, progress: Callable[[int], None] | None = None) -
         staging.mkdir()
     except FileExistsError:
         pass  # the docs_dir before the last sync: made into this one below
-    _stage(plan, staging, progress)
+    _stage(plan, staging, progress, made_ahead or {})
     _swap(staging, out_dir)  # afterwards the staging folder holds the old docs_dir, for the next sync
 
 
-def _stage(plan: WritePlan, staging: Path, progress: Callable[[int], None] | None) -> None:
+def _stage(plan: WritePlan, staging: Path, progress: Callable[[int], None] | None,
+           made_ahead: Mapping[str, tuple[str, tuple[int, int]]]) -> None:
     """Make ``staging`` hold exactly the plan's docs_dir: unchanged files as hard links to the docs_dir's,
     the others written; whatever it held before (an older docs_dir, or a sync's that was stopped) is
-    kept where it is already right, and removed or replaced where not."""
+    kept where it is already right, and removed or replaced where not. A file ``made_ahead`` with the
+    content it is to have, and still there, is not written again."""
     old_root, new_root = os.fspath(plan.out_dir), os.fspath(staging)
     keep = set(plan.keep)
     wanted = {file.dest for file in plan.files} | {MANIFEST}
@@ -402,6 +406,8 @@ def _stage(plan: WritePlan, staging: Path, progress: Callable[[int], None] | Non
     def put(file: OutputFile) -> None:
         target = os.path.join(new_root, file.dest)
         if file.dest in found:
+            if made_ahead.get(file.dest) == (file.key, found[file.dest]):
+                return  # copied ahead, while the pages were made
             os.unlink(target)  # never written into: its inode may be the docs_dir's or the site's
         if file.text is not None:
             _write_file(Path(target), file.text.encode("utf-8"))
