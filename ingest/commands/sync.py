@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ingest.model import Document, Problem, problem_order
 from ingest.output.historyfile import history_text, read_history, write_history
 from ingest.output.manifest import MANIFEST, code_stamp, docs_dir_intact, export_fingerprint, read_manifest
-from ingest.output.write import check_owned, docs_dir_lock, output_files, page_reader, plan_write, recover, write_plan
+from ingest.output.write import PageReader, check_owned, docs_dir_lock, output_files, plan_write, recover, write_plan
 from ingest.settings import SiteSettings
 from ingest.site.history import MANIFEST_FORMAT, DocRecord, Manifest, UrlHistory, changes_since, with_history
 from ingest.utils.filestate import FileState, FolderListing, file_state, list_folder
@@ -201,7 +201,7 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
         before = with_history(previous, history)
         before = before if before is not None and same_site(before, export.documents) else None
         # Without history (first sync, or another Drive folder) moves and redirects start afresh.
-        reader = page_reader(out_dir, previous) if previous is not None and _same_format(previous) else None
+        reader = PageReader(out_dir, previous) if previous is not None and _same_format(previous) else None
         from ingest.output.normalcache import cache_path, normalized_cache, write_normalized
 
         normal_cache = normalized_cache(out_dir)
@@ -242,8 +242,7 @@ def _copy_ahead(export: Any, export_dir: Path, out_dir: Path) -> AssetCopy | Non
     from ingest.output.write import OutputFile, spare_path
 
     root = os.fspath(export_dir)
-    return copy_assets_ahead(spare_path(out_dir), export.assets, export_dir,
-                             [OutputFile.copied(asset, root).key for asset in export.assets])
+    return copy_assets_ahead(spare_path(out_dir), [OutputFile.copied(asset, root) for asset in export.assets])
 
 
 def _prime(memory: SyncMemory, export_dir: Path, out_dir: Path, manifest: Manifest, jobs: int) -> None:

@@ -25,9 +25,10 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from ingest.model import Asset
+if TYPE_CHECKING:  # the copying process imports nothing of the sync
+    from ingest.output.write import OutputFile
 
 #: Below this many assets a first sync writes them with its pages: a process is not worth starting.
 MIN_ASSETS = 256
@@ -87,14 +88,12 @@ class AssetCopy:
             self.process = None
 
 
-def copy_assets_ahead(staging: Path, assets: list[Asset], export_dir: Path, keys: Iterable[str]) -> AssetCopy | None:
-    """Start copying ``assets`` (each with its content key, from ``keys``) into ``staging``; None where
-    there are too few to be worth it, or no process could be started."""
-    if len(assets) < MIN_ASSETS:
+def copy_assets_ahead(staging: Path, files: list[OutputFile]) -> AssetCopy | None:
+    """Start copying the assets ``files`` into ``staging``; None where there are too few to be worth it, or no
+    process could be started."""
+    if len(files) < MIN_ASSETS:
         return None
-    root = os.fspath(export_dir)
-    copy = AssetCopy(staging, [(asset.source, key, os.path.join(root, asset.source))
-                               for asset, key in zip(assets, keys)])
+    copy = AssetCopy(staging, [(file.dest, file.key, file.source) for file in files if file.source is not None])
     return copy if copy.start() else None
 
 

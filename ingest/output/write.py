@@ -299,20 +299,15 @@ class PageReader:
                 if not _as_written(status, entry.size, self.written_at):
                     return None
                 data = handle.read()
-            # Unchanged since the manifest was written, by its change time (which no program can set back):
-            # the content the manifest names. Otherwise (a date set back by hand) it is hashed to tell.
-            if status.st_ctime_ns > self.written_at and "sha1:" + hashlib.sha1(data).hexdigest() != entry.key:
+            # Unchanged since the manifest was written: the content the manifest names. Otherwise (a date set
+            # back by hand) it is hashed to tell.
+            if _changed_after(status, self.written_at) and "sha1:" + hashlib.sha1(data).hexdigest() != entry.key:
                 return None
             text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
         self.checked[dest] = (text, entry.key, len(data))
         return text
-
-
-def page_reader(out_dir: Path, manifest: Manifest) -> PageReader:
-    """The :class:`PageReader` of the docs_dir ``out_dir``, whose last sync left ``manifest``."""
-    return PageReader(out_dir, manifest)
 
 
 def _untouched(path: str, size: int, written_at: int) -> bool:
@@ -333,9 +328,15 @@ def _untouched_identity(path: str, size: int, written_at: int, changed: bool = F
         status = os.stat(path, follow_symlinks=False)
     except OSError:
         return None
-    if changed and status.st_ctime_ns > written_at:
+    if changed and _changed_after(status, written_at):
         return None
     return (status.st_dev, status.st_ino) if _as_written(status, size, written_at) else None
+
+
+def _changed_after(status: os.stat_result, written_at: int) -> bool:
+    """Whether the file was changed (written, dated, linked) after ``written_at``: by its change time, which no
+    program can set back."""
+    return status.st_ctime_ns > written_at
 
 
 def _as_written(stat: os.stat_result, size: int, written_at: int) -> bool:

@@ -133,9 +133,9 @@ def build_site(export: Export, previous: Manifest | None = None,
     text is the same is not normalised again.
     """
     site = Site(assets=list(export.assets), problems=list(export.problems), documents_read=len(export.documents))
-    text_keys: dict[str, str] = {}
-    docs = _normalize_all(export.documents, normalize_config, code, normalized or {}, site.normalized, jobs, progress,
-                          text_keys)
+    keys = [normalize_key(doc, normalize_config, code) for doc in export.documents]
+    text_keys = {doc.source: key for doc, key in zip(export.documents, keys)}  # a page's input key takes its doc's
+    docs = _normalize_all(export.documents, keys, normalize_config, normalized or {}, site.normalized, jobs, progress)
     site.problems.extend(brand_problems(docs, settings.brand))
     stubs = [doc for doc in docs if doc.is_redirect_stub]
     page_docs = [as_faq_page(doc) if is_faq(doc.title, doc.source, doc.meta) else doc
@@ -247,14 +247,11 @@ def normalize_key(doc: Document, config: NormalizeConfig, code: str) -> str:
     return hashlib.sha1(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _normalize_all(documents: list[Document], config: NormalizeConfig, code: str,
+def _normalize_all(documents: list[Document], keys: list[str], config: NormalizeConfig,
                    known: Mapping[str, Normalized | None], made: dict[str, Normalized | None], jobs: int,
-                   progress: Progress, text_keys: dict[str, str]) -> list[Document]:
-    """Every doc normalised: from ``known`` where its text was normalised before, the rest on ``jobs``
-    processes. ``made`` gets each doc's outcome by key (what the next sync will know), and ``text_keys``
-    each doc's key by its source path (the page's input key takes it for the doc's text)."""
-    keys = [normalize_key(doc, config, code) for doc in documents]
-    text_keys.update(zip((doc.source for doc in documents), keys))
+                   progress: Progress) -> list[Document]:
+    """Every doc normalised: from ``known`` where its text (its :func:`normalize_key`, in ``keys``) was normalised
+    before, the rest on ``jobs`` processes. ``made`` gets each doc's outcome by key (what the next sync will know)."""
     todo = [i for i, key in enumerate(keys) if key not in known]
     progress.stage("normalising docs", len(todo))
     # A worker sends back only what the fixes changed: a doc they leave alone stays the same
