@@ -148,8 +148,9 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         """The pages a build need not make again (``ingest.mkdocs.incremental``)."""
         self.build_page = SkippingBuildPage(self._skip_page)
         self.files_listing = FilesListing()
-        self.documentation_pages = DocumentationPages()
         """MkDocs' listing of the docs_dir's and the theme's files, made quicker (``on_config`` to ``on_files``)."""
+        self.documentation_pages = DocumentationPages()
+        """MkDocs' list of the pages, kept while the files are the same (``on_config`` to the build's end)."""
         self.indexing: CachedIndexing | None = None
         """This build's search indexing through the cache (None: none, or Material indexes itself)."""
         self.generator: CompactingGenerator | None = None

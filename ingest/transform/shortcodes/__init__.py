@@ -11,27 +11,11 @@ and ``contentbylabel`` are filled in by the sync once the nav is known, and ``sy
 new sync.
 """
 
-from typing import TYPE_CHECKING
+import lazy_loader
 
-if TYPE_CHECKING:
-    from ingest.transform.shortcodes.code import unwrap_fenced_pre
-    from ingest.transform.shortcodes.convert import convert_shortcodes
-    from ingest.transform.shortcodes.syntax import BLOCKS, INLINE, MARKER_PREFIX, Shortcode, marker, parse_tag
-
-#: Each name's module, imported on first use: the MkDocs plugin reads the markers' syntax (``syntax``) without
-#: loading the converter, whose regions parse Markdown with markdown-it (40 ms of every build's start).
-_LAZY = {"unwrap_fenced_pre": "code", "convert_shortcodes": "convert", "BLOCKS": "syntax", "INLINE": "syntax",
-         "MARKER_PREFIX": "syntax", "Shortcode": "syntax", "marker": "syntax", "parse_tag": "syntax"}
-
-__all__ = ["BLOCKS", "INLINE", "MARKER_PREFIX", "Shortcode", "convert_shortcodes", "marker", "parse_tag",
-           "unwrap_fenced_pre"]
-
-
-def __getattr__(name: str) -> object:  # PEP 562
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: Each name's module, imported on first use (``lazy_loader``): the MkDocs plugin reads the markers' syntax
+#: (``syntax``) without loading the converter, whose regions parse Markdown with markdown-it (40 ms of every
+#: build's start).
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
+    "code": ["unwrap_fenced_pre"], "convert": ["convert_shortcodes"],
+    "syntax": ["BLOCKS", "INLINE", "MARKER_PREFIX", "Shortcode", "marker", "parse_tag"]})
