@@ -95,13 +95,15 @@ class SyncResult:
 @dataclass
 class SyncMemory:
     """What a long-running process (`mkdocs serve`) keeps from one sync to the next, so a re-sync reads
-    only what changed: each doc and SVG as it was read (by its file's size, dates and inode), and the
-    docs_dir's manifest and the normalising cache as this process last wrote them (by their files' state)."""
+    only what changed: each doc, SVG and folder file as it was read (by its file's size, dates and inode), the
+    docs_dir's manifest and the normalising cache as this process last wrote them, and the URL history as it
+    last read it (by their files' state)."""
 
     files: KnownFiles = field(default_factory=dict)
-    """Each doc and SVG as it was read, by its source path."""
+    """Each doc, SVG and ``.wgd-directory.yaml`` as it was read, by its source path."""
     manifest: tuple[FileState, Manifest] | None = None
     normalized: tuple[FileState, dict[str, Any]] | None = None
+    history: tuple[FileState, UrlHistory] | None = None
 
 
 def _remembered(kept: tuple[FileState, Any] | None, path: Path) -> Any:
@@ -172,7 +174,7 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
         listing = list_folder(export_dir, changes=True)
         fingerprint = export_fingerprint(export_dir, settings, listing)
     previous = _remembered(memory.manifest if memory else None, out_dir / MANIFEST) or read_manifest(out_dir)
-    history = read_history(history_file) if history_file is not None else None
+    history = _read_history(history_file, memory) if history_file is not None else None
     if (previous is not None and _up_to_date(previous, fingerprint, export_dir, out_dir)
             and (history is None or UrlHistory.of(previous) == history)):
         result = SyncResult.unchanged(previous, dry_run)
@@ -180,7 +182,7 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
             raise StrictError(result)
         if memory is not None:
             _prime(memory, export_dir, out_dir, previous, jobs)
-        return _keep_history(result, previous, history_file, dry_run)
+        return _keep_history(result, previous, history_file, dry_run, memory)
 
     progress.stage("reading the export")
     # The stages are imported only now: a sync with nothing to do never needs them.
@@ -230,7 +232,7 @@ def _sync_locked(export_dir: Path, out_dir: Path, strict: bool, dry_run: bool, p
                 memory.manifest = (state, plan.manifest) if state is not None else None
                 state = file_state(cache_path(out_dir))
                 memory.normalized = (state, site.normalized) if state is not None else None
-        return _keep_history(result, plan.manifest, history_file, dry_run)
+        return _keep_history(result, plan.manifest, history_file, dry_run, memory)
     finally:
         if ahead is not None:
             ahead.cancel()  # ended early (an error, strict mode): what it made, the next sync reconciles
@@ -263,24 +265,39 @@ def _prime(memory: SyncMemory, export_dir: Path, out_dir: Path, manifest: Manife
         read_export(export_dir, jobs, memory.files)
 
 
-def _keep_history(result: SyncResult, manifest: Manifest, history_file: Path | None, dry_run: bool) -> SyncResult:
+def _read_history(history_file: Path, memory: SyncMemory | None) -> UrlHistory | None:
+    """The URL history in ``history_file`` (``read_history``); under `mkdocs serve`, the one remembered while
+    the file is as the last sync found it (parsing 2,000 docs' history is a twentieth of a second a re-sync)."""
+    history = _remembered(memory.history if memory else None, history_file)
+    return history if history is not None else read_history(history_file)
+
+
+def _keep_history(result: SyncResult, manifest: Manifest, history_file: Path | None, dry_run: bool,
+                  memory: SyncMemory | None = None) -> SyncResult:
     """Bring the URL history file in step with the docs_dir's manifest (after the docs_dir is written)."""
     result.manifest = manifest
     if history_file is None:
         return result
-    text = history_text(UrlHistory.of(manifest))
     result.history_file = str(history_file)
+    history = UrlHistory.of(manifest)
+    if not dry_run and _remembered(memory.history if memory else None, history_file) == history:
+        result.history_written = False  # the file holds this history already: nothing to write or compare
+        return result
+    text = history_text(history)
     if dry_run:
         try:
             result.history_written = history_file.read_text("utf-8") != text
         except OSError:
             result.history_written = True
         return result
+    state = file_state(history_file)
     try:
         result.history_written = write_history(history_file, text)
     except OSError as exc:
         raise SyncError(f"The docs_dir was written, but not the URL history '{history_file}': {exc.strerror}. "
                         "Make it writable and sync again (nothing else needs redoing).") from None
+    if memory is not None and not result.history_written and state is not None and file_state(history_file) == state:
+        memory.history = (state, history)  # the file holds this very text: the next sync need not read it
     return result
 
 

@@ -24,7 +24,6 @@ import hashlib
 import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -432,10 +431,18 @@ def _stage(plan: WritePlan, staging: Path, progress: Callable[[int], None] | Non
             _link(os.path.join(old_root, file.dest), target)
         if progress is not None:
             progress(1)
-    with ThreadPoolExecutor(WRITE_THREADS) as pool:
-        for _ in pool.map(put, fresh):
+    if len(fresh) < WRITE_THREADS:  # an edit's page or two: a pool's threads (and its module) would cost more
+        for file in fresh:
+            put(file)
             if progress is not None:
                 progress(1)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(WRITE_THREADS) as pool:
+            for _ in pool.map(put, fresh):
+                if progress is not None:
+                    progress(1)
     manifest = os.path.join(new_root, MANIFEST)
     if MANIFEST in found:
         os.unlink(manifest)

@@ -46,9 +46,13 @@ def map_items(fn: Callable[[Context, int], Result], context: Context, count: int
 
     ``fn`` must be a module-level function (it is sent to the workers by name).
     """
-    from multiprocessing import get_all_start_methods, get_context
+    if jobs > 1 and count >= PARALLEL_MIN_ITEMS:  # multiprocessing is imported only for a pool (7 ms of a re-sync)
+        from multiprocessing import get_all_start_methods, get_context
 
-    if jobs <= 1 or count < PARALLEL_MIN_ITEMS or "fork" not in get_all_start_methods():
+        pooled = "fork" in get_all_start_methods()
+    else:
+        pooled = False
+    if not pooled:
         results = []
         for i in range(count):
             results.append(fn(context, i))

@@ -141,3 +141,31 @@ def test_history_text_reads_back_what_it_wrote():
     text = history_text(history)
     assert UrlHistory.from_dict(json.loads(text)) == history
     assert text.index('"1a"') < text.index('"1b"') and "ünï" in text
+
+
+def test_under_mkdocs_serve_the_history_is_read_again_only_when_its_file_changed(site, monkeypatch):
+    """A sync with a memory (`mkdocs serve`) keeps the history while its file holds the text it would write:
+    an edit's re-sync neither parses nor rewrites it; a change to the file (a teammate's merge) is read."""
+    from ingest.commands import sync as syncing
+    from ingest.commands.sync import SyncMemory
+
+    export_as, docs, history = site
+    memory, reads = SyncMemory(), []
+    real = syncing.read_history
+    monkeypatch.setattr(syncing, "read_history", lambda path: (reads.append(path), real(path))[1])
+    root = export_as(BASE)
+    assert sync(root, docs, history_file=history, memory=memory).history_written
+    assert memory.history is None  # just written: the next sync reads it once
+    assert not sync(root, docs, history_file=history, memory=memory).history_written
+    assert memory.history is not None and memory.history[1] == read_history(history)
+    reads.clear()
+    edited_body = {**BASE, "guides/edit.md": page("1edit", "Edit me", "New words.")}
+    stamp = history.stat().st_mtime_ns
+    result = sync(export_as(edited_body), docs, history_file=history, memory=memory)
+    assert reads == [] and not result.history_written and history.stat().st_mtime_ns == stamp
+    merged = json.loads(history.read_text("utf-8"))
+    merged["redirects"]["old/teammate.md"] = "guides/keep.md"  # a teammate's redirect, merged in git
+    history.write_text(json.dumps(merged, indent=1), "utf-8")
+    result = sync(export_as(edited_body), docs, history_file=history, memory=memory)
+    assert reads == [history] and result.redirects["old/teammate.md"] == "guides/keep.md"
+    assert result.history_written and history_text(read_history(history)) == history.read_text("utf-8")

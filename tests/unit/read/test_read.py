@@ -443,3 +443,23 @@ def test_a_folder_is_listed_files_first_each_folder_sorted_links_not_followed(tm
     assert stat.S_ISLNK(listing.files["link"].st_mode)  # the link itself: the folder it leads to is not walked
     assert listing.changed_ns >= max(os.stat(tmp_path / p).st_ctime_ns for p in ("a.md", "b/a/y.md"))
     assert list_folder(tmp_path).changed_ns == 0
+
+
+def test_a_directory_yaml_is_read_again_only_when_its_file_changed(make_export, monkeypatch):
+    """What earlier reads made of each ``.wgd-directory.yaml`` is kept with the docs' (``known``)."""
+    from ingest.read import export as reading
+
+    parsed = []
+    real = reading.read_directory_file
+    monkeypatch.setattr(reading, "read_directory_file", lambda text: (parsed.append(text), real(text))[1])
+    root = make_export({".wgd-directory.yaml": DIRECTORY_YAML, "faq.txt": "FAQ Search\n", "manuals/a.md": DOC})
+    known = {}
+    assert read_export(root, known=known).documents[0].title == "Frequently Asked Questions"
+    assert len(parsed) == 1 and ".wgd-directory.yaml" in known
+    again = read_export(root, known=known)
+    assert len(parsed) == 1 and again.folder_titles["manuals"] == "User Manuals"
+    (root / ".wgd-directory.yaml").write_text(DIRECTORY_YAML.replace("User Manuals", "Manuals"), "utf-8")
+    assert read_export(root, known=known).folder_titles["manuals"] == "Manuals" and len(parsed) == 2
+    (root / ".wgd-directory.yaml").unlink()
+    assert read_export(root, known=known).documents[0].title == "FAQ Search"
+    assert ".wgd-directory.yaml" not in known
