@@ -211,12 +211,7 @@ class IncrementalBuild:
     def deferrable(self, page: Any, key: str) -> PageRecord | None:
         """The last build's record of ``page`` if its rendering (``key``) and front matter are what they were."""
         uri = page.file.src_uri
-        seen = self._meta_seen.get(uri)
-        if seen is not None and type(page.meta) is dict and seen[0] == page.meta:
-            meta = seen[1]
-        else:
-            meta = meta_key(page.meta)
-            self._meta_seen[uri] = (copy_meta(page.meta), meta)
+        meta = self.meta_key_of(page)
         self.meta_keys[uri] = meta
         if not self.rendering_same or self.last is None:
             return None
@@ -224,6 +219,17 @@ class IncrementalBuild:
         if record is None or record.render != key or record.meta != meta:
             return None
         return record
+
+    def meta_key_of(self, page: Any) -> str:
+        """The :func:`meta_key` of ``page``'s front matter, worked out again only where it changed since this
+        build last asked (it asks when rendering ahead, when building the page and when keying the theme)."""
+        uri = page.file.src_uri
+        seen = self._meta_seen.get(uri)
+        if seen is not None and type(page.meta) is dict and seen[0] == page.meta:
+            return seen[1]
+        meta = meta_key(page.meta)
+        self._meta_seen[uri] = (copy_meta(page.meta), meta)
+        return meta
 
     def defer(self, page: Any, record: PageRecord, files: Any) -> None:
         """Leave on ``page`` what rendering it would leave that the rest of the build reads, from ``record``;

@@ -126,6 +126,9 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
         self.dirty_build = False
         """A `--dirty` build, which renders only the pages whose source is newer than their HTML."""
         self.settings = SiteSettings()
+        self.filled: dict[str, str] = {}
+        """This build's Markdown with markers, each as filled in (``render_markers``): a page's is filled when
+        it is rendered ahead and again when it is built."""
         self.card = CardTemplate()
         self.export_sync: ExportSync | None = None
         self.export_watcher = ExportWatcher()
@@ -195,6 +198,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
                                                            config.site_name or "", config.config_file_path or "mkdocs.yml")
         except SettingsError as exc:
             raise PluginError(str(exc)) from None
+        self.filled = {}
         for message in deprecations:
             log.warning(message)
         self._add_theme(config)
@@ -429,7 +433,7 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
                 folder.mkdir(parents=True, exist_ok=True)
                 env.bytecode_cache = FileSystemBytecodeCache(str(folder))
             if self.theme_cache is not None and self.nav is not None:
-                env = self.theme_cache.start(config, self.nav, files, env)
+                env = self.theme_cache.start(config, self.nav, files, env, meta_key=self.incremental.meta_key_of)
                 if self.incremental.check_theming(self.theme_cache.site):
                     self.build_page.install()  # the pages left as they are skip MkDocs' _build_page
                 else:
@@ -518,7 +522,10 @@ class WikiGDrivePlugin(BasePlugin[WikiGDriveConfig]):
             page.edit_url = source
         if MARKER_PREFIX not in markdown:
             return markdown
-        return render_markers(markdown, self.settings)
+        filled = self.filled.get(markdown)
+        if filled is None:
+            filled = self.filled[markdown] = render_markers(markdown, self.settings)
+        return filled
 
     @event_priority(-50)  # after other plugins' changes: the allow-list sees the final HTML
     def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:

@@ -190,9 +190,13 @@ def _nav_item(item: Any) -> Any:
     return part
 
 
-def site_digest(config: Any, nav: Any, files: Any, env: Any, versions: dict[str, str] | None = None) -> str:
-    """A hash of what every page's themed HTML depends on, besides the page itself."""
+def site_digest(config: Any, nav: Any, files: Any, env: Any, versions: dict[str, str] | None = None,
+                meta_key: Callable[[Any], str] | None = None) -> str:
+    """A hash of what every page's themed HTML depends on, besides the page itself. ``meta_key`` gives a
+    page's front matter as a hash (``incremental.meta_key``, worked out for each page already); without it,
+    the front matter itself is hashed."""
     pages = [file.page for file in files.documentation_pages() if file.page is not None]
+    meta_of = meta_key if meta_key is not None else (lambda page: plain_or_repr(page.meta))
     parts = {
         "format": FORMAT,
         "config": config_part(config),
@@ -201,8 +205,7 @@ def site_digest(config: Any, nav: Any, files: Any, env: Any, versions: dict[str,
                                       _installed_theme_folders()),
         "nav": [_nav_item(item) for item in nav.items],
         "homepage": nav.homepage.url if nav.homepage is not None else None,
-        "pages": [[page.file.src_uri, page.url, plain_or_repr(page.title), plain_or_repr(page.meta)]
-                  for page in pages],
+        "pages": [[page.file.src_uri, page.url, plain_or_repr(page.title), meta_of(page)] for page in pages],
     }
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -265,9 +268,10 @@ class ThemeCache:
         self._running: list[tuple[Any, Any] | None] = []
         self._made_ahead: set[str] = set()
 
-    def start(self, config: Any, nav: Any, files: Any, env: Any) -> Any:
-        """Begin a build (at ``on_env``): the site's digest, and ``env`` with its page templates cached."""
-        self.site = site_digest(config, nav, files, env)
+    def start(self, config: Any, nav: Any, files: Any, env: Any, meta_key: Callable[[Any], str] | None = None) -> Any:
+        """Begin a build (at ``on_env``): the site's digest (``meta_key`` as :func:`site_digest` takes it), and
+        ``env`` with its page templates cached."""
+        self.site = site_digest(config, nav, files, env, meta_key=meta_key)
         self.used, self.by_page, self.keys, self.stats, self._config = set(), {}, {}, ThemeStats(), config
         self.store.reset()
         self._ahead, self._running, self._made_ahead = {}, [], set()

@@ -630,3 +630,20 @@ def test_under_mkdocs_serve_the_caches_housekeeping_waits_for_the_next_build_and
     assert memo.is_file()
     site.build("site", fresh=False)
     assert len(store.names()) == len(before)  # a command-line build removes what no page uses
+
+
+def test_markers_are_filled_once_a_page_though_it_is_rendered_ahead(site, monkeypatch):
+    """A page's markers are filled when it is rendered ahead and its Markdown is given again when it is
+    built: the second time takes the first's result, and the site is a plain cold build's."""
+    from ingest.mkdocs import plugin as plugin_module
+
+    filled = []
+    real = plugin_module.render_markers
+    monkeypatch.setattr(plugin_module, "render_markers", lambda markdown, settings: (filled.append(markdown),
+                                                                                   real(markdown, settings))[1])
+    with_markers = [path for path in site.docs.rglob("*.md") if "<!--ingest:" in path.read_text("utf-8")]
+    assert with_markers
+    built = site.build("ahead")
+    assert built.stats is not None and built.stats.rendered_ahead > 0
+    assert len(filled) == len(set(filled)) == len(with_markers)
+    assert_same_site(built, site.plain())

@@ -132,3 +132,40 @@ def test_the_theme_and_plugin_options_are_keyed_by_their_values(tmp_path):
     config.theme["palette"] = {"primary": "teal"}
     assert config_part(config) != first  # the theme as its settings, not as "a Theme"
     assert plain(functools.partial(max, 1)) == {"partial": "builtins.max", "args": [1], "keywords": {}}
+
+
+def test_the_site_digest_follows_every_pages_front_matter_through_its_key(tmp_path):
+    """With the front matter keyed by ``IncrementalBuild.meta_key_of`` (as the plugin does), the digest changes
+    with any page's front matter, changed in place or replaced, and stays for an equal one."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import get_navigation
+
+    from ingest.mkdocs.incremental import IncrementalBuild
+    from ingest.mkdocs.themecache import site_digest
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text("site_name: T\ntheme: {name: material}\n", "utf-8")
+    config = load_config(config_file=str(config_file))
+    files = Files([File(name, str(docs), str(tmp_path / "site"), True) for name in ("index.md", "a.md")])
+    nav = get_navigation(files, config)
+    env = config.theme.get_env()
+    pages = [file.page for file in files.documentation_pages()]
+    for page in pages:
+        page.meta = {"title": page.file.src_uri, "tags": ["x"]}
+    keys = IncrementalBuild(None)
+
+    def digests() -> tuple[str, str]:
+        return (site_digest(config, nav, files, env, versions={}, meta_key=keys.meta_key_of),
+                site_digest(config, nav, files, env, versions={}))
+
+    first = digests()
+    pages[1].meta["tags"].append("y")  # changed in place after it was keyed
+    second = digests()
+    assert second[0] != first[0] and second[1] != first[1]
+    pages[1].meta = {"title": "a.md", "tags": ["x", "y"]}  # another dict, the same front matter
+    assert digests() == second
+    pages[1].meta = {"title": "a.md", "tags": ["x"]}
+    assert digests() == first
