@@ -618,7 +618,7 @@ def serve_once(site: Site, source: str, url: str, extra: list[str], timeout: flo
                 time.sleep(SERVE_PAUSE_S)  # the server settles (its garbage collected, its caches kept)
             marker = f"served{int(time.time() * 1000) % 10**9}"
             append_paragraph(site.export / source, f"Edited under mkdocs serve: {marker}.")
-            updated.append(wait_for(lambda: marker in (fetch(page) or ""), "the edit"))
+            updated.append(wait_for(lambda marker=marker: marker in (fetch(page) or ""), "the edit"))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
