@@ -95,15 +95,16 @@ class SyncResult:
 @dataclass
 class SyncMemory:
     """What a long-running process (`mkdocs serve`) keeps from one sync to the next, so a re-sync reads
-    only what changed: each doc, SVG and folder file as it was read (by its file's size, dates and inode), the
-    docs_dir's manifest and the normalising cache as this process last wrote them, and the URL history as it
-    last read it (by their files' state)."""
+    only what changed: each doc, SVG and ``.wgd-directory.yaml`` as it was read (by its file's size, dates and
+    inode), the docs_dir's manifest and the normalising cache as this process last wrote them, and the URL
+    history while its file holds the very text a sync would write (by their files' state)."""
 
     files: KnownFiles = field(default_factory=dict)
     """Each doc, SVG and ``.wgd-directory.yaml`` as it was read, by its source path."""
     manifest: tuple[FileState, Manifest] | None = None
     normalized: tuple[FileState, dict[str, Any]] | None = None
     history: tuple[FileState, UrlHistory] | None = None
+    """Set only where the file was found to hold this history's text: a sync then neither reads nor writes it."""
 
 
 def _remembered(kept: tuple[FileState, Any] | None, path: Path) -> Any:

@@ -172,7 +172,7 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None,
             statuses[source] = status
 
     directories: dict[str, dict[str, Any]] = {}
-    directory_sources = set()
+    directory_sources: set[str] = set()
     for source in usable:
         if kinds[source] == "directory":
             folder = source.rsplit("/", 1)[0] if "/" in source else ""
