@@ -18,8 +18,8 @@ from typing import Any, Callable
 PLAIN_BY_ATTRIBUTES = ("material.plugins.tags.structure.",)
 
 
-#: The types :func:`plain` gives back as they are, by exact type (subclasses go the longer way).
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+#: What JSON writes as it is, by exact type: :func:`plain` gives these back as they are (subclasses go the longer way).
+JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _first(item: tuple[Any, Any]) -> Any:
@@ -38,14 +38,14 @@ def plain(value: Any, otherwise: Callable[[Any], Any] | None = None) -> Any:
     raises ``TypeError``, or, given ``otherwise``, is that of it, where it stands (the rest stays plain).
     """
     kind = type(value)
-    if kind in _SCALARS:
+    if kind in JSON_SCALARS:
         return value
     if kind is dict:  # the common case first: front matter and context, walked on every page of every build
         keys_are_text = all(type(key) is str for key in value)
-        return {str(key): item if type(item) in _SCALARS else plain(item, otherwise)
+        return {str(key): item if type(item) in JSON_SCALARS else plain(item, otherwise)
                 for key, item in sorted(value.items(), key=_first if keys_are_text else _first_as_text)}
     if kind is list:
-        return [item if type(item) in _SCALARS else plain(item, otherwise) for item in value]
+        return [item if type(item) in JSON_SCALARS else plain(item, otherwise) for item in value]
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, Mapping):

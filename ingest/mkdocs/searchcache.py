@@ -23,7 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
-from ingest.mkdocs.keys import plain_or_repr
+from ingest.mkdocs.keys import JSON_SCALARS, plain_or_repr
 from ingest.mkdocs.rendercache import RenderCache
 from ingest.utils import jsoncodec
 from ingest.utils.atomicfile import write_json_atomically
@@ -103,20 +103,16 @@ class CompactingGenerator:
         return jsoncodec.dumps(self.compact(data)).decode("utf-8")
 
 
-#: What JSON writes as it is, by exact type (a subclass goes the longer way).
-_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
 def _plain(value: Any) -> bool:
     """Whether ``value`` is made of what JSON writes as it is (so it reads back the same)."""
     kind = type(value)
-    if kind in _JSON_SCALARS:
+    if kind in JSON_SCALARS:
         return True
     if kind is dict:  # the index's entries: a few thousand a build
-        return all((type(key) is str or isinstance(key, str)) and (type(item) in _JSON_SCALARS or _plain(item))
+        return all((type(key) is str or isinstance(key, str)) and (type(item) in JSON_SCALARS or _plain(item))
                    for key, item in value.items())
     if kind is list:
-        return all(type(item) in _JSON_SCALARS or _plain(item) for item in value)
+        return all(type(item) in JSON_SCALARS or _plain(item) for item in value)
     if isinstance(value, str) or value is None or isinstance(value, (bool, int, float)):
         return True
     if isinstance(value, list):

@@ -242,18 +242,16 @@ def read_export(root: Path, jobs: int = 1, known: KnownFiles | None = None,
 def _read_directory(root: str, source: str, known: KnownFiles | None, status: os.stat_result) -> dict[str, Any]:
     """What a ``.wgd-directory.yaml`` holds (``read_directory_file``), read again only when its file changed:
     a synthetic export of 2,000 docs has 190 of them, a twentieth of a second of every re-sync."""
-    state = state_of(status, changes=True)
-    if known is not None:
-        found = known.get(source)
-        if found is not None and found[0] == state and isinstance(found[1], dict):
-            return found[1]
+    state = state_of(status, changes=True) if known is not None else None
+    kept = _kept(known, source, state)
+    if kept is not None and isinstance(kept[0], dict):
+        return kept[0]
     try:
         with open(os.path.join(root, source), encoding="utf-8", errors="replace") as handle:
             info = read_directory_file(handle.read())
     except OSError:
         info = {}  # like a broken one: not used
-    if known is not None:
-        known[source] = (state, info, [])
+    _keep(known, source, state, info, None)
     return info
 
 
@@ -366,8 +364,8 @@ def _read_asset(root: str, source: str, known: KnownFiles | None,
 
 
 def _kept(known: KnownFiles | None, source: str, state: FileState | None) -> tuple[Any, Problem | None] | None:
-    """What reading made of a navigation document or an SVG (what it read, and the problem it found), if it
-    was read with its file in ``state``; else None."""
+    """What reading made of a navigation document, an SVG or a ``.wgd-directory.yaml`` (what it read, and the
+    problem it found), if it was read with its file in ``state``; else None."""
     kept = known.get(source) if known is not None and state is not None else None
     if kept is None or kept[0] != state:
         return None
@@ -375,6 +373,7 @@ def _kept(known: KnownFiles | None, source: str, state: FileState | None) -> tup
 
 
 def _keep(known: KnownFiles | None, source: str, state: FileState | None, read: Any, problem: Problem | None) -> None:
-    """Remember in ``known`` what reading a navigation document or an SVG made, with its file's state."""
+    """Remember in ``known`` what reading a navigation document, an SVG or a ``.wgd-directory.yaml`` made, with its
+    file's state."""
     if known is not None and state is not None:
         known[source] = (state, read, [problem] if problem is not None else [])

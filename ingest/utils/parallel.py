@@ -46,19 +46,14 @@ def map_items(fn: Callable[[Context, int], Result], context: Context, count: int
 
     ``fn`` must be a module-level function (it is sent to the workers by name).
     """
-    if jobs > 1 and count >= PARALLEL_MIN_ITEMS:  # multiprocessing is imported only for a pool (7 ms of a re-sync)
-        from multiprocessing import get_all_start_methods, get_context
-
-        pooled = "fork" in get_all_start_methods()
-    else:
-        pooled = False
-    if not pooled:
+    if jobs <= 1 or count < PARALLEL_MIN_ITEMS or not _can_fork():
         results = []
         for i in range(count):
             results.append(fn(context, i))
             advance(1)
         return results
     from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
 
     chunk = max(8, count // (jobs * 16))
     tasks = [(fn, start, min(start + chunk, count)) for start in range(0, count, chunk)]
@@ -69,3 +64,11 @@ def map_items(fn: Callable[[Context, int], Result], context: Context, count: int
             results.extend(part)
             advance(len(part))
     return results
+
+
+def _can_fork() -> bool:
+    """Whether workers can be forked here; ``multiprocessing`` is imported only when a pool may be wanted (7 ms of
+    a re-sync that needs none)."""
+    from multiprocessing import get_all_start_methods
+
+    return "fork" in get_all_start_methods()
