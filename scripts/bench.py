@@ -797,7 +797,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                      epilog=textwrap.dedent(__doc__.split("\n", 2)[2]))
     add = parser.add_argument
     add("--workloads", default="corpus,1000,5000,20000", help="comma-separated: corpus and doc counts (default %(default)s)")
-    add("--repeat", type=int, default=3, help="rounds below 5,000 docs, and edits in the editor's loop (default 3)")
+    add("--repeat", type=int, default=3,
+        help="rounds below 5,000 docs, and edits in the editor's loop and under mkdocs serve (default 3)")
     add("--big-repeat", type=int, default=1, help="rounds from 5,000 docs (default 1)")
     add("--naive-max", type=int, default=20000, help="skip the naive build above this many docs (default %(default)s)")
     add("--no-naive", action="store_true", help="skip the naive build")
